@@ -1,0 +1,93 @@
+"""Settings from the environment and ``.env`` (pydantic-settings)."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_TOKEN_SHAPE = "<bot id>:<secret>, as @BotFather gives it"
+
+
+class ConfigError(Exception):
+    """Invalid settings; the message is one line naming the variable."""
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting of Switchboard; see ``.env.example`` for what each one does."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    bot_tokens: Annotated[list[SecretStr], NoDecode] = Field(min_length=1)
+    admin_ids: Annotated[list[int], NoDecode] = Field(min_length=1)
+    database_url: str = "sqlite+aiosqlite:///./switchboard.db"
+    telegram_api_url: str | None = None
+    retry_interval_seconds: float = Field(default=30, gt=0)
+    default_limit: int = Field(default=5, ge=0, le=1000)
+    reminder_minutes: float = Field(default=10, ge=0)
+    reassign_on_reminder: bool = False
+    auto_close_hours: float = Field(default=24, ge=0)
+    queue_alert_minutes: float = Field(default=15, ge=0)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    poll_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    # All interfaces: the health/metrics/webhook port is meant to be reached from outside.
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    _split_lists = field_validator("bot_tokens", "admin_ids", "poll_tokens", mode="before")(_split)
+
+    @field_validator("bot_tokens", "poll_tokens")
+    @classmethod
+    def _token_shape(cls, tokens: list[SecretStr]) -> list[SecretStr]:
+        for token in tokens:
+            bot_id, _, secret = token.get_secret_value().partition(":")
+            if not bot_id.isdigit() or not secret:
+                raise ValueError(f"each token must look like {_TOKEN_SHAPE}")
+        return tokens
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, url: str) -> str:
+        if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://…")
+        return url
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Settings":
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        known = {t.get_secret_value() for t in self.bot_tokens}
+        if any(t.get_secret_value() not in known for t in self.poll_tokens):
+            raise ValueError("POLL_TOKENS must be a subset of BOT_TOKENS")
+        return self
+
+    @property
+    def tokens(self) -> list[str]:
+        """The bot tokens in clear, in configured order."""
+        return [t.get_secret_value() for t in self.bot_tokens]
+
+    @property
+    def polled_tokens(self) -> list[str]:
+        """The tokens this process polls (all unless POLL_TOKENS narrows them)."""
+        return [t.get_secret_value() for t in self.poll_tokens] or self.tokens
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ``ConfigError`` with one clear line when they are invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = "_".join(str(p) for p in error["loc"] if isinstance(p, str)).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing":
+            message = "is required"
+        raise ConfigError(f"{where or 'settings'}: {message}") from None

@@ -1,0 +1,1 @@
+"""Persistence layer: models, engine/session factory and repositories."""

@@ -1,0 +1,258 @@
+"""Typed SQLAlchemy models of Switchboard."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, UTCDateTime, utcnow
+
+# SQLite maps BIGINT primary keys poorly (no rowid alias); keep INTEGER there.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class ContactStatus(enum.StrEnum):
+    """Life cycle of a conversation."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class Direction(enum.StrEnum):
+    """Whether a relayed message came from the client or from the operator."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """State of one outgoing Telegram message in the outbox."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.IN_PROGRESS)
+_OPEN_SQL = "status <> 'closed'"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native PG enum) so migrations stay simple across backends.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=16,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Source(Base):
+    """A configured bot: the channel a lead writes through."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(128))
+    greeting: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Operator(Base):
+    """A Telegram user who answers contacts."""
+
+    __tablename__ = "operators"
+    __table_args__ = (
+        CheckConstraint("max_open >= 0", name="max_open_non_negative"),
+        CheckConstraint("open_count >= 0", name="open_count_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    display_name: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_open: Mapped[int] = mapped_column(Integer, default=5)
+    # Number of contacts with operator_id = id and status <> closed; only ever changed by
+    # conditional UPDATEs in the same transaction as the contact row (see ContactRepository).
+    open_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    links: Mapped[list["OperatorSource"]] = relationship(
+        back_populates="operator", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class OperatorSource(Base):
+    """Operator × source: the distribution weight and whether the operator started that bot."""
+
+    __tablename__ = "operator_sources"
+    __table_args__ = (
+        UniqueConstraint("operator_id", "source_id"),
+        CheckConstraint("weight >= 0", name="weight_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    weight: Mapped[int] = mapped_column(Integer, default=0)
+    started: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when Telegram answered 403 for this operator in this bot; cleared by their next message.
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    operator: Mapped[Operator] = relationship(back_populates="links")
+
+
+class Lead(Base):
+    """An end client, one per Telegram user across every source."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(256), default="")
+    last_name: Mapped[str | None] = mapped_column(String(256))
+    language: Mapped[str | None] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Contact(Base):
+    """One conversation of a lead through one source."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        # The invariant "one open contact per (lead, source)" lives in the database.
+        Index(
+            "uq_contacts_open_lead_source",
+            "lead_id",
+            "source_id",
+            unique=True,
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
+        ),
+        # The queue: unassigned open contacts, oldest first.
+        Index(
+            "ix_contacts_queue",
+            "created_at",
+            sqlite_where=text("operator_id IS NULL AND status = 'new'"),
+            postgresql_where=text("operator_id IS NULL AND status = 'new'"),
+        ),
+        Index("ix_contacts_operator_status", "operator_id", "status"),
+        Index("ix_contacts_lead", "lead_id"),
+        Index("ix_contacts_source_created", "source_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id", ondelete="SET NULL"))
+    status: Mapped[ContactStatus] = mapped_column(
+        _enum(ContactStatus, "contact_status"), default=ContactStatus.NEW
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    close_reason: Mapped[str | None] = mapped_column(String(256))
+
+    lead: Mapped[Lead] = relationship(lazy="raise")
+    source: Mapped[Source] = relationship(lazy="raise")
+    operator: Mapped[Operator | None] = relationship(lazy="raise")
+
+
+class Message(Base):
+    """A relayed message, in either direction."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        # Drops a duplicate update: the same Telegram message received twice.
+        UniqueConstraint("source_id", "chat_id", "telegram_message_id"),
+        Index("ix_messages_contact", "contact_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
+    # Where Telegram delivered it to us (the author's chat with the bot).
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    telegram_message_id: Mapped[int] = mapped_column(BigInteger)
+    # Where we copied it to, once the copy is confirmed.
+    copy_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Delivery(Base):
+    """Transactional outbox: one message the system must send through a bot."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_pending", "status", "next_attempt_at"),
+        # Reply routing: which contact does the bot's message N in chat C belong to?
+        Index("ix_deliveries_sent", "source_id", "chat_id", "sent_message_id"),
+        Index("ix_deliveries_chat", "source_id", "chat_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    # "notice" (rendered from texts by key) or "copy" (copyMessage of message_id).
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Lease: a worker owns the row until this time (safe with several processes).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Invite(Base):
+    """A one-time deep-link code that makes whoever opens it an operator."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    max_open: Mapped[int] = mapped_column(Integer, default=5)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

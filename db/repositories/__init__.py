@@ -1,0 +1,21 @@
+"""Repositories: they add, flush and select, and never commit."""
+
+from db.repositories.contacts import ContactRepository, OpenContact
+from db.repositories.deliveries import DeliveryRepository
+from db.repositories.leads import LeadProfile, LeadRepository
+from db.repositories.messages import MessageKey, MessageRepository
+from db.repositories.operators import CandidateRow, OperatorRepository
+from db.repositories.sources import SourceRepository
+
+__all__ = [
+    "CandidateRow",
+    "ContactRepository",
+    "DeliveryRepository",
+    "LeadProfile",
+    "LeadRepository",
+    "MessageKey",
+    "MessageRepository",
+    "OpenContact",
+    "OperatorRepository",
+    "SourceRepository",
+]

@@ -1,0 +1,244 @@
+"""Contacts: conversations, the queue, and their link to operator capacity."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row, and_, func, select, text, update
+
+from db.base import utcnow
+from db.models import Contact, ContactStatus, Lead, Source
+from db.repositories.base import Repository
+
+_OPEN = Contact.status != ContactStatus.CLOSED
+_QUEUED = and_(Contact.operator_id.is_(None), Contact.status == ContactStatus.NEW)
+_BACK_TO_QUEUE = {
+    "operator_id": None,
+    "status": ContactStatus.NEW,
+    "assigned_at": None,
+    "first_reply_at": None,
+    "reminded_at": None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenContact:
+    """The few columns needed to route a message to an open contact."""
+
+    id: int
+    operator_id: int | None
+    status: ContactStatus
+
+
+class ContactRepository(Repository):
+    """Data access for contacts."""
+
+    async def find_open(self, lead_id: int, source_id: int) -> OpenContact | None:
+        """The open contact of a lead in a source, if any."""
+        stmt = select(Contact.id, Contact.operator_id, Contact.status).where(
+            Contact.lead_id == lead_id, Contact.source_id == source_id, _OPEN
+        )
+        row = (await self.session.execute(stmt)).first()
+        return OpenContact(*row) if row else None
+
+    async def open(self, lead_id: int, source_id: int) -> int | None:
+        """Open a contact; ``None`` if another transaction opened one for the pair first."""
+        now = utcnow()
+        stmt = (
+            self.upsert(Contact.__table__)
+            .values(
+                lead_id=lead_id,
+                source_id=source_id,
+                status=ContactStatus.NEW.value,
+                created_at=now,
+                last_activity_at=now,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["lead_id", "source_id"], index_where=text("status <> 'closed'")
+            )
+            .returning(Contact.id)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def get(self, contact_id: int) -> Contact | None:
+        """A contact by primary key."""
+        return await self.session.get(Contact, contact_id)
+
+    async def get_full(self, contact_id: int) -> Row[tuple[Contact, Lead, Source]] | None:
+        """A contact together with its lead and source."""
+        stmt = (
+            select(Contact, Lead, Source)
+            .join(Lead, Lead.id == Contact.lead_id)
+            .join(Source, Source.id == Contact.source_id)
+            .where(Contact.id == contact_id)
+        )
+        return (await self.session.execute(stmt)).first()
+
+    async def assign(self, contact_id: int, operator_id: int) -> bool:
+        """Give a queued contact to an operator; ``False`` if it is no longer queued."""
+        stmt = (
+            update(Contact)
+            .where(Contact.id == contact_id, _QUEUED)
+            .values(operator_id=operator_id, assigned_at=utcnow())
+        )
+        return (await self.session.execute(stmt)).rowcount == 1
+
+    async def move(self, contact_id: int, from_operator: int, to_operator: int) -> bool:
+        """Hand an open contact from one operator to another."""
+        stmt = (
+            update(Contact)
+            .where(Contact.id == contact_id, Contact.operator_id == from_operator, _OPEN)
+            .values(operator_id=to_operator, assigned_at=utcnow(), reminded_at=None)
+        )
+        return (await self.session.execute(stmt)).rowcount == 1
+
+    async def requeue_of(self, operator_id: int) -> int:
+        """Return every open contact of an operator to the queue; how many."""
+        stmt = (
+            update(Contact)
+            .where(Contact.operator_id == operator_id, _OPEN)
+            .values(**_BACK_TO_QUEUE)
+        )
+        return (await self.session.execute(stmt)).rowcount
+
+    async def requeue(self, contact_id: int, operator_id: int) -> bool:
+        """Return one open contact of an operator to the queue."""
+        stmt = (
+            update(Contact)
+            .where(Contact.id == contact_id, Contact.operator_id == operator_id, _OPEN)
+            .values(**_BACK_TO_QUEUE)
+        )
+        return (await self.session.execute(stmt)).rowcount == 1
+
+    async def close(self, contact_id: int, closed_by: str, reason: str) -> tuple[bool, int | None]:
+        """Close an open contact: (whether this call closed it, its operator id)."""
+        stmt = (
+            update(Contact)
+            .where(Contact.id == contact_id, _OPEN)
+            .values(
+                status=ContactStatus.CLOSED,
+                closed_at=utcnow(),
+                closed_by=closed_by,
+                close_reason=reason,
+            )
+            .returning(Contact.operator_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return (True, row[0]) if row else (False, None)
+
+    async def mark_replied(self, contact_id: int) -> None:
+        """Record an operator reply: the contact is in progress, the client was answered."""
+        now = utcnow()
+        stmt = (
+            update(Contact)
+            .where(Contact.id == contact_id, _OPEN)
+            .values(
+                status=ContactStatus.IN_PROGRESS,
+                first_reply_at=func.coalesce(Contact.first_reply_at, now),
+                last_activity_at=now,
+            )
+        )
+        await self.session.execute(stmt)
+
+    async def touch(self, contact_id: int) -> None:
+        """Record client activity on a contact."""
+        stmt = update(Contact).where(Contact.id == contact_id).values(last_activity_at=utcnow())
+        await self.session.execute(stmt)
+
+    async def next_queued(self, skip_sources: set[int]) -> Contact | None:
+        """Lock and return the oldest queued contact outside ``skip_sources``.
+
+        ``SKIP LOCKED`` lets several processes drain the queue at once without waiting on
+        each other's rows (SQLite ignores it; its transactions are serialised anyway).
+        """
+        stmt = (
+            select(Contact)
+            .where(_QUEUED, Contact.source_id.not_in(skip_sources))
+            .order_by(Contact.created_at, Contact.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def open_of_operator(
+        self, operator_id: int, source_id: int | None = None
+    ) -> list[Row[tuple[Contact, Lead, Source]]]:
+        """Open contacts of an operator with their lead and source, oldest first."""
+        stmt = (
+            select(Contact, Lead, Source)
+            .join(Lead, Lead.id == Contact.lead_id)
+            .join(Source, Source.id == Contact.source_id)
+            .where(Contact.operator_id == operator_id, _OPEN)
+            .order_by(Contact.created_at, Contact.id)
+        )
+        if source_id is not None:
+            stmt = stmt.where(Contact.source_id == source_id)
+        return list((await self.session.execute(stmt)).all())
+
+    async def history(
+        self, lead_id: int, exclude_id: int, limit: int = 5
+    ) -> list[Row[tuple[Contact, Source]]]:
+        """A lead's other contacts through any source, newest first."""
+        stmt = (
+            select(Contact, Source)
+            .join(Source, Source.id == Contact.source_id)
+            .where(Contact.lead_id == lead_id, Contact.id != exclude_id)
+            .order_by(Contact.created_at.desc(), Contact.id.desc())
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).all())
+
+    async def count_open_by_operator(self) -> dict[int, int]:
+        """Open contacts per operator, counted from the contacts table."""
+        stmt = (
+            select(Contact.operator_id, func.count())
+            .where(_OPEN, Contact.operator_id.is_not(None))
+            .group_by(Contact.operator_id)
+        )
+        return dict((await self.session.execute(stmt)).tuples().all())
+
+    async def queue_overview(
+        self, limit: int, offset: int = 0
+    ) -> tuple[int, list[Row[tuple[Contact, Lead, Source]]]]:
+        """Length of the queue and one page of it (oldest first) with lead and source."""
+        total = (
+            await self.session.execute(select(func.count()).select_from(Contact).where(_QUEUED))
+        ).scalar_one()
+        stmt = (
+            select(Contact, Lead, Source)
+            .join(Lead, Lead.id == Contact.lead_id)
+            .join(Source, Source.id == Contact.source_id)
+            .where(_QUEUED)
+            .order_by(Contact.created_at, Contact.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return total, list((await self.session.execute(stmt)).all())
+
+    async def oldest_queued_at(self) -> datetime | None:
+        """When the oldest queued contact was opened."""
+        stmt = select(func.min(Contact.created_at)).where(_QUEUED)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def source_stats(self) -> list[Row[tuple[int, int, int, int]]]:
+        """Per source: total contacts, open, queued."""
+        stmt = select(
+            Contact.source_id,
+            func.count(),
+            func.count().filter(_OPEN),
+            func.count().filter(_QUEUED),
+        ).group_by(Contact.source_id)
+        return list((await self.session.execute(stmt)).all())
+
+    async def operator_stats(self) -> list[Row[tuple[int, int, int, int]]]:
+        """Per source and operator: contacts assigned, of which closed."""
+        stmt = (
+            select(
+                Contact.source_id,
+                Contact.operator_id,
+                func.count(),
+                func.count().filter(Contact.status == ContactStatus.CLOSED),
+            )
+            .where(Contact.operator_id.is_not(None))
+            .group_by(Contact.source_id, Contact.operator_id)
+        )
+        return list((await self.session.execute(stmt)).all())

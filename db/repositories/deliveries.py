@@ -1,0 +1,135 @@
+"""The transactional outbox of messages to send through the bots."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from db.base import utcnow
+from db.models import Delivery, DeliveryStatus
+from db.repositories.base import Repository
+
+_PENDING = Delivery.status == DeliveryStatus.PENDING
+
+
+class DeliveryRepository(Repository):
+    """Data access for outgoing messages."""
+
+    def add(
+        self,
+        source_id: int,
+        chat_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        contact_id: int | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        """Stage a message to send; it goes out only if the surrounding transaction commits."""
+        self.session.add(
+            Delivery(
+                source_id=source_id,
+                chat_id=chat_id,
+                kind=kind,
+                payload=payload,
+                contact_id=contact_id,
+                message_id=message_id,
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+                next_attempt_at=utcnow(),
+            )
+        )
+
+    async def claim(self, limit: int, lease: timedelta) -> list[Delivery]:
+        """Lease the oldest pending message of up to ``limit`` chats that are due.
+
+        Only the head of each chat's line is claimed, so a chat's messages go out in order; the
+        conditional UPDATE makes a row claimable by one worker (of any process) at a time.
+        """
+        now = utcnow()
+        heads = (
+            select(func.min(Delivery.id))
+            .where(_PENDING)
+            .group_by(Delivery.source_id, Delivery.chat_id)
+            .scalar_subquery()
+        )
+        due = (
+            select(Delivery.id)
+            .where(
+                Delivery.id.in_(heads),
+                Delivery.next_attempt_at <= now,
+                (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+        ids = list((await self.session.execute(due)).scalars())
+        if not ids:
+            return []
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.id.in_(ids),
+                _PENDING,
+                (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+            )
+            .values(claimed_until=now + lease, attempts=Delivery.attempts + 1)
+            .returning(Delivery)
+        )
+        claimed = list((await self.session.execute(stmt)).scalars())
+        return sorted(claimed, key=lambda d: d.id)
+
+    async def mark_sent(self, delivery_id: int, sent_message_id: int | None) -> None:
+        """Telegram confirmed the message."""
+        stmt = (
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(
+                status=DeliveryStatus.SENT,
+                sent_at=utcnow(),
+                sent_message_id=sent_message_id,
+                claimed_until=None,
+            )
+        )
+        await self.session.execute(stmt)
+
+    async def retry_at(self, delivery_id: int, when: datetime, error: str) -> None:
+        """Put the message back in line for another attempt at ``when``."""
+        stmt = (
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(next_attempt_at=when, claimed_until=None, last_error=error[:512])
+        )
+        await self.session.execute(stmt)
+
+    async def fail(self, delivery_id: int, error: str) -> None:
+        """Give up on a message."""
+        stmt = (
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(status=DeliveryStatus.FAILED, claimed_until=None, last_error=error[:512])
+        )
+        await self.session.execute(stmt)
+
+    async def fail_chat(self, source_id: int, chat_id: int, error: str) -> int:
+        """Give up on every pending message to a chat (the user blocked the bot)."""
+        stmt = (
+            update(Delivery)
+            .where(Delivery.source_id == source_id, Delivery.chat_id == chat_id, _PENDING)
+            .values(status=DeliveryStatus.FAILED, claimed_until=None, last_error=error[:512])
+        )
+        return (await self.session.execute(stmt)).rowcount
+
+    async def contact_of_sent(self, source_id: int, chat_id: int, message_id: int) -> int | None:
+        """Which contact a message the bot sent to a chat belongs to."""
+        stmt = select(Delivery.contact_id).where(
+            Delivery.source_id == source_id,
+            Delivery.chat_id == chat_id,
+            Delivery.sent_message_id == message_id,
+        )
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending message becomes due."""
+        stmt = select(func.min(Delivery.next_attempt_at)).where(_PENDING)
+        return (await self.session.execute(stmt)).scalar_one_or_none()

@@ -1,0 +1,51 @@
+"""Leads: end clients, one per Telegram user."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from db.base import utcnow
+from db.models import Lead
+from db.repositories.base import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class LeadProfile:
+    """What Telegram tells us about a client."""
+
+    telegram_id: int
+    first_name: str
+    username: str | None = None
+    last_name: str | None = None
+    language: str | None = None
+
+
+class LeadRepository(Repository):
+    """Data access for leads."""
+
+    async def touch(self, profile: LeadProfile, phone: str | None = None) -> int:
+        """Create the lead or refresh its profile and last-seen time; return its id."""
+        now = utcnow()
+        values = {
+            "telegram_id": profile.telegram_id,
+            "username": profile.username,
+            "first_name": profile.first_name,
+            "last_name": profile.last_name,
+            "language": profile.language,
+            "last_seen_at": now,
+        }
+        update = {k: v for k, v in values.items() if k != "telegram_id"}
+        if phone is not None:
+            values["phone"] = update["phone"] = phone
+        stmt = self.upsert(Lead.__table__).values(created_at=now, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=["telegram_id"], set_=update)
+        return (await self.session.execute(stmt.returning(Lead.id))).scalar_one()
+
+    async def get(self, lead_id: int) -> Lead | None:
+        """A lead by primary key."""
+        return await self.session.get(Lead, lead_id)
+
+    async def by_username(self, username: str) -> Lead | None:
+        """A lead by Telegram @username, case-insensitive."""
+        stmt = select(Lead).where(func.lower(Lead.username) == username.lower()).limit(1)
+        return (await self.session.execute(stmt)).scalar_one_or_none()

@@ -1,0 +1,83 @@
+"""Relayed messages."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select, update
+
+from db.models import Direction, Message
+from db.repositories.base import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class MessageKey:
+    """Where Telegram delivered a message: unique per bot, chat and message id."""
+
+    source_id: int
+    chat_id: int
+    message_id: int
+
+
+class MessageRepository(Repository):
+    """Data access for relayed messages."""
+
+    async def exists(self, key: MessageKey) -> bool:
+        """Whether this Telegram message was already stored (a duplicate update)."""
+        stmt = select(
+            exists().where(
+                Message.source_id == key.source_id,
+                Message.chat_id == key.chat_id,
+                Message.telegram_message_id == key.message_id,
+            )
+        )
+        return bool((await self.session.execute(stmt)).scalar())
+
+    async def add(
+        self,
+        key: MessageKey,
+        contact_id: int,
+        direction: Direction,
+        content_type: str,
+        text: str | None,
+        media_group_id: str | None = None,
+    ) -> Message:
+        """Store a message and flush it, so a duplicate fails here and the id is known."""
+        message = Message(
+            contact_id=contact_id,
+            source_id=key.source_id,
+            direction=direction,
+            chat_id=key.chat_id,
+            telegram_message_id=key.message_id,
+            content_type=content_type,
+            text=text,
+            media_group_id=media_group_id,
+        )
+        self.session.add(message)
+        await self.session.flush()
+        return message
+
+    async def of_contact(
+        self, contact_id: int, direction: Direction | None = None
+    ) -> list[Message]:
+        """Messages of a contact in the order they arrived."""
+        stmt = select(Message).where(Message.contact_id == contact_id).order_by(Message.id)
+        if direction is not None:
+            stmt = stmt.where(Message.direction == direction)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def by_key(self, key: MessageKey) -> Message | None:
+        """A stored message by where Telegram delivered it."""
+        stmt = select(Message).where(
+            Message.source_id == key.source_id,
+            Message.chat_id == key.chat_id,
+            Message.telegram_message_id == key.message_id,
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def set_copy(self, message_id: int, chat_id: int, copy_message_id: int) -> None:
+        """Remember where a message was copied to."""
+        stmt = (
+            update(Message)
+            .where(Message.id == message_id)
+            .values(copy_chat_id=chat_id, copy_message_id=copy_message_id)
+        )
+        await self.session.execute(stmt)

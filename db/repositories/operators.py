@@ -1,0 +1,132 @@
+"""Operators, their per-source links, and the atomic capacity counter."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+
+from db.models import Operator, OperatorSource
+from db.repositories.base import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    """An operator as seen by the distribution for one source."""
+
+    operator_id: int
+    telegram_id: int
+    weight: int
+    open_count: int
+    max_open: int
+    active: bool
+    started: bool
+
+
+class OperatorRepository(Repository):
+    """Data access for operators and operator × source links."""
+
+    async def get(self, operator_id: int) -> Operator | None:
+        """An operator by primary key."""
+        return await self.session.get(Operator, operator_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> Operator | None:
+        """An operator by Telegram user id."""
+        stmt = select(Operator).where(Operator.telegram_id == telegram_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_username(self, username: str) -> Operator | None:
+        """An operator by Telegram @username, case-insensitive."""
+        stmt = select(Operator).where(func.lower(Operator.username) == username.lower()).limit(1)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def all(self) -> list[Operator]:
+        """Every operator, in the order they were added."""
+        return list((await self.session.execute(select(Operator).order_by(Operator.id))).scalars())
+
+    def add(self, operator: Operator) -> None:
+        """Stage a new operator."""
+        self.session.add(operator)
+
+    async def delete(self, operator_id: int) -> None:
+        """Remove an operator and their links."""
+        await self.session.execute(delete(Operator).where(Operator.id == operator_id))
+
+    async def candidates(self, source_id: int) -> list[CandidateRow]:
+        """Operators that could take a contact of this source right now."""
+        stmt = (
+            select(
+                Operator.id,
+                Operator.telegram_id,
+                OperatorSource.weight,
+                Operator.open_count,
+                Operator.max_open,
+                Operator.active,
+                OperatorSource.started,
+            )
+            .join(OperatorSource, OperatorSource.operator_id == Operator.id)
+            .where(
+                OperatorSource.source_id == source_id,
+                OperatorSource.weight > 0,
+                OperatorSource.started.is_(True),
+                OperatorSource.unreachable.is_(False),
+                Operator.active.is_(True),
+                Operator.open_count < Operator.max_open,
+            )
+            .order_by(Operator.id)
+        )
+        return [CandidateRow(*row) for row in (await self.session.execute(stmt)).all()]
+
+    async def take_slot(self, operator_id: int) -> bool:
+        """Atomically count one more open contact, only if the operator is below the limit."""
+        stmt = (
+            update(Operator)
+            .where(
+                Operator.id == operator_id,
+                Operator.active.is_(True),
+                Operator.open_count < Operator.max_open,
+            )
+            .values(open_count=Operator.open_count + 1)
+        )
+        return (await self.session.execute(stmt)).rowcount == 1
+
+    async def release_slot(self, operator_id: int, count: int = 1) -> None:
+        """Count ``count`` fewer open contacts."""
+        stmt = (
+            update(Operator)
+            .where(Operator.id == operator_id)
+            .values(open_count=Operator.open_count - count)
+        )
+        await self.session.execute(stmt)
+
+    async def set_fields(self, operator_id: int, **values: object) -> None:
+        """Update plain columns of an operator."""
+        await self.session.execute(
+            update(Operator).where(Operator.id == operator_id).values(**values)
+        )
+
+    async def links(self, source_id: int | None = None) -> list[OperatorSource]:
+        """Operator × source links, optionally for one source."""
+        stmt = select(OperatorSource).order_by(OperatorSource.operator_id)
+        if source_id is not None:
+            stmt = stmt.where(OperatorSource.source_id == source_id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def link(self, operator_id: int, source_id: int) -> OperatorSource | None:
+        """The operator × source link, if any."""
+        stmt = select(OperatorSource).where(
+            OperatorSource.operator_id == operator_id, OperatorSource.source_id == source_id
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def set_link(self, operator_id: int, source_id: int, **values: object) -> None:
+        """Create or update the operator × source link with the given columns."""
+        stmt = self.upsert(OperatorSource.__table__).values(
+            operator_id=operator_id,
+            source_id=source_id,
+            weight=values.get("weight", 0),
+            started=values.get("started", False),
+            unreachable=values.get("unreachable", False),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["operator_id", "source_id"], set_=dict(values)
+        )
+        await self.session.execute(stmt)

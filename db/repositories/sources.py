@@ -1,0 +1,37 @@
+"""Sources: one per configured bot."""
+
+from sqlalchemy import select
+
+from db.base import utcnow
+from db.models import Source
+from db.repositories.base import Repository
+
+
+class SourceRepository(Repository):
+    """Data access for sources."""
+
+    async def ensure(self, bot_id: int, username: str, title: str) -> Source:
+        """Create the source of a bot or refresh its username and title; return it."""
+        stmt = self.upsert(Source.__table__).values(
+            bot_id=bot_id, username=username, title=title, created_at=utcnow()
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["bot_id"], set_={"username": username, "title": title}
+        )
+        await self.session.execute(stmt)
+        source = await self.by_bot_id(bot_id)
+        assert source is not None  # just upserted
+        return source
+
+    async def by_bot_id(self, bot_id: int) -> Source | None:
+        """The source of a bot."""
+        stmt = select(Source).where(Source.bot_id == bot_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def get(self, source_id: int) -> Source | None:
+        """A source by primary key."""
+        return await self.session.get(Source, source_id)
+
+    async def all(self) -> list[Source]:
+        """Every source."""
+        return list((await self.session.execute(select(Source).order_by(Source.id))).scalars())

@@ -1,0 +1,1 @@
+"""Business logic of Switchboard. Nothing here imports aiogram."""

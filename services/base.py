@@ -1,0 +1,107 @@
+"""What every use-case service shares: the unit of work, repositories and the queue drain."""
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Operator
+from db.repositories import (
+    ContactRepository,
+    DeliveryRepository,
+    LeadRepository,
+    MessageRepository,
+    OperatorRepository,
+    SourceRepository,
+)
+from services.assignment import Assigner, Assignment
+from services.errors import InvalidOperatorRef, UnknownOperator
+from services.outbox import NoSignal, Outbox, OutboxSignal
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks for a change: ``operator``, ``admin``, ``client`` or ``system`` (timers)."""
+
+    kind: str
+    telegram_id: int = 0
+
+    @property
+    def label(self) -> str:
+        """How the change is recorded (e.g. ``closed_by``)."""
+        return f"{self.kind}:{self.telegram_id}" if self.telegram_id else self.kind
+
+
+SYSTEM = Actor("system")
+
+
+def parse_operator_ref(ref: str) -> int | str:
+    """A Telegram id (int) or a lower-case username (str) from ``123`` or ``@name``."""
+    ref = ref.strip()
+    if ref.lstrip("-").isdigit():
+        return int(ref)
+    name = ref.removeprefix("@")
+    if ref.startswith("@") and name and all(ch.isalnum() or ch == "_" for ch in name):
+        return name.lower()
+    raise InvalidOperatorRef(ref=ref)
+
+
+class Service:
+    """Base of the use-case services.
+
+    A service is bound to one session (one per update, injected by the bot's middleware) and
+    owns the transactions: every use case runs in ``async with session.begin()``. Deliveries
+    staged by a use case are announced through ``signal`` only after the commit.
+    """
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        rng: random.Random,
+        signal: OutboxSignal | None = None,
+    ) -> None:
+        self.session = session
+        self.rng = rng
+        self.signal = signal or NoSignal()
+        self.operators = OperatorRepository(session)
+        self.contacts = ContactRepository(session)
+        self.messages = MessageRepository(session)
+        self.leads = LeadRepository(session)
+        self.sources = SourceRepository(session)
+        self.deliveries = DeliveryRepository(session)
+        self.outbox = Outbox(self.deliveries)
+        self.assigner = Assigner(session, rng)
+
+    async def assign_pending(self, limit: int | None = None) -> list[Assignment]:
+        """Assign queued contacts oldest first while capacity exists.
+
+        One transaction per contact: each locks one contact and one operator row, so several
+        processes can drain at once without deadlocks. A source whose operators are all busy is
+        skipped for the rest of the run.
+        """
+        done: list[Assignment] = []
+        skip_sources: set[int] = set()
+        while limit is None or len(done) < limit:
+            async with self.session.begin():
+                step = await self.assigner.assign_next(skip_sources)
+            if step is None:
+                break
+            contact, assignment = step
+            if assignment is None:
+                skip_sources.add(contact.source_id)
+            else:
+                done.append(assignment)
+        if done:
+            self.signal.notify()
+        return done
+
+    async def find_operator(self, ref: str | int) -> Operator:
+        """The operator a Telegram id or @username refers to; must run inside a transaction."""
+        key = parse_operator_ref(ref) if isinstance(ref, str) else ref
+        if isinstance(key, int):
+            operator = await self.operators.by_telegram_id(key)
+        else:
+            operator = await self.operators.by_username(key)
+        if operator is None:
+            raise UnknownOperator(ref=ref)
+        return operator

@@ -1,0 +1,241 @@
+"""Client-side use cases: incoming messages, closing and reassigning contacts."""
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from db.models import Contact, ContactStatus, Direction, Lead, Message, Operator, Source
+from db.repositories import LeadProfile, MessageKey, OpenContact
+from services.base import Actor, Service
+from services.errors import ContactAlreadyClosed, NotYourContact, OperatorFull, UnknownContact
+from services.outbox import Notice
+
+# How often to retry opening a contact when a concurrent transaction keeps opening and closing
+# the same (lead, source) pair; in practice the second attempt always finds the winner's row.
+_OPEN_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A client's message as the bot received it."""
+
+    source_id: int
+    chat_id: int
+    message_id: int
+    profile: LeadProfile
+    content_type: str
+    text: str | None = None
+    media_group_id: str | None = None
+    phone: str | None = None
+
+    @property
+    def key(self) -> MessageKey:
+        """Where Telegram delivered it."""
+        return MessageKey(self.source_id, self.chat_id, self.message_id)
+
+
+class Outcome(enum.StrEnum):
+    """What ``register_incoming`` did."""
+
+    ASSIGNED = "assigned"
+    QUEUED = "queued"
+    APPENDED = "appended"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """The result of ``register_incoming``."""
+
+    outcome: Outcome
+    contact_id: int | None = None
+    operator_telegram_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedContact:
+    """A contact that was just closed."""
+
+    contact_id: int
+    operator_telegram_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reassignment:
+    """A contact given to an operator by an admin."""
+
+    contact_id: int
+    operator_telegram_id: int
+    previous_operator_telegram_id: int | None
+
+
+class ContactService(Service):
+    """Use cases around contacts."""
+
+    async def register_incoming(self, incoming: IncomingMessage) -> Registration:
+        """Store a client's message in their open contact, opening and assigning one if needed.
+
+        A duplicate update (same source, chat and message id) changes nothing.
+        """
+        try:
+            async with self.session.begin():
+                result = await self._register(incoming)
+        except IntegrityError:
+            # A concurrent delivery of the same update committed first (unique message key).
+            async with self.session.begin():
+                if not await self.messages.exists(incoming.key):
+                    raise
+            return Registration(Outcome.DUPLICATE)
+        if result.outcome is not Outcome.DUPLICATE:
+            self.signal.notify()
+        return result
+
+    async def _register(self, incoming: IncomingMessage) -> Registration:
+        if await self.messages.exists(incoming.key):
+            return Registration(Outcome.DUPLICATE)
+        lead_id = await self.leads.touch(incoming.profile, incoming.phone)
+        found, opened = await self._find_or_open(lead_id, incoming.source_id)
+        message = await self.messages.add(
+            incoming.key,
+            found.id,
+            Direction.IN,
+            incoming.content_type,
+            incoming.text,
+            incoming.media_group_id,
+        )
+        if opened:
+            return await self._assign_new(found.id, message)
+        await self.contacts.touch(found.id)
+        if found.operator_id is None:
+            # Still queued: the message waits and is handed over with the contact.
+            return Registration(Outcome.APPENDED, found.id)
+        operator = await self.operators.get(found.operator_id)
+        assert operator is not None  # foreign key
+        self._copy_to(operator.telegram_id, message)
+        return Registration(Outcome.APPENDED, found.id, operator.telegram_id)
+
+    async def _find_or_open(self, lead_id: int, source_id: int) -> tuple[OpenContact, bool]:
+        for _ in range(_OPEN_ATTEMPTS):
+            found = await self.contacts.find_open(lead_id, source_id)
+            if found is not None:
+                return found, False
+            new_id = await self.contacts.open(lead_id, source_id)
+            if new_id is not None:
+                return OpenContact(new_id, None, ContactStatus.NEW), True
+        raise RuntimeError(f"could not open a contact for lead {lead_id} in source {source_id}")
+
+    async def _assign_new(self, contact_id: int, message: Message) -> Registration:
+        row = await self.contacts.get_full(contact_id)
+        assert row is not None  # inserted in this transaction
+        contact, lead, source = row
+        pick = await self.assigner.take_operator(source.id)
+        if pick is None:
+            self._tell_client(lead, source, contact, Notice.CLIENT_QUEUED)
+            return Registration(Outcome.QUEUED, contact.id)
+        await self.contacts.assign(contact.id, pick.operator_id)
+        await self.assigner.hand_over(contact, lead, source, pick.telegram_id, [message])
+        self._tell_client(lead, source, contact, Notice.CLIENT_ASSIGNED)
+        return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
+
+    def _copy_to(self, chat_id: int, message: Message) -> None:
+        self.outbox.copy(
+            message.source_id,
+            chat_id,
+            from_chat_id=message.chat_id,
+            telegram_message_id=message.telegram_message_id,
+            contact_id=message.contact_id,
+            message_id=message.id,
+            media_group_id=message.media_group_id,
+        )
+
+    def _tell_client(self, lead: Lead, source: Source, contact: Contact, key: Notice) -> None:
+        self.outbox.notice(
+            source.id, lead.telegram_id, key, contact_id=contact.id, language=lead.language
+        )
+
+    async def close(self, contact_id: int, by: Actor, reason: str = "") -> ClosedContact:
+        """Close an open contact, tell the client and the operator, and reuse the freed slot.
+
+        An operator may close only their own contacts; admins and the system any.
+        """
+        async with self.session.begin():
+            contact, lead, source = await self._open_contact(contact_id)
+            operator = (
+                await self.operators.get(contact.operator_id) if contact.operator_id else None
+            )
+            if by.kind == "operator" and (
+                operator is None or operator.telegram_id != by.telegram_id
+            ):
+                raise NotYourContact(contact_id=contact_id)
+            closed, _ = await self.contacts.close(contact_id, by.label, reason or by.kind)
+            if not closed:
+                raise ContactAlreadyClosed(contact_id=contact_id)
+            if operator is not None:
+                await self.operators.release_slot(operator.id)
+                self.outbox.notice(
+                    source.id,
+                    operator.telegram_id,
+                    Notice.OPERATOR_CLOSED,
+                    contact_id=contact_id,
+                    by=by.kind,
+                    reason=reason,
+                )
+            if by.kind != "client":
+                notice = Notice.CLIENT_AUTO_CLOSED if by.kind == "system" else Notice.CLIENT_CLOSED
+                self._tell_client(lead, source, contact, notice)
+        self.signal.notify()
+        await self.assign_pending()
+        return ClosedContact(contact_id, operator.telegram_id if operator else None)
+
+    async def _operator_of(self, contact: Contact) -> Operator | None:
+        if contact.operator_id is None:
+            return None
+        return await self.operators.get(contact.operator_id)
+
+    async def _open_contact(self, contact_id: int) -> tuple[Contact, Lead, Source]:
+        row = await self.contacts.get_full(contact_id)
+        if row is None:
+            raise UnknownContact(contact_id=contact_id)
+        contact, lead, source = row
+        if contact.status is ContactStatus.CLOSED:
+            raise ContactAlreadyClosed(contact_id=contact_id)
+        return contact, lead, source
+
+    async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:
+        """Give an open contact to another operator (an admin's ``/assign``).
+
+        The new operator must be able to take it (active, started the bot, below the limit);
+        the previous one, if any, is told and gets the slot back.
+        """
+        async with self.session.begin():
+            contact, lead, source = await self._open_contact(contact_id)
+            target = await self.find_operator(operator_ref)
+            if contact.operator_id == target.id:
+                return Reassignment(contact_id, target.telegram_id, target.telegram_id)
+            # Weight only steers random distribution; an admin's explicit choice ignores it.
+            link = await self.operators.link(target.id, source.id)
+            reachable = link is not None and link.started and not link.unreachable
+            if not reachable or not await self.operators.take_slot(target.id):
+                raise OperatorFull(ref=operator_ref)
+            previous = (
+                await self.operators.get(contact.operator_id) if contact.operator_id else None
+            )
+            if previous is None:
+                await self.contacts.assign(contact.id, target.id)
+                self._tell_client(lead, source, contact, Notice.CLIENT_OPERATOR_JOINED)
+            else:
+                await self.contacts.move(contact.id, previous.id, target.id)
+                await self.operators.release_slot(previous.id)
+                self.outbox.notice(
+                    source.id,
+                    previous.telegram_id,
+                    Notice.OPERATOR_TAKEN_AWAY,
+                    contact_id=contact.id,
+                )
+            backlog = await self.messages.of_contact(contact.id)
+            await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
+        self.signal.notify()
+        return Reassignment(
+            contact_id, target.telegram_id, previous.telegram_id if previous else None
+        )
