@@ -9,6 +9,7 @@ from db.models import Operator
 from db.repositories import (
     ContactRepository,
     DeliveryRepository,
+    InviteRepository,
     LeadRepository,
     MessageRepository,
     OperatorRepository,
@@ -17,6 +18,7 @@ from db.repositories import (
 from services.assignment import Assigner, Assignment
 from services.errors import InvalidOperatorRef, UnknownOperator
 from services.outbox import NoSignal, Outbox, OutboxSignal
+from services.views import LinkView, OperatorView
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class Service:
         self.leads = LeadRepository(session)
         self.sources = SourceRepository(session)
         self.deliveries = DeliveryRepository(session)
+        self.invites = InviteRepository(session)
         self.outbox = Outbox(self.deliveries)
         self.assigner = Assigner(session, rng)
 
@@ -94,6 +97,30 @@ class Service:
         if done:
             self.signal.notify()
         return done
+
+    async def create_operator(self, telegram_id: int, max_open: int, name: str) -> Operator:
+        """Add an operator with weight 1 in every source (admins tune it with /weights)."""
+        operator = Operator(
+            telegram_id=telegram_id,
+            display_name=name[:256],
+            active=True,
+            max_open=max_open,
+            open_count=0,
+        )
+        self.operators.add(operator)
+        await self.session.flush()
+        for source in await self.sources.all():
+            await self.operators.set_link(operator.id, source.id, weight=1)
+        return operator
+
+    async def operator_views(self, operators: list[Operator]) -> list[OperatorView]:
+        """Operators with their per-source links."""
+        sources = {s.id: s for s in await self.sources.all()}
+        by_operator: dict[int, list[LinkView]] = {}
+        for link in await self.operators.links():
+            view = LinkView(sources[link.source_id], link.weight, link.started, link.unreachable)
+            by_operator.setdefault(link.operator_id, []).append(view)
+        return [OperatorView(op, by_operator.get(op.id, [])) for op in operators]
 
     async def find_operator(self, ref: str | int) -> Operator:
         """The operator a Telegram id or @username refers to; must run inside a transaction."""

@@ -2,6 +2,7 @@
 
 from db.repositories.contacts import ContactRepository, OpenContact
 from db.repositories.deliveries import DeliveryRepository
+from db.repositories.invites import InviteRepository
 from db.repositories.leads import LeadProfile, LeadRepository
 from db.repositories.messages import MessageKey, MessageRepository
 from db.repositories.operators import CandidateRow, OperatorRepository
@@ -11,6 +12,7 @@ __all__ = [
     "CandidateRow",
     "ContactRepository",
     "DeliveryRepository",
+    "InviteRepository",
     "LeadProfile",
     "LeadRepository",
     "MessageKey",

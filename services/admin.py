@@ -1,0 +1,241 @@
+"""Admin use cases: operators, limits, weights, sources, queue and statistics."""
+
+import secrets
+from datetime import datetime
+
+from db.base import utcnow
+from db.models import Operator, Source
+from services.base import Service, parse_operator_ref
+from services.errors import (
+    InvalidLimit,
+    InvalidOperatorRef,
+    InvalidWeights,
+    OperatorExists,
+    UnknownSource,
+)
+from services.outbox import Notice
+from services.views import (
+    OperatorRemoved,
+    OperatorShare,
+    OperatorStats,
+    OperatorView,
+    QueueItem,
+    QueueView,
+    SourceStats,
+    SourceView,
+    StatsView,
+    WeightRow,
+    WeightsView,
+)
+
+MAX_LIMIT = 1000
+MAX_WEIGHT = 1000
+
+
+def parse_limit(value: str | int) -> int:
+    """A limit of open contacts: a whole number from 0 to ``MAX_LIMIT``."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_LIMIT:
+        raise InvalidLimit(value=str(value), maximum=MAX_LIMIT)
+    return int(text)
+
+
+def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
+    """``["@ann=3", "42=0"]`` → ``[("@ann", 3), ("42", 0)]``; raises ``InvalidWeights``."""
+    if not pairs:
+        raise InvalidWeights(detail="give at least one <operator>=<weight>")
+    parsed: list[tuple[str, int]] = []
+    for pair in pairs:
+        ref, sep, weight = pair.partition("=")
+        if not sep or not ref:
+            raise InvalidWeights(detail=f"{pair!r} is not <operator>=<weight>")
+        if not weight.isdigit() or int(weight) > MAX_WEIGHT:
+            raise InvalidWeights(
+                detail=f"weight of {ref} must be a whole number from 0 to {MAX_WEIGHT}"
+            )
+        parsed.append((ref, int(weight)))
+    return parsed
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+class AdminService(Service):
+    """What admins do. Policy on an operator's open contacts:
+
+    * removing an operator returns their open contacts to the queue (redistributed at once);
+    * deactivating or lowering the limit below the current load keeps the open contacts with
+      the operator; they just get no new ones until below the limit again.
+    """
+
+    async def add_operator(
+        self, telegram_id: str | int, limit: str | int, display_name: str | None = None
+    ) -> OperatorView:
+        """Make a Telegram user an operator with weight 1 in every source."""
+        ref = parse_operator_ref(str(telegram_id))
+        if not isinstance(ref, int):
+            raise InvalidOperatorRef(ref=str(telegram_id))
+        max_open = parse_limit(limit)
+        async with self.session.begin():
+            if await self.operators.by_telegram_id(ref) is not None:
+                raise OperatorExists(ref=ref)
+            operator = await self.create_operator(ref, max_open, display_name or f"id {ref}")
+            return (await self.operator_views([operator]))[0]
+
+    async def remove_operator(self, ref: str) -> OperatorRemoved:
+        """Remove an operator; their open contacts return to the queue and are redistributed."""
+        async with self.session.begin():
+            operator = await self.find_operator(ref)
+            for contact, _lead, source in await self.contacts.open_of_operator(operator.id):
+                self.outbox.notice(
+                    source.id,
+                    operator.telegram_id,
+                    Notice.OPERATOR_TAKEN_AWAY,
+                    contact_id=contact.id,
+                )
+            requeued = await self.contacts.requeue_of(operator.id)
+            await self.operators.delete(operator.id)
+        self.signal.notify()
+        await self.assign_pending()
+        return OperatorRemoved(operator.telegram_id, requeued)
+
+    async def set_active(self, ref: str, active: bool) -> Operator:
+        """Activate or deactivate an operator (open contacts stay with them)."""
+        async with self.session.begin():
+            operator = await self.find_operator(ref)
+            await self.operators.set_fields(operator.id, active=active)
+            operator.active = active
+        if active:
+            await self.assign_pending()
+        return operator
+
+    async def set_limit(self, ref: str, limit: str | int) -> tuple[Operator, int]:
+        """Set an operator's limit; return the operator and the previous limit."""
+        max_open = parse_limit(limit)
+        async with self.session.begin():
+            operator = await self.find_operator(ref)
+            previous = operator.max_open
+            await self.operators.set_fields(operator.id, max_open=max_open)
+            operator.max_open = max_open
+        if max_open > previous:
+            await self.assign_pending()
+        return operator, previous
+
+    async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
+        """Set weights in a source, all or nothing: any bad pair changes nothing."""
+        parsed = parse_weights(pairs)
+        async with self.session.begin():
+            source = await self._source(source_id)
+            resolved: dict[int, int] = {}
+            for ref, weight in parsed:
+                operator = await self.find_operator(ref)
+                if operator.id in resolved:
+                    raise InvalidWeights(detail=f"{ref} is given twice")
+                resolved[operator.id] = weight
+            for operator_id, weight in resolved.items():
+                await self.operators.set_link(operator_id, source.id, weight=weight)
+            view = await self._weights(source)
+        if any(resolved.values()):
+            await self.assign_pending()
+        return view
+
+    async def weights(self, source_id: int) -> WeightsView:
+        """A source's weights and the share of new contacts each gives."""
+        async with self.session.begin():
+            return await self._weights(await self._source(source_id))
+
+    async def _source(self, source_id: int) -> Source:
+        source = await self.sources.get(source_id)
+        if source is None:
+            raise UnknownSource(ref=source_id)
+        return source
+
+    async def _weights(self, source: Source) -> WeightsView:
+        operators = {op.id: op for op in await self.operators.all()}
+        links = await self.operators.links(source.id)
+        total = sum(link.weight for link in links)
+        rows = [
+            WeightRow(
+                operators[link.operator_id], link.weight, _share(link.weight, total), link.started
+            )
+            for link in links
+        ]
+        return WeightsView(source, rows)
+
+    async def list_operators(self) -> list[OperatorView]:
+        """Every operator with load, limit and per-source weight / started flags."""
+        async with self.session.begin():
+            return await self.operator_views(await self.operators.all())
+
+    async def list_sources(self) -> list[SourceView]:
+        """Every source with its contacts, open and queued counts and linked operators."""
+        async with self.session.begin():
+            counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}
+            linked: dict[int, int] = {}
+            for link in await self.operators.links():
+                if link.weight > 0:
+                    linked[link.source_id] = linked.get(link.source_id, 0) + 1
+            return [
+                SourceView(s, *counts.get(s.id, (0, 0, 0)), linked.get(s.id, 0))
+                for s in await self.sources.all()
+            ]
+
+    async def queue(self, limit: int = 20, offset: int = 0) -> QueueView:
+        """Queued contacts, oldest first, with how long they have waited."""
+        now = utcnow()
+        async with self.session.begin():
+            total, rows = await self.contacts.queue_overview(limit, offset)
+        items = [QueueItem(c, lead, s, now - c.created_at) for c, lead, s in rows]
+        return QueueView(total, items)
+
+    async def stats(self) -> StatsView:
+        """Per source: contacts, queued, each operator's share vs weight; per operator: load."""
+        async with self.session.begin():
+            sources = await self.sources.all()
+            operators = {op.id: op for op in await self.operators.all()}
+            counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}
+            weights: dict[int, dict[int, int]] = {}
+            for link in await self.operators.links():
+                weights.setdefault(link.source_id, {})[link.operator_id] = link.weight
+            assigned: dict[int, dict[int, int]] = {}
+            per_operator: dict[int, list[int]] = {op_id: [0, 0] for op_id in operators}
+            for source_id, operator_id, n, closed in await self.contacts.operator_stats():
+                assigned.setdefault(source_id, {})[operator_id] = n
+                if operator_id in per_operator:
+                    per_operator[operator_id][0] += n
+                    per_operator[operator_id][1] += closed
+        source_stats = []
+        for source in sources:
+            got = assigned.get(source.id, {})
+            configured = weights.get(source.id, {})
+            got_total, weight_total = sum(got.values()), sum(configured.values())
+            shares = [
+                OperatorShare(
+                    operators[op_id],
+                    got.get(op_id, 0),
+                    _share(got.get(op_id, 0), got_total),
+                    _share(configured.get(op_id, 0), weight_total),
+                )
+                for op_id in sorted(set(got) | set(configured))
+                if op_id in operators
+            ]
+            source_stats.append(SourceStats(source, *counts.get(source.id, (0, 0, 0)), shares))
+        operator_stats = [
+            OperatorStats(operators[op_id], n, closed)
+            for op_id, (n, closed) in per_operator.items()
+        ]
+        return StatsView(source_stats, operator_stats)
+
+    async def create_invite(self, created_by: int, limit: str | int) -> str:
+        """A one-time code; whoever opens the bot with it becomes an operator."""
+        max_open = parse_limit(limit)
+        code = secrets.token_urlsafe(12)
+        async with self.session.begin():
+            self.invites.add(code, max_open, created_by)
+        return code
+
+    async def oldest_queued(self) -> datetime | None:
+        """When the oldest queued contact was opened (for the queue alert)."""
+        async with self.session.begin():
+            return await self.contacts.oldest_queued_at()

@@ -1,0 +1,200 @@
+"""Operator use cases: starting bots, invites, pause/resume, and relaying replies to clients."""
+
+import enum
+from dataclasses import dataclass, field
+
+from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
+from db.repositories import MessageKey
+from services.base import Service
+from services.errors import InvalidInvite, OperatorExists, UnknownOperator
+from services.views import OperatorView
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorMessage:
+    """A message an operator sent to a bot, to be relayed to a client."""
+
+    source_id: int
+    chat_id: int
+    message_id: int
+    content_type: str
+    text: str | None = None
+    reply_to: int | None = None
+    media_group_id: str | None = None
+
+    @property
+    def key(self) -> MessageKey:
+        """Where Telegram delivered it."""
+        return MessageKey(self.source_id, self.chat_id, self.message_id)
+
+
+class RelayOutcome(enum.StrEnum):
+    """What happened to an operator's message."""
+
+    SENT = "sent"
+    AMBIGUOUS = "ambiguous"
+    NO_CONTACT = "no_contact"
+    CLOSED = "closed"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactChoice:
+    """One of the operator's open contacts, offered when a message is ambiguous."""
+
+    contact_id: int
+    lead: Lead
+
+
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """The result of relaying an operator's message."""
+
+    outcome: RelayOutcome
+    contact_id: int | None = None
+    choices: list[ContactChoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenContactView:
+    """An open contact of an operator, for ``/contacts``."""
+
+    contact: Contact
+    lead: Lead
+    source: Source
+
+
+class OperatorService(Service):
+    """What operators do."""
+
+    async def is_operator(self, telegram_id: int) -> bool:
+        """Whether a Telegram user is an operator."""
+        async with self.session.begin():
+            return await self.operators.by_telegram_id(telegram_id) is not None
+
+    async def bot_started(
+        self, telegram_id: int, source_id: int, username: str | None, name: str
+    ) -> Operator | None:
+        """Record that an operator opened a bot (it may now message them); ``None`` if the
+        user is not an operator. Their profile is refreshed so @username references work."""
+        async with self.session.begin():
+            operator = await self.operators.by_telegram_id(telegram_id)
+            if operator is None:
+                return None
+            await self._mark_started(operator, source_id, username, name)
+        await self.assign_pending()
+        return operator
+
+    async def _mark_started(
+        self, operator: Operator, source_id: int, username: str | None, name: str
+    ) -> None:
+        await self.operators.set_fields(operator.id, username=username, display_name=name[:256])
+        if await self.operators.link(operator.id, source_id) is None:
+            await self.operators.set_link(operator.id, source_id, weight=1, started=True)
+        else:
+            await self.operators.set_link(operator.id, source_id, started=True, unreachable=False)
+
+    async def redeem_invite(
+        self, code: str, telegram_id: int, source_id: int, username: str | None, name: str
+    ) -> Operator:
+        """Make the user who opened an invite link an operator (once per link)."""
+        async with self.session.begin():
+            if await self.operators.by_telegram_id(telegram_id) is not None:
+                raise OperatorExists(ref=telegram_id)
+            max_open = await self.invites.redeem(code, telegram_id)
+            if max_open is None:
+                raise InvalidInvite()
+            operator = await self.create_operator(telegram_id, max_open, name)
+            await self._mark_started(operator, source_id, username, name)
+        await self.assign_pending()
+        return operator
+
+    async def set_paused(self, telegram_id: int, paused: bool) -> Operator:
+        """Pause (no new contacts; open ones stay) or resume an operator."""
+        async with self.session.begin():
+            operator = await self.find_operator(telegram_id)
+            await self.operators.set_fields(operator.id, active=not paused)
+            operator.active = not paused
+        if not paused:
+            await self.assign_pending()
+        return operator
+
+    async def me(self, telegram_id: int) -> OperatorView:
+        """An operator's load, limit and per-source standing."""
+        async with self.session.begin():
+            operator = await self.find_operator(telegram_id)
+            return (await self.operator_views([operator]))[0]
+
+    async def open_contacts(self, telegram_id: int) -> list[OpenContactView]:
+        """An operator's open contacts, oldest first."""
+        async with self.session.begin():
+            operator = await self.find_operator(telegram_id)
+            rows = await self.contacts.open_of_operator(operator.id)
+        return [OpenContactView(*row) for row in rows]
+
+    async def relay(self, message: OperatorMessage, contact_id: int | None = None) -> Relay:
+        """Copy an operator's message to the client of the contact it belongs to.
+
+        The contact is, in order: ``contact_id`` (chosen with a button), the contact of the
+        message replied to, or the operator's only open contact in this bot. Otherwise the
+        result lists the choices and nothing is sent.
+        """
+        async with self.session.begin():
+            relay = await self._relay(message, contact_id)
+        if relay.outcome is RelayOutcome.SENT:
+            self.signal.notify()
+        return relay
+
+    async def _relay(self, message: OperatorMessage, contact_id: int | None) -> Relay:
+        if await self.messages.exists(message.key):
+            return Relay(RelayOutcome.DUPLICATE)
+        operator = await self.operators.by_telegram_id(message.chat_id)
+        if operator is None:
+            raise UnknownOperator(ref=message.chat_id)
+        if contact_id is None and message.reply_to is not None:
+            contact_id = await self._contact_replied_to(message)
+        if contact_id is None:
+            rows = await self.contacts.open_of_operator(operator.id, message.source_id)
+            if not rows:
+                return Relay(RelayOutcome.NO_CONTACT)
+            if len(rows) > 1:
+                choices = [ContactChoice(contact.id, lead) for contact, lead, _ in rows]
+                return Relay(RelayOutcome.AMBIGUOUS, choices=choices)
+            contact_id = rows[0][0].id
+        row = await self.contacts.get_full(contact_id)
+        if row is None or row[0].source_id != message.source_id:
+            return Relay(RelayOutcome.NO_CONTACT)
+        contact, lead, _source = row
+        if contact.status is ContactStatus.CLOSED or contact.operator_id != operator.id:
+            return Relay(RelayOutcome.CLOSED, contact.id)
+        stored = await self.messages.add(
+            message.key,
+            contact.id,
+            Direction.OUT,
+            message.content_type,
+            message.text,
+            message.media_group_id,
+        )
+        self.outbox.copy(
+            message.source_id,
+            lead.telegram_id,
+            from_chat_id=message.chat_id,
+            telegram_message_id=message.message_id,
+            contact_id=contact.id,
+            message_id=stored.id,
+            media_group_id=message.media_group_id,
+        )
+        await self.contacts.mark_replied(contact.id)
+        return Relay(RelayOutcome.SENT, contact.id)
+
+    async def _contact_replied_to(self, message: OperatorMessage) -> int | None:
+        assert message.reply_to is not None
+        sent = await self.deliveries.contact_of_sent(
+            message.source_id, message.chat_id, message.reply_to
+        )
+        if sent is not None:
+            return sent
+        own = await self.messages.by_key(
+            MessageKey(message.source_id, message.chat_id, message.reply_to)
+        )
+        return own.contact_id if own else None

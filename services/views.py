@@ -1,0 +1,122 @@
+"""Read models the services return and the bot renders."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from db.models import Contact, Lead, Operator, Source
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """An operator's standing in one source."""
+
+    source: Source
+    weight: int
+    started: bool
+    unreachable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorView:
+    """An operator with their load and per-source links."""
+
+    operator: Operator
+    links: list[LinkView]
+
+    @property
+    def not_started(self) -> list[Source]:
+        """Bots this operator has not started yet (they get nothing from those)."""
+        return [link.source for link in self.links if not link.started]
+
+
+@dataclass(frozen=True, slots=True)
+class WeightRow:
+    """One operator's weight in a source and the share of new contacts it gives them."""
+
+    operator: Operator
+    weight: int
+    share: float
+    started: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WeightsView:
+    """A source's weights."""
+
+    source: Source
+    rows: list[WeightRow]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """A source with its traffic."""
+
+    source: Source
+    total: int
+    open: int
+    queued: int
+    operators: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A queued contact and how long it has waited."""
+
+    contact: Contact
+    lead: Lead
+    source: Source
+    waited: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    """One page of the queue, oldest first."""
+
+    total: int
+    items: list[QueueItem]
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorShare:
+    """An operator's part of a source's contacts, against their configured weight."""
+
+    operator: Operator
+    assigned: int
+    share: float
+    configured_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStats:
+    """Per-source statistics."""
+
+    source: Source
+    total: int
+    open: int
+    queued: int
+    shares: list[OperatorShare]
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorStats:
+    """Per-operator statistics."""
+
+    operator: Operator
+    assigned: int
+    closed: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatsView:
+    """What ``/stats`` shows."""
+
+    sources: list[SourceStats]
+    operators: list[OperatorStats]
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorRemoved:
+    """Result of removing an operator: their open contacts went back to the queue."""
+
+    telegram_id: int
+    requeued: int
