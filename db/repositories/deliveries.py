@@ -24,8 +24,10 @@ class DeliveryRepository(Repository):
         *,
         contact_id: int | None = None,
         message_id: int | None = None,
+        delay: timedelta | None = None,
     ) -> None:
-        """Stage a message to send; it goes out only if the surrounding transaction commits."""
+        """Stage a message to send; it goes out only if the surrounding transaction commits,
+        and not before ``delay`` has passed."""
         self.session.add(
             Delivery(
                 source_id=source_id,
@@ -36,7 +38,7 @@ class DeliveryRepository(Repository):
                 message_id=message_id,
                 status=DeliveryStatus.PENDING,
                 attempts=0,
-                next_attempt_at=utcnow(),
+                next_attempt_at=utcnow() + delay if delay else utcnow(),
             )
         )
 
@@ -79,6 +81,37 @@ class DeliveryRepository(Repository):
         claimed = list((await self.session.execute(stmt)).scalars())
         return sorted(claimed, key=lambda d: d.id)
 
+    async def claim_album(self, head: Delivery, lease: timedelta) -> list[Delivery]:
+        """The head plus the rest of its album (pending copies of the same media group to the
+        same chat), leased together so the album goes out as one."""
+        group = head.payload.get("media_group_id") if head.kind == "copy" else None
+        if not group:
+            return [head]
+        siblings = (
+            select(Delivery.id)
+            .where(
+                Delivery.source_id == head.source_id,
+                Delivery.chat_id == head.chat_id,
+                Delivery.id > head.id,
+                Delivery.kind == "copy",
+                Delivery.payload["media_group_id"].as_string() == group,
+                _PENDING,
+            )
+            .order_by(Delivery.id)
+            .limit(9)  # Telegram albums hold at most 10 items; the rest form the next album
+        )
+        ids = list((await self.session.execute(siblings)).scalars())
+        if not ids:
+            return [head]
+        stmt = (
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(claimed_until=utcnow() + lease, attempts=Delivery.attempts + 1)
+            .returning(Delivery)
+        )
+        rest = sorted((await self.session.execute(stmt)).scalars(), key=lambda d: d.id)
+        return [head, *rest]
+
     async def mark_sent(self, delivery_id: int, sent_message_id: int | None) -> None:
         """Telegram confirmed the message."""
         stmt = (
@@ -93,12 +126,20 @@ class DeliveryRepository(Repository):
         )
         await self.session.execute(stmt)
 
-    async def retry_at(self, delivery_id: int, when: datetime, error: str) -> None:
-        """Put the message back in line for another attempt at ``when``."""
+    async def retry_at(
+        self, delivery_id: int, when: datetime, error: str, *, count_attempt: bool = True
+    ) -> None:
+        """Put the message back in line for another attempt at ``when``.
+
+        ``count_attempt=False`` (a 429) does not use up one of the bounded attempts.
+        """
+        attempts = Delivery.attempts if count_attempt else Delivery.attempts - 1
         stmt = (
             update(Delivery)
             .where(Delivery.id == delivery_id)
-            .values(next_attempt_at=when, claimed_until=None, last_error=error[:512])
+            .values(
+                next_attempt_at=when, claimed_until=None, last_error=error[:512], attempts=attempts
+            )
         )
         await self.session.execute(stmt)
 

@@ -45,6 +45,11 @@ class LeadRepository(Repository):
         """A lead by primary key."""
         return await self.session.get(Lead, lead_id)
 
+    async def by_telegram_id(self, telegram_id: int) -> Lead | None:
+        """A lead by Telegram user id."""
+        stmt = select(Lead).where(Lead.telegram_id == telegram_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def by_username(self, username: str) -> Lead | None:
         """A lead by Telegram @username, case-insensitive."""
         stmt = select(Lead).where(func.lower(Lead.username) == username.lower()).limit(1)
