@@ -138,6 +138,30 @@ class ContactService(Service):
         self._tell_client(lead, source, contact, Notice.CLIENT_ASSIGNED)
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 
+    async def register_edit(
+        self, source_id: int, chat_id: int, message_id: int, text: str | None
+    ) -> bool:
+        """Tell the operator a client edited a message; ``False`` if nobody needs to know
+        (unknown message, closed or still queued contact: a queued copy is made later, from
+        the edited message itself)."""
+        async with self.session.begin():
+            stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
+            contact = await self.contacts.get(stored.contact_id) if stored else None
+            if contact is None or contact.status is ContactStatus.CLOSED:
+                return False
+            operator = await self._operator_of(contact)
+            if operator is None:
+                return False
+            self.outbox.notice(
+                source_id,
+                operator.telegram_id,
+                Notice.OPERATOR_CLIENT_EDITED,
+                contact_id=contact.id,
+                text=text or "",
+            )
+        self.signal.notify()
+        return True
+
     def _copy_to(self, chat_id: int, message: Message) -> None:
         self.outbox.copy(
             message.source_id,

@@ -187,6 +187,19 @@ class OperatorService(Service):
         await self.contacts.mark_replied(contact.id)
         return Relay(RelayOutcome.SENT, contact.id)
 
+    async def current_contact(
+        self, source_id: int, telegram_id: int, reply_to: int | None
+    ) -> int | None:
+        """The contact an operator means: the one replied to, or their only open one here."""
+        async with self.session.begin():
+            if reply_to is not None:
+                return await self._contact_replied_to(
+                    OperatorMessage(source_id, telegram_id, 0, "command", reply_to=reply_to)
+                )
+            operator = await self.find_operator(telegram_id)
+            rows = await self.contacts.open_of_operator(operator.id, source_id)
+        return rows[0][0].id if len(rows) == 1 else None
+
     async def _contact_replied_to(self, message: OperatorMessage) -> int | None:
         assert message.reply_to is not None
         sent = await self.deliveries.contact_of_sent(

@@ -6,11 +6,15 @@ them once committed. ``OutboxSignal`` lets the worker wake at once instead of at
 """
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from db.models import Contact, Lead, Source
 from db.repositories import DeliveryRepository
+
+# Telegram delivers an album as separate updates a few milliseconds apart; holding the first
+# copy this long lets the rest arrive so the operator gets one album, not scattered pictures.
+ALBUM_GATHER = timedelta(seconds=1)
 
 
 class Notice(enum.StrEnum):
@@ -25,6 +29,7 @@ class Notice(enum.StrEnum):
     OPERATOR_CLOSED = "operator.contact_closed"
     OPERATOR_TAKEN_AWAY = "operator.contact_taken_away"
     OPERATOR_REMINDER = "operator.reminder"
+    OPERATOR_CLIENT_EDITED = "operator.client_edited"
     ADMIN_ALERT = "admin.alert"
 
 
@@ -113,6 +118,7 @@ class Outbox:
             payload,
             contact_id=contact_id,
             message_id=message_id,
+            delay=ALBUM_GATHER if media_group_id else None,
         )
 
     def card(

@@ -159,6 +159,44 @@ class ContactRepository(Repository):
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def due_reminders(
+        self, assigned_before: datetime, limit: int
+    ) -> list[Row[tuple[int, int, int]]]:
+        """Mark and return (id, operator id, source id) of assigned contacts whose client has
+        waited since before ``assigned_before`` for a first reply and was not reminded yet.
+
+        The conditional UPDATE makes each reminder happen once, whichever process runs it.
+        """
+        due = (
+            select(Contact.id)
+            .where(
+                _OPEN,
+                Contact.operator_id.is_not(None),
+                Contact.first_reply_at.is_(None),
+                Contact.reminded_at.is_(None),
+                Contact.assigned_at < assigned_before,
+            )
+            .order_by(Contact.assigned_at)
+            .limit(limit)
+        )
+        stmt = (
+            update(Contact)
+            .where(Contact.id.in_(due.scalar_subquery()), Contact.reminded_at.is_(None))
+            .values(reminded_at=utcnow())
+            .returning(Contact.id, Contact.operator_id, Contact.source_id)
+        )
+        return list((await self.session.execute(stmt)).all())
+
+    async def idle(self, active_before: datetime, limit: int) -> list[int]:
+        """Open contacts without activity since ``active_before``, oldest first."""
+        stmt = (
+            select(Contact.id)
+            .where(_OPEN, Contact.last_activity_at < active_before)
+            .order_by(Contact.last_activity_at)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
     async def open_of_operator(
         self, operator_id: int, source_id: int | None = None
     ) -> list[Row[tuple[Contact, Lead, Source]]]:

@@ -170,6 +170,15 @@ class DeliveryRepository(Repository):
         )
         return (await self.session.execute(stmt)).scalars().first()
 
+    async def alerted_since(self, what: str, since: datetime) -> bool:
+        """Whether an admin alert of this kind was staged after ``since``."""
+        stmt = select(Delivery.id).where(
+            Delivery.kind == "notice",
+            Delivery.created_at > since,
+            Delivery.payload["params"]["what"].as_string() == what,
+        )
+        return (await self.session.execute(stmt.limit(1))).first() is not None
+
     async def next_due(self) -> datetime | None:
         """When the earliest pending message becomes due."""
         stmt = select(func.min(Delivery.next_attempt_at)).where(_PENDING)

@@ -1,0 +1,56 @@
+"""``python -m bot`` runs Switchboard; ``python -m bot demo`` shows it working without tokens."""
+
+import asyncio
+import sys
+
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+
+from bot.app import create_app, run_polling
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+from db.migrate import DatabaseURLError
+
+
+async def _run(settings: Settings) -> None:
+    app = await create_app(settings)
+    if settings.webhook_url:
+        from bot.webhook import run_webhook  # only needed in webhook mode
+
+        await run_webhook(app)
+    else:
+        await run_polling(app)
+
+
+def main(argv: list[str]) -> int:
+    """Entry point; returns the process exit code."""
+    if argv[:1] == ["demo"]:
+        from bot.demo import run_demo  # the demo pulls in the test server
+
+        return asyncio.run(run_demo())
+    if argv:
+        print("usage: python -m bot [demo]", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"switchboard: invalid setting {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        asyncio.run(_run(settings))
+    except TelegramUnauthorizedError:
+        print("switchboard: Telegram rejected a token in BOT_TOKENS", file=sys.stderr)
+        return 2
+    except DatabaseURLError as exc:
+        print(f"switchboard: invalid setting DATABASE_URL: {exc}", file=sys.stderr)
+        return 2
+    except (TelegramAPIError, OSError) as exc:
+        print(f"switchboard: cannot reach Telegram or the database: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

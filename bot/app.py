@@ -1,0 +1,165 @@
+"""The application factory: builds the engine, bots, dispatcher, worker and scheduler once and
+passes them down (nothing of this lives at module level)."""
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.handlers import build_router
+from bot.handlers.replies import on_domain_error, on_unexpected_error
+from bot.menus import set_default_menu, set_operator_menu
+from bot.middlewares import ServicesMiddleware
+from bot.scheduler import build_scheduler
+from bot.transport import AiogramTransport
+from db.engine import create_engine, create_session_factory
+from db.migrate import upgrade_to_head
+from db.models import Source
+from db.repositories import OperatorRepository, SourceRepository
+from services.delivery import DeliveryService, DeliveryWorker, Pacing, WorkerConfig
+from services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Telegram answers within seconds; a hung request must end well before the delivery lease.
+REQUEST_TIMEOUT = 20
+
+
+@dataclass
+class App:
+    """Everything one Switchboard process runs."""
+
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    bots: list[Bot]
+    sources: dict[int, Source]  # bot id → Source
+    dispatcher: Dispatcher
+    worker: DeliveryWorker
+    rng: random.Random
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def bot_of(self, token: str) -> Bot:
+        """The Bot of a token."""
+        return next(bot for bot in self.bots if bot.token == token)
+
+
+def _session(settings: Settings) -> AiohttpSession:
+    if settings.telegram_api_url:
+        api = TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/"))
+        return AiohttpSession(api=api, timeout=REQUEST_TIMEOUT)
+    return AiohttpSession(timeout=REQUEST_TIMEOUT)
+
+
+async def create_app(
+    settings: Settings,
+    *,
+    rng: random.Random | None = None,
+    pacing: Pacing | None = None,
+    worker_config: WorkerConfig | None = None,
+) -> App:
+    """Build the whole application: migrate the database, register every bot as a source."""
+    await upgrade_to_head(settings.database_url)
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    rng = rng or random.Random()
+    bots = [
+        Bot(
+            token,
+            session=_session(settings),
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        )
+        for token in settings.tokens
+    ]
+    sources: dict[int, Source] = {}
+    for bot in bots:
+        me = await bot.get_me()
+        async with session_factory() as session, session.begin():
+            sources[bot.id] = await SourceRepository(session).ensure(
+                me.id, me.username or str(me.id), me.full_name
+            )
+    transport = AiogramTransport({sources[bot.id].id: bot for bot in bots})
+    admin_ids = list(settings.admin_ids)
+
+    def delivery_service(session: AsyncSession) -> DeliveryService:
+        return DeliveryService(session, rng, worker)
+
+    worker = DeliveryWorker(
+        session_factory,
+        transport,
+        delivery_service,
+        admin_ids,
+        pacing=pacing,
+        config=worker_config,
+    )
+    dispatcher = Dispatcher(admin_ids=frozenset(admin_ids), default_limit=settings.default_limit)
+    dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, worker, sources))
+    dispatcher.include_router(build_router())
+    dispatcher.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    dispatcher.errors.register(on_unexpected_error)
+    app = App(settings, engine, session_factory, bots, sources, dispatcher, worker, rng)
+    dispatcher.startup.register(lambda: _on_startup(app))
+    dispatcher.shutdown.register(lambda: _on_shutdown(app))
+    return app
+
+
+async def _on_startup(app: App) -> None:
+    await _set_menus(app)
+    alert_source = next(iter(app.sources.values())).id  # admins hear alerts from the first bot
+    scheduler = build_scheduler(
+        app.settings, app.session_factory, app.rng, app.worker, alert_source
+    )
+    scheduler.start()
+    app.tasks.append(asyncio.create_task(app.worker.run(app.stop), name="delivery-worker"))
+    app.tasks.append(asyncio.create_task(_stop_scheduler_on(app, scheduler), name="scheduler"))
+
+
+async def _stop_scheduler_on(app: App, scheduler: object) -> None:
+    await app.stop.wait()
+    scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
+
+
+async def _on_shutdown(app: App) -> None:
+    app.stop.set()
+    await asyncio.gather(*app.tasks, return_exceptions=True)
+    await app.engine.dispose()
+
+
+async def _set_menus(app: App) -> None:
+    admin_ids = set(app.settings.admin_ids)
+    async with app.session_factory() as session, session.begin():
+        repository = OperatorRepository(session)
+        links = await repository.links()
+        ops = {op.id: op.telegram_id for op in await repository.all()}
+    started = {(link.source_id, link.operator_id) for link in links if link.started}
+    for bot in app.bots:
+        source = app.sources[bot.id]
+        await set_default_menu(bot)
+        operator_chats = {ops[op_id] for sid, op_id in started if sid == source.id and op_id in ops}
+        for chat_id in operator_chats | admin_ids:
+            await set_operator_menu(
+                bot, chat_id, is_admin=chat_id in admin_ids, operator=chat_id in operator_chats
+            )
+
+
+async def run_polling(app: App) -> None:
+    """Long polling. Updates are handled one at a time per bot and the next getUpdates
+    (which confirms them) is only sent after the handler committed, so a crash loses none."""
+    polled = set(app.settings.polled_tokens)
+    bots = [bot for bot in app.bots if bot.token in polled]
+    await app.dispatcher.start_polling(
+        *bots,
+        handle_as_tasks=False,
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+        close_bot_session=True,
+    )

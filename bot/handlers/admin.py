@@ -1,0 +1,168 @@
+"""Admin commands. The source of ``/weights`` is the bot the command is sent to."""
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot import render
+from bot.filters import IsAdmin
+from bot.handlers.replies import answer_pages
+from bot.menus import ADMIN_COMMANDS
+from bot.texts import t
+from db.models import Source
+from services.admin import AdminService
+from services.contacts import ContactService
+
+USAGE = {
+    "addop": "/addop <telegram id> [limit]",
+    "delop": "/delop <op>",
+    "limit": "/limit <op> <n>",
+    "activate": "/activate <op>",
+    "deactivate": "/deactivate <op>",
+    "weights": "/weights [<op>=<w> …]",
+    "assign": "/assign <contact> <op>",
+    "invite": "/invite [limit]",
+}
+
+
+def _args(command: CommandObject, low: int, high: int) -> list[str] | None:
+    args = (command.args or "").split()
+    return args if low <= len(args) <= high else None
+
+
+async def _usage(message: Message, name: str) -> None:
+    await message.answer(t("admin.usage", usage=USAGE[name]))
+
+
+async def list_operators(message: Message, admin: AdminService) -> None:
+    """Every operator: state, load / limit, weight per source, bots not started."""
+    await answer_pages(message, render.operators(await admin.list_operators()))
+
+
+async def add_operator(
+    message: Message, command: CommandObject, admin: AdminService, default_limit: int
+) -> None:
+    """``/addop <telegram id> [limit]``."""
+    args = _args(command, 1, 2)
+    if args is None:
+        return await _usage(message, "addop")
+    view = await admin.add_operator(args[0], args[1] if len(args) > 1 else default_limit)
+    await message.answer(render.operator_added(view))
+    return None
+
+
+async def remove_operator(message: Message, command: CommandObject, admin: AdminService) -> None:
+    """``/delop <op>``: their open contacts go back to the queue."""
+    args = _args(command, 1, 1)
+    if args is None:
+        return await _usage(message, "delop")
+    removed = await admin.remove_operator(args[0])
+    await message.answer(
+        t("admin.operator_removed", telegram_id=removed.telegram_id, requeued=removed.requeued)
+    )
+    return None
+
+
+async def set_limit(message: Message, command: CommandObject, admin: AdminService) -> None:
+    """``/limit <op> <n>``."""
+    args = _args(command, 2, 2)
+    if args is None:
+        return await _usage(message, "limit")
+    operator, previous = await admin.set_limit(args[0], args[1])
+    await message.answer(
+        t("admin.limit_set", name=operator.display_name, previous=previous, limit=operator.max_open)
+    )
+    return None
+
+
+async def set_active(message: Message, command: CommandObject, admin: AdminService) -> None:
+    """``/activate <op>`` and ``/deactivate <op>``."""
+    args = _args(command, 1, 1)
+    if args is None:
+        return await _usage(message, command.command)
+    active = command.command == "activate"
+    operator = await admin.set_active(args[0], active)
+    key = "admin.activated" if active else "admin.deactivated"
+    await message.answer(t(key, name=operator.display_name))
+    return None
+
+
+async def weights(
+    message: Message, command: CommandObject, admin: AdminService, source: Source
+) -> None:
+    """``/weights`` shows this bot's weights; ``/weights <op>=<w> …`` sets them."""
+    pairs = (command.args or "").split()
+    view = await admin.set_weights(source.id, pairs) if pairs else await admin.weights(source.id)
+    await answer_pages(message, render.weights(view))
+
+
+async def sources(message: Message, admin: AdminService) -> None:
+    """Every bot with its traffic."""
+    await answer_pages(message, render.sources(await admin.list_sources()))
+
+
+async def queue(message: Message, admin: AdminService) -> None:
+    """Queued contacts, oldest first, with wait time."""
+    await answer_pages(message, render.queue(await admin.queue(limit=50)))
+
+
+async def stats(message: Message, admin: AdminService) -> None:
+    """Per source and per operator statistics."""
+    await answer_pages(message, render.stats(await admin.stats()))
+
+
+async def assign(message: Message, command: CommandObject, contacts: ContactService) -> None:
+    """``/assign <contact> <op>``."""
+    args = _args(command, 2, 2)
+    if args is None or not args[0].lstrip("#").isdigit():
+        return await _usage(message, "assign")
+    moved = await contacts.reassign(int(args[0].lstrip("#")), args[1])
+    await message.answer(t("admin.assigned", contact_id=moved.contact_id, operator=args[1]))
+    return None
+
+
+async def invite(
+    message: Message,
+    command: CommandObject,
+    admin: AdminService,
+    bot: Bot,
+    default_limit: int,
+) -> None:
+    """``/invite [limit]``: a one-time deep link that makes whoever opens it an operator."""
+    args = _args(command, 0, 1)
+    if args is None:
+        return await _usage(message, "invite")
+    limit = args[0] if args else default_limit
+    code = await admin.create_invite(message.chat.id, limit)
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={code}"
+    await message.answer(t("admin.invite", limit=limit, link=link))
+    return None
+
+
+async def refuse(message: Message) -> None:
+    """Anyone else trying an admin command: a refusal, nothing changes."""
+    await message.answer(t("admin.only"))
+
+
+def build_router() -> Router:
+    """Admin commands for admins, a refusal for everyone else."""
+    admin_only = Router(name=f"{__name__}.admin_only")
+    admin_only.message.filter(IsAdmin())
+    admin_only.message.register(list_operators, Command("operators"))
+    admin_only.message.register(add_operator, Command("addop"))
+    admin_only.message.register(remove_operator, Command("delop"))
+    admin_only.message.register(set_limit, Command("limit"))
+    admin_only.message.register(set_active, Command("activate", "deactivate"))
+    admin_only.message.register(weights, Command("weights"))
+    admin_only.message.register(sources, Command("sources"))
+    admin_only.message.register(queue, Command("queue"))
+    admin_only.message.register(stats, Command("stats"))
+    admin_only.message.register(assign, Command("assign"))
+    admin_only.message.register(invite, Command("invite"))
+    refusals = Router(name=f"{__name__}.refusals")
+    refusals.message.register(refuse, Command(*ADMIN_COMMANDS))
+    # A router's own handlers run before its children's, so both are children, admins first.
+    router = Router(name=__name__)
+    router.include_routers(admin_only, refusals)
+    return router

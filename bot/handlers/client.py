@@ -1,0 +1,66 @@
+"""Clients: every message goes through ContactService.register_incoming."""
+
+from aiogram import Router
+from aiogram.types import Message
+
+from bot.texts import t
+from db.models import Source
+from db.repositories import LeadProfile
+from services.contacts import ContactService, IncomingMessage
+
+# Telegram refuses to copy these (copyMessage), so they cannot reach an operator.
+UNCOPYABLE = frozenset(
+    {"invoice", "successful_payment", "giveaway", "giveaway_winners", "paid_media", "unknown"}
+)
+
+
+def _profile(message: Message) -> LeadProfile:
+    user = message.from_user
+    assert user is not None
+    return LeadProfile(
+        telegram_id=user.id,
+        first_name=user.first_name,
+        username=user.username,
+        last_name=user.last_name,
+        language=user.language_code,
+    )
+
+
+async def incoming(message: Message, contacts: ContactService, source: Source) -> None:
+    """Store the message in the client's contact; the services stage every reply."""
+    if message.from_user is None or message.chat.type != "private":
+        return
+    if message.content_type in UNCOPYABLE:
+        await message.answer(t("client.unsupported", message.from_user.language_code))
+        return
+    shared = message.contact
+    own_phone = shared.phone_number if shared and shared.user_id == message.from_user.id else None
+    await contacts.register_incoming(
+        IncomingMessage(
+            source_id=source.id,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            profile=_profile(message),
+            content_type=message.content_type,
+            text=message.text or message.caption,
+            media_group_id=message.media_group_id,
+            phone=own_phone,
+        )
+    )
+
+
+async def edited(message: Message, contacts: ContactService, source: Source) -> None:
+    """An edited client message reaches the operator as a marked new text."""
+    if message.from_user is None or message.chat.type != "private":
+        return
+    await contacts.register_edit(
+        source.id, message.chat.id, message.message_id, message.text or message.caption
+    )
+
+
+def build_router() -> Router:
+    """Everything a client sends."""
+    router = Router(name=__name__)
+    router.message.register(incoming)
+    router.edited_message.register(edited)
+    return router

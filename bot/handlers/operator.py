@@ -1,0 +1,144 @@
+"""Operators: relaying replies to clients, closing contacts, pause / resume, load."""
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+
+from bot import render
+from bot.callbacks import CloseContact, SendTo
+from bot.filters import IsOperator
+from bot.handlers.replies import answer_pages
+from bot.menus import OPERATOR_COMMANDS
+from bot.texts import t
+from db.models import Source
+from services.base import Actor
+from services.contacts import ContactService
+from services.operators import OperatorMessage, OperatorService, Relay, RelayOutcome
+
+
+def _sender(event: Message | CallbackQuery) -> int:
+    assert event.from_user is not None
+    return event.from_user.id
+
+
+async def contacts_list(message: Message, operators: OperatorService) -> None:
+    """``/contacts``: open contacts, oldest first."""
+    await answer_pages(
+        message, render.open_contacts(await operators.open_contacts(_sender(message)))
+    )
+
+
+async def close_command(
+    message: Message,
+    command: CommandObject,
+    contacts: ContactService,
+    operators: OperatorService,
+    source: Source,
+) -> None:
+    """``/close <number>``, ``/close`` as a reply to a contact's message, or ``/close`` when
+    the operator has one open contact in this bot."""
+    arg = (command.args or "").strip().lstrip("#")
+    contact_id: int | None = int(arg) if arg.isdigit() else None
+    if arg and contact_id is None:
+        await message.answer(t("operator.close_usage"))
+        return
+    if contact_id is None:
+        reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+        contact_id = await operators.current_contact(source.id, _sender(message), reply_to)
+    if contact_id is None:
+        await message.answer(t("operator.close_usage"))
+        return
+    await contacts.close(contact_id, Actor("operator", _sender(message)))
+
+
+async def close_button(
+    query: CallbackQuery, callback_data: CloseContact, contacts: ContactService
+) -> None:
+    """The Close button under a card."""
+    await contacts.close(callback_data.contact_id, Actor("operator", _sender(query)))
+    await query.answer()
+
+
+async def pause(message: Message, command: CommandObject, operators: OperatorService) -> None:
+    """``/pause`` and ``/resume``."""
+    paused = command.command == "pause"
+    await operators.set_paused(_sender(message), paused)
+    await message.answer(t("operator.paused" if paused else "operator.resumed"))
+
+
+async def me(message: Message, operators: OperatorService) -> None:
+    """``/me``: load, limit and bots."""
+    await message.answer(render.me(await operators.me(_sender(message))))
+
+
+async def send_to(
+    query: CallbackQuery, callback_data: SendTo, operators: OperatorService, source: Source
+) -> None:
+    """The operator chose the contact an unaddressed message is for."""
+    relayed = await operators.relay(
+        OperatorMessage(source.id, _sender(query), callback_data.message_id, "message"),
+        contact_id=callback_data.contact_id,
+    )
+    await query.answer()
+    if isinstance(query.message, Message) and not isinstance(query.message, InaccessibleMessage):
+        await query.message.edit_text(
+            _relay_text(relayed) or t("operator.sent", contact_id=relayed.contact_id)
+        )
+
+
+async def unknown_command(message: Message) -> None:
+    """Unknown commands are not relayed to clients by mistake."""
+    await message.answer(t("help.operator"))
+
+
+async def relay(message: Message, operators: OperatorService, source: Source) -> None:
+    """Anything else an operator writes goes to a client (copied, so they stay anonymous)."""
+    relayed = await operators.relay(
+        OperatorMessage(
+            source.id,
+            message.chat.id,
+            message.message_id,
+            message.content_type,
+            message.text or message.caption,
+            message.reply_to_message.message_id if message.reply_to_message else None,
+            message.media_group_id,
+        )
+    )
+    if relayed.outcome is RelayOutcome.AMBIGUOUS:
+        text, markup = render.choose_contact(relayed.choices, message.message_id)
+        await message.reply(text, reply_markup=markup)
+    elif text := _relay_text(relayed):
+        await message.reply(text)
+
+
+def _relay_text(relayed: Relay) -> str | None:
+    if relayed.outcome is RelayOutcome.NO_CONTACT:
+        return t("operator.no_contact")
+    if relayed.outcome is RelayOutcome.CLOSED:
+        return t("operator.reply_closed", contact_id=relayed.contact_id)
+    return None
+
+
+async def refuse(message: Message) -> None:
+    """A client trying operator commands."""
+    await message.answer(t("operator.only"))
+
+
+def build_router() -> Router:
+    """Operator commands, buttons and relays for operators; a refusal for everyone else."""
+    operators_only = Router(name=f"{__name__}.operators_only")
+    operators_only.message.filter(IsOperator())
+    operators_only.callback_query.filter(IsOperator())
+    refusals = Router(name=f"{__name__}.refusals")
+    operators_only.message.register(contacts_list, Command("contacts"))
+    operators_only.message.register(close_command, Command("close"))
+    operators_only.callback_query.register(close_button, CloseContact.filter())
+    operators_only.message.register(pause, Command("pause", "resume"))
+    operators_only.message.register(me, Command("me"))
+    operators_only.callback_query.register(send_to, SendTo.filter())
+    operators_only.message.register(unknown_command, F.text.startswith("/"))
+    operators_only.message.register(relay)
+    refusals.message.register(refuse, Command(*OPERATOR_COMMANDS))
+    router = Router(name=__name__)
+    router.include_routers(operators_only, refusals)
+    return router

@@ -1,0 +1,75 @@
+"""``/start`` (greeting, operator onboarding, invite links) and ``/help`` for every role."""
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.menus import set_operator_menu
+from bot.texts import t
+from db.models import Source
+from services.operators import OperatorService
+
+
+def _name(message: Message) -> str:
+    user = message.from_user
+    assert user is not None
+    return user.full_name
+
+
+async def start_with_invite(
+    message: Message,
+    command: CommandObject,
+    operators: OperatorService,
+    source: Source,
+    bot: Bot,
+    admin_ids: frozenset[int],
+) -> None:
+    """``/start <code>`` from an invite link: the user becomes an operator."""
+    user = message.from_user
+    assert user is not None and command.args
+    operator = await operators.redeem_invite(
+        command.args, user.id, source.id, user.username, _name(message)
+    )
+    await set_operator_menu(bot, user.id, is_admin=user.id in admin_ids)
+    await message.answer(
+        t("operator.welcome", user.language_code, name=_name(message), limit=operator.max_open)
+    )
+
+
+async def start(
+    message: Message,
+    operators: OperatorService,
+    source: Source,
+    bot: Bot,
+    admin_ids: frozenset[int],
+) -> None:
+    """Clients get the greeting; operators are recorded as reachable through this bot."""
+    user = message.from_user
+    assert user is not None
+    operator = await operators.bot_started(user.id, source.id, user.username, _name(message))
+    if operator is None:
+        await message.answer(source.greeting or t("client.greeting", user.language_code))
+        return
+    await set_operator_menu(bot, user.id, is_admin=user.id in admin_ids)
+    await message.answer(t("operator.started", user.language_code, source=source.username))
+
+
+async def help_(message: Message, operators: OperatorService, admin_ids: frozenset[int]) -> None:
+    """What this user can do here, by role."""
+    user = message.from_user
+    assert user is not None
+    parts = []
+    if user.id in admin_ids:
+        parts.append(t("help.admin", user.language_code))
+    if await operators.is_operator(user.id):
+        parts.append(t("help.operator", user.language_code))
+    await message.answer("\n\n".join(parts) or t("help.client", user.language_code))
+
+
+def build_router() -> Router:
+    """/start and /help for every role."""
+    router = Router(name=__name__)
+    router.message.register(start_with_invite, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    return router

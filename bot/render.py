@@ -1,0 +1,321 @@
+"""The one place that turns service results and outbox notices into Telegram messages."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import CloseContact, SendTo
+from bot.texts import Markup, t
+from db.models import Lead
+from services.errors import DomainError
+from services.operators import ContactChoice, OpenContactView
+from services.outbox import Notice
+from services.views import OperatorView, QueueView, SourceView, StatsView, WeightsView
+
+# Telegram allows 4096 characters per message; stay below to leave room for entities.
+MESSAGE_LIMIT = 4000
+
+
+def paginate(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join lines into as few messages as fit Telegram's length limit."""
+    pages: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:  # a single huge line is cut, never dropped
+            if current:
+                pages.append(current)
+                current = ""
+            pages.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pages.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        pages.append(current)
+    return pages
+
+
+def client_name(lead: Lead | dict[str, Any]) -> str:
+    """A client as operators see them: name, @username and id (not escaped)."""
+    get = lead.get if isinstance(lead, dict) else lambda key: getattr(lead, key)
+    name = " ".join(p for p in (get("first_name"), get("last_name")) if p) or "—"
+    username = f" @{get('username')}" if get("username") else ""
+    phone = f", {get('phone')}" if get("phone") else ""
+    return f"{name}{username} (id {get('telegram_id')}{phone})"
+
+
+def _when(value: str | datetime | None) -> str:
+    if value is None:
+        return "—"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def close_button(contact_id: int) -> InlineKeyboardMarkup:
+    """The keyboard under a card."""
+    button = InlineKeyboardButton(
+        text=t("button.close", contact_id=contact_id),
+        callback_data=CloseContact(contact_id=contact_id).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def notice(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render an outbox notice (key + parameters) into text and keyboard."""
+    key, language, params = payload["key"], payload.get("language"), payload.get("params", {})
+    if key == Notice.OPERATOR_CARD:
+        return _card(params, language), close_button(params["contact"]["id"])
+    if key == Notice.ADMIN_ALERT:
+        what = params.pop("what")
+        return t(f"admin.alert.{what}", language, **params), None
+    if key == Notice.OPERATOR_CLOSED and params.get("by") not in (None, "operator"):
+        return t("operator.contact_closed_by", language, **params), None
+    params.pop("by", None)
+    params.pop("reason", None)
+    contact_id = payload.get("contact_id")
+    if contact_id is not None:
+        params.setdefault("contact_id", contact_id)
+    return t(key, language, **params), None
+
+
+def _card(params: dict[str, Any], language: str | None) -> str:
+    history = params.get("history") or []
+    if history:
+        items = "".join(
+            t(
+                "operator.card.history_item",
+                language,
+                id=h["id"],
+                source=h["source"],
+                status=h["status"],
+                created=_when(h["created_at"]),
+            )
+            for h in history
+        )
+        rendered = t("operator.card.history_head", language) + items
+    else:
+        rendered = t("operator.card.history_none", language)
+    return t(
+        "operator.card",
+        language,
+        contact_id=params["contact"]["id"],
+        source=params["source"]["username"],
+        client=client_name(params["lead"]),
+        history=Markup(rendered),
+    )
+
+
+def error(exc: DomainError, language: str | None = None) -> str:
+    """A domain error as the user reads it."""
+    return t(exc.key, language, **exc.params)
+
+
+def choose_contact(
+    choices: list[ContactChoice], message_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Ask an operator which contact an unaddressed message is for."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=t("operator.choice", contact_id=c.contact_id, client=client_name(c.lead))[:64],
+                callback_data=SendTo(contact_id=c.contact_id, message_id=message_id).pack(),
+            )
+        ]
+        for c in choices[:50]
+    ]
+    return t("operator.ambiguous"), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def open_contacts(views: list[OpenContactView]) -> list[str]:
+    """``/contacts``."""
+    if not views:
+        return [t("operator.contacts_none")]
+    lines = [t("operator.contacts_head", count=len(views))]
+    lines += [
+        t(
+            "operator.contacts_item",
+            contact_id=v.contact.id,
+            source=v.source.username,
+            client=client_name(v.lead),
+            status=v.contact.status.value,
+            created=_when(v.contact.created_at),
+        )
+        for v in views
+    ]
+    return paginate(lines)
+
+
+def _links(view: OperatorView) -> list[str]:
+    lines = []
+    for link in view.links:
+        flags = ""
+        if not link.started:
+            flags += t("admin.flag_not_started")
+        if link.unreachable:
+            flags += t("admin.flag_unreachable")
+        lines.append(
+            t(
+                "admin.operator_link",
+                source=link.source.username,
+                weight=link.weight,
+                flags=Markup(flags),
+            )
+        )
+    return lines
+
+
+def _state(active: bool) -> str:
+    return t("operator.state_active") if active else t("operator.state_paused")
+
+
+def me(view: OperatorView) -> str:
+    """``/me``."""
+    op = view.operator
+    links = "\n" + "\n".join(_links(view)) if view.links else "—"
+    return t(
+        "operator.me",
+        name=op.display_name,
+        state=_state(op.active),
+        open=op.open_count,
+        limit=op.max_open,
+        links=Markup(links),
+    )
+
+
+def operators(views: list[OperatorView]) -> list[str]:
+    """``/operators``."""
+    if not views:
+        return [t("admin.operators_none")]
+    lines: list[str] = []
+    for view in views:
+        op = view.operator
+        lines.append(
+            t(
+                "admin.operator_line",
+                name=op.display_name,
+                telegram_id=op.telegram_id,
+                username=f", @{op.username}" if op.username else "",
+                state=_state(op.active),
+                open=op.open_count,
+                limit=op.max_open,
+            )
+        )
+        lines += _links(view)
+    return paginate(lines)
+
+
+def operator_added(view: OperatorView) -> str:
+    """``/addop`` succeeded."""
+    bots = ", ".join(f"@{s.username}" for s in view.not_started) or "—"
+    return t(
+        "admin.operator_added",
+        name=view.operator.display_name,
+        limit=view.operator.max_open,
+        bots=bots,
+    )
+
+
+def weights(view: WeightsView) -> list[str]:
+    """``/weights``."""
+    if not any(row.weight for row in view.rows):
+        return [t("admin.weights_none", source=view.source.username)]
+    lines = [t("admin.weights_head", source=view.source.username)]
+    for row in view.rows:
+        flags = "" if row.started else t("admin.flag_not_started")
+        lines.append(
+            t(
+                "admin.weights_line",
+                name=row.operator.display_name,
+                weight=row.weight,
+                share=_percent(row.share),
+                flags=Markup(flags),
+            )
+        )
+    return paginate(lines)
+
+
+def sources(views: list[SourceView]) -> list[str]:
+    """``/sources``."""
+    return paginate(
+        t(
+            "admin.sources_line",
+            source=v.source.username,
+            title=v.source.title,
+            total=v.total,
+            open=v.open,
+            queued=v.queued,
+            operators=v.operators,
+        )
+        for v in views
+    )
+
+
+def queue(view: QueueView) -> list[str]:
+    """``/queue``."""
+    if not view.total:
+        return [t("admin.queue_empty")]
+    lines = [t("admin.queue_head", total=view.total)]
+    lines += [
+        t(
+            "admin.queue_line",
+            contact_id=item.contact.id,
+            source=item.source.username,
+            client=client_name(item.lead),
+            waited=_duration(item.waited),
+        )
+        for item in view.items
+    ]
+    if view.total > len(view.items):
+        lines.append(t("admin.queue_more", more=view.total - len(view.items)))
+    return paginate(lines)
+
+
+def stats(view: StatsView) -> list[str]:
+    """``/stats``."""
+    lines: list[str] = []
+    for s in view.sources:
+        lines.append(
+            t(
+                "admin.stats_source",
+                source=s.source.username,
+                total=s.total,
+                open=s.open,
+                queued=s.queued,
+            )
+        )
+        lines += [
+            t(
+                "admin.stats_share",
+                name=share.operator.display_name,
+                assigned=share.assigned,
+                share=_percent(share.share),
+                configured=_percent(share.configured_share),
+            )
+            for share in s.shares
+        ]
+    lines.append(t("admin.stats_operators"))
+    lines += [
+        t(
+            "admin.stats_operator",
+            name=o.operator.display_name,
+            open=o.operator.open_count,
+            limit=o.operator.max_open,
+            assigned=o.assigned,
+            closed=o.closed,
+        )
+        for o in view.operators
+    ]
+    return paginate(lines)

@@ -1,0 +1,349 @@
+"""Sending the outbox: paced, ordered per chat, retried, and safe with several processes.
+
+The worker leases the oldest pending delivery of each chat (so a chat's messages go out in
+order), sends it through a ``Transport`` (implemented by the bot with aiogram) and records the
+outcome. Telegram's limits are respected by pacing (about 30 messages/s per bot, about one per
+second per chat with short bursts) rather than provoked; a 429 waits ``retry_after``.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.base import utcnow
+from db.models import Delivery
+from services.base import Actor, Service
+from services.contacts import ContactService
+from services.outbox import DeliveryKind, Notice
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """Telegram did not take a message."""
+
+
+class RetryAfter(DeliveryError):
+    """429: Telegram asks to wait."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Unreachable(DeliveryError):
+    """403: the user blocked the bot or never started it."""
+
+
+class Rejected(DeliveryError):
+    """4xx other than 403/429: sending the same request again cannot succeed."""
+
+
+class Transient(DeliveryError):
+    """5xx, timeouts and network errors: worth retrying."""
+
+
+class Transport(Protocol):
+    """Sends deliveries through the bots; raises ``DeliveryError`` subclasses."""
+
+    async def send(self, deliveries: list[Delivery]) -> list[int]:
+        """Send one delivery, or one album of copies; return Telegram's message ids."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """Sending rates, a little below Telegram's so its limits are never hit."""
+
+    bot_rate: float = 25.0
+    bot_burst: float = 25.0
+    chat_rate: float = 0.95
+    chat_burst: float = 3.0
+
+
+class TokenBucket:
+    """Classic token bucket; ``reserve`` returns how long to wait before sending."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = burst
+        self.stamp = time.monotonic()
+
+    def reserve(self, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens, possibly going into debt; the wait until they exist."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        self.tokens -= cost
+        return max(0.0, -self.tokens / self.rate)
+
+    def block_for(self, seconds: float) -> None:
+        """Telegram said 429: nothing may go out for ``seconds``."""
+        self.tokens = min(self.tokens, -seconds * self.rate)
+        self.stamp = time.monotonic()
+
+
+class Pacer:
+    """Per-bot and per-chat token buckets."""
+
+    def __init__(self, pacing: Pacing) -> None:
+        self.pacing = pacing
+        self.bots: dict[int, TokenBucket] = {}
+        self.chats: dict[tuple[int, int], TokenBucket] = {}
+
+    def _buckets(self, source_id: int, chat_id: int) -> tuple[TokenBucket, TokenBucket]:
+        p = self.pacing
+        bot = self.bots.setdefault(source_id, TokenBucket(p.bot_rate, p.bot_burst))
+        chat = self.chats.get((source_id, chat_id))
+        if chat is None:
+            if len(self.chats) > 50_000:  # forget idle chats; a fresh bucket is full anyway
+                self.chats.clear()
+            chat = self.chats[source_id, chat_id] = TokenBucket(p.chat_rate, p.chat_burst)
+        return bot, chat
+
+    async def wait(self, source_id: int, chat_id: int, cost: int) -> None:
+        """Sleep until one more message (``cost`` for an album) may go to this chat."""
+        bot, chat = self._buckets(source_id, chat_id)
+        # Chat first: a chat that must wait should not hold a slot of the bot's budget.
+        await asyncio.sleep(chat.reserve(cost))
+        await asyncio.sleep(bot.reserve(cost))
+
+    def penalise(self, source_id: int, chat_id: int, seconds: float) -> None:
+        """Apply a 429 to the chat and the bot."""
+        bot, chat = self._buckets(source_id, chat_id)
+        chat.block_for(seconds)
+        bot.block_for(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    """Tuning of the delivery worker."""
+
+    max_in_flight: int = 200
+    lease: timedelta = timedelta(seconds=60)
+    max_attempts: int = 8
+    base_backoff: float = 0.5
+    max_backoff: float = 60.0
+    idle_poll: float = 1.0
+
+
+class DeliveryService(Service):
+    """Records delivery outcomes, including what a blocked user means for contacts."""
+
+    async def client_blocked(self, source_id: int, chat_id: int) -> None:
+        """A client blocked the bot: close their open contact there and free the slot."""
+        async with self.session.begin():
+            await self.deliveries.fail_chat(source_id, chat_id, "blocked by the user")
+            lead = await self.leads.by_telegram_id(chat_id)
+            found = await self.contacts.find_open(lead.id, source_id) if lead else None
+        if found is not None:
+            await self._close_for_client(found.id, chat_id)
+
+    async def _close_for_client(self, contact_id: int, chat_id: int) -> None:
+        closer = ContactService(self.session, self.rng, self.signal)
+        await closer.close(contact_id, Actor("client", chat_id), "client blocked the bot")
+
+    async def operator_unreachable(
+        self, source_id: int, telegram_id: int, admin_ids: list[int]
+    ) -> None:
+        """An operator blocked a bot: no more contacts from it; their work there is requeued."""
+        async with self.session.begin():
+            await self.deliveries.fail_chat(source_id, telegram_id, "operator blocked the bot")
+            operator = await self.operators.by_telegram_id(telegram_id)
+            if operator is None:
+                return
+            await self.operators.set_link(operator.id, source_id, unreachable=True)
+            rows = await self.contacts.open_of_operator(operator.id, source_id)
+            for contact, _lead, _source in rows:
+                await self.contacts.requeue(contact.id, operator.id)
+            if rows:
+                await self.operators.release_slot(operator.id, len(rows))
+            self.alert(
+                source_id,
+                admin_ids,
+                "operator_unreachable",
+                operator=operator.display_name,
+                telegram_id=telegram_id,
+                requeued=len(rows),
+            )
+        self.signal.notify()
+        await self.assign_pending()
+
+    async def is_operator_chat(self, chat_id: int) -> bool:
+        """Whether a private chat is an operator's."""
+        async with self.session.begin():
+            return await self.operators.by_telegram_id(chat_id) is not None
+
+    def alert(self, source_id: int, admin_ids: list[int], what: str, **params: object) -> None:
+        """Stage an alert to every admin through one bot."""
+        for admin_id in admin_ids:
+            self.outbox.notice(source_id, admin_id, Notice.ADMIN_ALERT, what=what, **params)
+
+    async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
+        """A message could not be delivered after every retry: record it and tell the admins."""
+        async with self.session.begin():
+            await self.deliveries.fail(delivery.id, error)
+            is_alert = delivery.payload.get("key") == Notice.ADMIN_ALERT.value
+            if not is_alert:  # an alert about a failed alert would loop
+                self.alert(
+                    delivery.source_id,
+                    admin_ids,
+                    "delivery_failed",
+                    chat_id=delivery.chat_id,
+                    contact_id=delivery.contact_id,
+                    error=error,
+                )
+        self.signal.notify()
+
+
+class DeliveryWorker:
+    """Sends pending deliveries until stopped; any number may run, in any process."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        transport: Transport,
+        service_factory: Callable[[AsyncSession], DeliveryService],
+        admin_ids: list[int],
+        *,
+        pacing: Pacing | None = None,
+        config: WorkerConfig | None = None,
+        on_sent: Callable[[Delivery, float], Awaitable[None] | None] | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.transport = transport
+        self.service_factory = service_factory
+        self.admin_ids = admin_ids
+        self.pacer = Pacer(pacing or Pacing())
+        self.config = config or WorkerConfig()
+        self.on_sent = on_sent
+        self.wakeup = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    def notify(self) -> None:
+        """``OutboxSignal``: something was staged; look now instead of at the next poll."""
+        self.wakeup.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set, then finish the messages in flight."""
+        while not stop.is_set():
+            claimed = await self.run_once()
+            if claimed:
+                continue
+            self.wakeup.clear()
+            waiters = [
+                asyncio.ensure_future(self.wakeup.wait()),
+                asyncio.ensure_future(stop.wait()),
+            ]
+            # Wake on new work, on stop, when a send finishes (its chat's next message may be
+            # due), or after idle_poll (retries that became due, other processes' work).
+            await asyncio.wait(
+                [*waiters, *self._in_flight],
+                timeout=self.config.idle_poll,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            for waiter in waiters:
+                waiter.cancel()
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def run_once(self) -> int:
+        """Lease what is due (head of each chat) and start sending it; how many were leased."""
+        free = self.config.max_in_flight - len(self._in_flight)
+        if free <= 0:
+            return 0
+        async with self.session_factory() as session, session.begin():
+            service = self.service_factory(session)
+            heads = await service.deliveries.claim(free, self.config.lease)
+            batches = [
+                await service.deliveries.claim_album(head, self.config.lease) for head in heads
+            ]
+        for batch in batches:
+            task = asyncio.create_task(self._deliver(batch))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(batches)
+
+    async def drain(self) -> None:
+        """Send everything due now and wait for it (scripts and tests)."""
+        while True:
+            claimed = await self.run_once()
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+            elif not claimed:
+                return
+
+    async def _deliver(self, batch: list[Delivery]) -> None:
+        head = batch[0]
+        await self.pacer.wait(head.source_id, head.chat_id, len(batch))
+        started = time.monotonic()
+        try:
+            sent_ids = await self.transport.send(batch)
+        except RetryAfter as exc:
+            self.pacer.penalise(head.source_id, head.chat_id, exc.seconds)
+            await self._retry(batch, exc.seconds, str(exc), count_attempt=False)
+        except Unreachable as exc:
+            await self._unreachable(head, str(exc))
+        except Rejected as exc:
+            await self._give_up(batch, f"rejected: {exc}")
+        except Transient as exc:
+            if head.attempts >= self.config.max_attempts:
+                await self._give_up(batch, f"gave up after {head.attempts} attempts: {exc}")
+            else:
+                backoff = self.config.base_backoff * 2 ** (head.attempts - 1)
+                await self._retry(batch, min(backoff, self.config.max_backoff), str(exc))
+        except Exception:
+            log.exception("delivery %s failed unexpectedly", head.id)
+            await self._retry(batch, self.config.max_backoff, "internal error")
+        else:
+            await self._sent(batch, sent_ids, time.monotonic() - started)
+
+    async def _sent(self, batch: list[Delivery], sent_ids: list[int], seconds: float) -> None:
+        async with self.session_factory() as session, session.begin():
+            service = self.service_factory(session)
+            for delivery, sent_id in zip(batch, sent_ids, strict=True):
+                await service.deliveries.mark_sent(delivery.id, sent_id)
+                if delivery.kind == DeliveryKind.COPY and delivery.message_id is not None:
+                    await service.messages.set_copy(delivery.message_id, delivery.chat_id, sent_id)
+        if self.on_sent is not None:
+            for delivery in batch:
+                outcome = self.on_sent(delivery, seconds)
+                if outcome is not None:
+                    await outcome
+
+    async def _retry(
+        self, batch: list[Delivery], delay: float, error: str, *, count_attempt: bool = True
+    ) -> None:
+        when = utcnow() + timedelta(seconds=delay)
+        async with self.session_factory() as session, session.begin():
+            deliveries = self.service_factory(session).deliveries
+            for delivery in batch:
+                await deliveries.retry_at(delivery.id, when, error, count_attempt=count_attempt)
+        self.wakeup.set()
+
+    async def _give_up(self, batch: list[Delivery], error: str) -> None:
+        log.error("giving up on delivery %s to chat %s: %s", batch[0].id, batch[0].chat_id, error)
+        for delivery in batch:
+            async with self.session_factory() as session:
+                await self.service_factory(session).gave_up(delivery, error, self.admin_ids)
+
+    async def _unreachable(self, delivery: Delivery, error: str) -> None:
+        log.warning(
+            "chat %s unreachable in source %s: %s", delivery.chat_id, delivery.source_id, error
+        )
+        async with self.session_factory() as session:
+            service = self.service_factory(session)
+            if await service.is_operator_chat(delivery.chat_id):
+                await service.operator_unreachable(
+                    delivery.source_id, delivery.chat_id, self.admin_ids
+                )
+            elif delivery.chat_id in self.admin_ids:
+                await service.gave_up(delivery, error, [])
+            else:
+                await service.client_blocked(delivery.source_id, delivery.chat_id)

@@ -1,0 +1,95 @@
+"""Time-driven use cases the scheduler runs: reminders, auto-close, queue alerts.
+
+Each is safe to run in several processes at once: reminders are claimed by a conditional
+UPDATE, closing is conditional, and alerts are skipped when one was staged recently.
+"""
+
+from datetime import timedelta
+
+from db.base import utcnow
+from services.base import SYSTEM, Service
+from services.contacts import ContactService
+from services.distribution import pick_operator
+from services.errors import ContactAlreadyClosed, OperatorFull
+from services.outbox import Notice
+
+BATCH = 100
+
+
+class TimerService(Service):
+    """Reminders, auto-close and queue alerts."""
+
+    async def remind(self, after: timedelta, *, reassign: bool = False) -> int:
+        """Remind operators whose client has waited ``after`` for a first reply; optionally
+        give such a contact to another free operator. Returns how many were reminded."""
+        minutes = int(after.total_seconds() // 60)
+        async with self.session.begin():
+            due = await self.contacts.due_reminders(utcnow() - after, BATCH)
+            operators = {op.id: op for op in await self.operators.all()}
+            for contact_id, operator_id, source_id in due:
+                self.outbox.notice(
+                    source_id,
+                    operators[operator_id].telegram_id,
+                    Notice.OPERATOR_REMINDER,
+                    contact_id=contact_id,
+                    minutes=minutes,
+                )
+        if due:
+            self.signal.notify()
+        if reassign:
+            for contact_id, operator_id, source_id in due:
+                await self._hand_to_another(contact_id, operator_id, source_id)
+        return len(due)
+
+    async def _hand_to_another(self, contact_id: int, operator_id: int, source_id: int) -> None:
+        async with self.session.begin():
+            others = [
+                c
+                for c in await self.operators.candidates(source_id)
+                if c.operator_id != operator_id
+            ]
+        pick = pick_operator(others, self.rng)
+        if pick is None:
+            return
+        contacts = ContactService(self.session, self.rng, self.signal)
+        try:
+            await contacts.reassign(contact_id, pick.telegram_id)
+        except (OperatorFull, ContactAlreadyClosed):
+            return  # the pick filled up or the contact ended meanwhile: keep it where it is
+
+    async def auto_close(self, idle_for: timedelta) -> int:
+        """Close contacts idle for ``idle_for``; the client is told how to reopen."""
+        async with self.session.begin():
+            idle = await self.contacts.idle(utcnow() - idle_for, BATCH)
+        contacts = ContactService(self.session, self.rng, self.signal)
+        closed = 0
+        for contact_id in idle:
+            try:
+                await contacts.close(contact_id, SYSTEM, "idle")
+            except ContactAlreadyClosed:
+                continue  # closed by someone else meanwhile
+            closed += 1
+        return closed
+
+    async def queue_alert(self, waited: timedelta, admin_ids: list[int], source_id: int) -> bool:
+        """Tell admins when the oldest queued contact has waited longer than ``waited``
+        (at most once per ``waited``)."""
+        now = utcnow()
+        async with self.session.begin():
+            oldest = await self.contacts.oldest_queued_at()
+            if oldest is None or now - oldest < waited:
+                return False
+            if await self.deliveries.alerted_since("queue_wait", now - waited):
+                return False
+            total, _ = await self.contacts.queue_overview(0)
+            for admin_id in admin_ids:
+                self.outbox.notice(
+                    source_id,
+                    admin_id,
+                    Notice.ADMIN_ALERT,
+                    what="queue_wait",
+                    minutes=int((now - oldest).total_seconds() // 60),
+                    total=total,
+                )
+        self.signal.notify()
+        return True
