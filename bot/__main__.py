@@ -8,14 +8,13 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from bot.app import create_app, run_polling
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from bot.web import run_webhook
 from db.migrate import DatabaseURLError
 
 
 async def _run(settings: Settings) -> None:
     app = await create_app(settings)
     if settings.webhook_url:
-        from bot.webhook import run_webhook  # only needed in webhook mode
-
         await run_webhook(app)
     else:
         await run_polling(app)

@@ -18,9 +18,11 @@ from bot.config import Settings
 from bot.handlers import build_router
 from bot.handlers.replies import on_domain_error, on_unexpected_error
 from bot.menus import set_default_menu, set_operator_menu
-from bot.middlewares import ServicesMiddleware
+from bot.metrics import Metrics
+from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
 from bot.transport import AiogramTransport
+from bot.web import build_web_app, start_server
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
 from db.models import Source
@@ -46,7 +48,9 @@ class App:
     dispatcher: Dispatcher
     worker: DeliveryWorker
     rng: random.Random
+    metrics: Metrics
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def bot_of(self, token: str) -> Bot:
@@ -88,7 +92,10 @@ async def create_app(
             sources[bot.id] = await SourceRepository(session).ensure(
                 me.id, me.username or str(me.id), me.full_name
             )
-    transport = AiogramTransport({sources[bot.id].id: bot for bot in bots})
+    metrics = Metrics()
+    transport = AiogramTransport(
+        {sources[bot.id].id: bot for bot in bots}, on_error=metrics.telegram_error
+    )
     admin_ids = list(settings.admin_ids)
 
     def delivery_service(session: AsyncSession) -> DeliveryService:
@@ -101,13 +108,15 @@ async def create_app(
         admin_ids,
         pacing=pacing,
         config=worker_config,
+        on_sent=metrics.delivered,
     )
     dispatcher = Dispatcher(admin_ids=frozenset(admin_ids), default_limit=settings.default_limit)
+    dispatcher.update.outer_middleware(CountingMiddleware(metrics, sources))
     dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, worker, sources))
     dispatcher.include_router(build_router())
     dispatcher.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     dispatcher.errors.register(on_unexpected_error)
-    app = App(settings, engine, session_factory, bots, sources, dispatcher, worker, rng)
+    app = App(settings, engine, session_factory, bots, sources, dispatcher, worker, rng, metrics)
     dispatcher.startup.register(lambda: _on_startup(app))
     dispatcher.shutdown.register(lambda: _on_shutdown(app))
     return app
@@ -122,6 +131,7 @@ async def _on_startup(app: App) -> None:
     scheduler.start()
     app.tasks.append(asyncio.create_task(app.worker.run(app.stop), name="delivery-worker"))
     app.tasks.append(asyncio.create_task(_stop_scheduler_on(app, scheduler), name="scheduler"))
+    app.started.set()
 
 
 async def _stop_scheduler_on(app: App, scheduler: object) -> None:
@@ -132,6 +142,8 @@ async def _stop_scheduler_on(app: App, scheduler: object) -> None:
 async def _on_shutdown(app: App) -> None:
     app.stop.set()
     await asyncio.gather(*app.tasks, return_exceptions=True)
+    for bot in app.bots:  # also those this process does not poll
+        await bot.session.close()
     await app.engine.dispose()
 
 
@@ -157,9 +169,13 @@ async def run_polling(app: App) -> None:
     (which confirms them) is only sent after the handler committed, so a crash loses none."""
     polled = set(app.settings.polled_tokens)
     bots = [bot for bot in app.bots if bot.token in polled]
-    await app.dispatcher.start_polling(
-        *bots,
-        handle_as_tasks=False,
-        allowed_updates=app.dispatcher.resolve_used_update_types(),
-        close_bot_session=True,
-    )
+    runner = await start_server(build_web_app(app), app.settings.http_host, app.settings.http_port)
+    try:
+        await app.dispatcher.start_polling(
+            *bots,
+            handle_as_tasks=False,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            close_bot_session=False,
+        )
+    finally:
+        await runner.cleanup()

@@ -8,6 +8,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.metrics import Metrics
 from db.models import Source
 from services.admin import AdminService
 from services.contacts import ContactService
@@ -45,3 +46,22 @@ class ServicesMiddleware(BaseMiddleware):
             data["operators"] = OperatorService(session, self.rng, self.signal)
             data["admin"] = AdminService(session, self.rng, self.signal)
             return await handler(event, data)
+
+
+class CountingMiddleware(BaseMiddleware):
+    """Counts updates per bot for /metrics."""
+
+    def __init__(self, metrics: Metrics, sources: dict[int, Source]) -> None:
+        self.metrics = metrics
+        self.sources = sources
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Count, then handle."""
+        bot: Bot = data["bot"]
+        self.metrics.updates.labels(bot=self.sources[bot.id].username).inc()
+        return await handler(event, data)

@@ -104,7 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "⚠️ The oldest queued contact has waited {minutes} min; {total} contact(s) queued."
         ),
         "admin.alert.delivery_failed": (
-            "⚠️ A message to chat {chat_id} (contact #{contact_id}) could not be delivered: {error}"
+            "⚠️ A message to chat {chat} (contact #{contact_id}) could not be delivered: {error}"
         ),
         "admin.alert.operator_unreachable": (
             "⚠️ Operator {operator} ({telegram_id}) blocked a bot; {requeued} contact(s) went "

@@ -1,11 +1,14 @@
 """The delivery worker's ``Transport``: sends outbox rows through the right aiogram Bot."""
 
+from collections.abc import Callable
+
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramUnauthorizedError,
@@ -28,8 +31,9 @@ _REJECTED = (
 class AiogramTransport:
     """Sends notices with ``sendMessage`` and relays with ``copyMessage(s)``."""
 
-    def __init__(self, bots: dict[int, Bot]) -> None:
+    def __init__(self, bots: dict[int, Bot], on_error: Callable[[str], None]) -> None:
         self.bots = bots  # source id → Bot
+        self.on_error = on_error  # counts Telegram's errors by code
 
     async def send(self, deliveries: list[Delivery]) -> list[int]:
         """Send one delivery or one album; map Telegram's errors to the worker's."""
@@ -57,10 +61,17 @@ class AiogramTransport:
             )
             return [copied.message_id]
         except TelegramRetryAfter as exc:
+            self.on_error("429")
             raise RetryAfter(exc.retry_after) from exc
         except TelegramForbiddenError as exc:
+            self.on_error("403")
             raise Unreachable(exc.message) from exc
         except _REJECTED as exc:
+            self.on_error("4xx")
             raise Rejected(exc.message) from exc
-        except (TelegramAPIError, TimeoutError) as exc:  # 5xx, network, timeouts
+        except TelegramNetworkError as exc:
+            self.on_error("network")
+            raise Transient(str(exc)) from exc
+        except (TelegramAPIError, TimeoutError) as exc:  # 5xx and timeouts
+            self.on_error("5xx" if isinstance(exc, TelegramAPIError) else "timeout")
             raise Transient(str(exc) or type(exc).__name__) from exc

@@ -195,7 +195,7 @@ class DeliveryService(Service):
                     delivery.source_id,
                     admin_ids,
                     "delivery_failed",
-                    chat_id=delivery.chat_id,
+                    chat=delivery.chat_id,
                     contact_id=delivery.contact_id,
                     error=error,
                 )
@@ -265,7 +265,7 @@ class DeliveryWorker:
                 await service.deliveries.claim_album(head, self.config.lease) for head in heads
             ]
         for batch in batches:
-            task = asyncio.create_task(self._deliver(batch))
+            task = asyncio.create_task(self._deliver_logged(batch))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         return len(batches)
@@ -278,6 +278,14 @@ class DeliveryWorker:
                 await asyncio.gather(*self._in_flight, return_exceptions=True)
             elif not claimed:
                 return
+
+    async def _deliver_logged(self, batch: list[Delivery]) -> None:
+        # A failure while recording an outcome (database hiccup) must be seen; the lease
+        # expires and the delivery is tried again.
+        try:
+            await self._deliver(batch)
+        except Exception:
+            log.exception("recording the outcome of delivery %s failed", batch[0].id)
 
     async def _deliver(self, batch: list[Delivery]) -> None:
         head = batch[0]

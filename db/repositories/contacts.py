@@ -257,6 +257,18 @@ class ContactRepository(Repository):
         stmt = select(func.min(Contact.created_at)).where(_QUEUED)
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def totals(self) -> dict[str, int]:
+        """Contacts ever opened, open now, queued now, assigned now, and closed."""
+        stmt = select(
+            func.count(),
+            func.count().filter(_OPEN),
+            func.count().filter(_QUEUED),
+            func.count().filter(_OPEN, Contact.operator_id.is_not(None)),
+            func.count().filter(Contact.status == ContactStatus.CLOSED),
+        ).select_from(Contact)
+        row = (await self.session.execute(stmt)).one()
+        return dict(zip(("opened", "open", "queued", "assigned", "closed"), row, strict=True))
+
     async def source_stats(self) -> list[Row[tuple[int, int, int, int]]]:
         """Per source: total contacts, open, queued."""
         stmt = select(

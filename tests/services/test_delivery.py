@@ -1,0 +1,179 @@
+"""The delivery worker against a scripted transport: order, retries, give-up, 403 effects."""
+
+import random
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Contact, ContactStatus, Delivery, DeliveryStatus, OperatorSource
+from services.contacts import ContactService
+from services.delivery import (
+    DeliveryService,
+    DeliveryWorker,
+    Pacing,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unreachable,
+    WorkerConfig,
+)
+from tests.services.test_contacts import incoming
+
+ADMIN = 1
+
+
+class ScriptedTransport:
+    """Records what was sent per chat; raises the scripted errors first."""
+
+    def __init__(self):
+        self.sent: dict[int, list[int]] = defaultdict(list)  # chat → delivery ids
+        self.errors: dict[int, list[Exception]] = defaultdict(list)  # chat → errors to raise
+        self.next_id = 1000
+
+    async def send(self, deliveries):
+        chat = deliveries[0].chat_id
+        if self.errors[chat]:
+            raise self.errors[chat].pop(0)
+        ids = []
+        for d in deliveries:
+            self.sent[chat].append(d.id)
+            self.next_id += 1
+            ids.append(self.next_id)
+        return ids
+
+
+FAST = Pacing(bot_rate=10_000, bot_burst=10_000, chat_rate=10_000, chat_burst=10_000)
+
+
+@pytest.fixture
+def transport():
+    return ScriptedTransport()
+
+
+@pytest.fixture
+def worker(session_factory, transport):
+    rng = random.Random(3)
+
+    def service(session):
+        return DeliveryService(session, rng)
+
+    config = WorkerConfig(base_backoff=0.0, max_backoff=0.0, max_attempts=3)
+    return DeliveryWorker(session_factory, transport, service, [ADMIN], pacing=FAST, config=config)
+
+
+async def statuses(session_factory):
+    async with session_factory() as session:
+        rows = (await session.execute(select(Delivery).order_by(Delivery.id))).scalars()
+        return {d.id: (d.chat_id, d.status, d.attempts) for d in rows}
+
+
+async def register(session_factory, source, user, message_id=1):
+    return await ContactService(session_factory(), random.Random(1)).register_incoming(
+        incoming(source, user, message_id)
+    )
+
+
+async def test_everything_is_sent_once_in_order_per_chat(
+    worker, transport, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    operator = await add_operator([source], max_open=100)
+    for user in range(1, 6):
+        for n in range(1, 4):
+            await register(session_factory, source, user, n)
+    transport.errors[operator.telegram_id] = [Transient("502"), RetryAfter(0)]
+
+    await worker.drain()
+
+    rows = await statuses(session_factory)
+    assert {s for _, s, _ in rows.values()} == {DeliveryStatus.SENT}
+    for chat, ids in transport.sent.items():
+        assert ids == sorted(ids), chat
+        assert len(ids) == len(set(ids))
+    assert len(transport.sent[operator.telegram_id]) == 5 + 15  # cards and copies
+
+
+async def test_gives_up_after_the_bound_and_tells_the_admins(
+    worker, transport, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    await add_operator([source])
+    await register(session_factory, source, 42)
+    transport.errors[42] = [Transient("500")] * 10
+
+    await worker.drain()
+
+    rows = await statuses(session_factory)
+    failed = [(chat, attempts) for chat, s, attempts in rows.values() if s is DeliveryStatus.FAILED]
+    assert failed == [(42, 3)]
+    assert len(transport.sent[ADMIN]) == 1  # the alert
+
+
+async def test_rejected_is_not_retried(
+    worker, transport, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    await add_operator([source])
+    await register(session_factory, source, 42)
+    transport.errors[42] = [Rejected("message to copy not found")]
+    await worker.drain()
+    failed = [
+        a for chat, s, a in (await statuses(session_factory)).values() if s is DeliveryStatus.FAILED
+    ]
+    assert failed == [1]
+
+
+async def test_client_who_blocked_the_bot_gets_contact_closed(
+    worker, transport, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    operator = await add_operator([source], max_open=1)
+    first = await register(session_factory, source, 42)
+    queued = await register(session_factory, source, 43)
+    transport.errors[42] = [Unreachable("Forbidden: bot was blocked by the user")]
+
+    await worker.drain()
+
+    async with session_factory() as session:
+        contacts = {c.id: c for c in (await session.execute(select(Contact))).scalars()}
+    assert contacts[first.contact_id].status is ContactStatus.CLOSED
+    assert contacts[queued.contact_id].operator_id == operator.id  # the freed slot was reused
+
+
+async def test_operator_who_blocked_the_bot_loses_the_source(
+    worker, transport, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    blocked = await add_operator([source], weight=1)
+    await register(session_factory, source, 42)
+    other = await add_operator([source], weight=1)
+    transport.errors[blocked.telegram_id] = [Unreachable("Forbidden: bot was blocked by the user")]
+
+    await worker.drain()
+
+    async with session_factory() as session:
+        link = (
+            await session.execute(
+                select(OperatorSource).where(OperatorSource.operator_id == blocked.id)
+            )
+        ).scalar_one()
+        contact = (await session.execute(select(Contact))).scalar_one()
+    assert link.unreachable
+    assert contact.operator_id == other.id
+    assert len(transport.sent[ADMIN]) == 1
+    assert len(transport.sent[other.telegram_id]) == 2  # card + copy
+
+
+async def test_a_leased_delivery_is_not_claimed_twice(session_factory, add_source, add_operator):
+    source = await add_source()
+    operator = await add_operator([source])
+    await register(session_factory, source, 42)
+    lease = timedelta(seconds=60)
+    async with session_factory() as one, one.begin():
+        first = await DeliveryService(one, random.Random()).deliveries.claim(10, lease)
+    async with session_factory() as two, two.begin():
+        second = await DeliveryService(two, random.Random()).deliveries.claim(10, lease)
+    assert sorted(d.chat_id for d in first) == sorted([42, operator.telegram_id])
+    assert second == []  # each chat's head is leased; later messages wait behind it
