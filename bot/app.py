@@ -2,6 +2,7 @@
 passes them down (nothing of this lives at module level)."""
 
 import asyncio
+import functools
 import logging
 import random
 from dataclasses import dataclass, field
@@ -117,8 +118,8 @@ async def create_app(
     dispatcher.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     dispatcher.errors.register(on_unexpected_error)
     app = App(settings, engine, session_factory, bots, sources, dispatcher, worker, rng, metrics)
-    dispatcher.startup.register(lambda: _on_startup(app))
-    dispatcher.shutdown.register(lambda: _on_shutdown(app))
+    dispatcher.startup.register(functools.partial(_on_startup, app))
+    dispatcher.shutdown.register(functools.partial(_on_shutdown, app))
     return app
 
 

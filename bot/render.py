@@ -85,9 +85,6 @@ def notice(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
         return t("operator.contact_closed_by", language, **params), None
     params.pop("by", None)
     params.pop("reason", None)
-    contact_id = payload.get("contact_id")
-    if contact_id is not None:
-        params.setdefault("contact_id", contact_id)
     return t(key, language, **params), None
 
 

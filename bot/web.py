@@ -15,13 +15,16 @@ if TYPE_CHECKING:  # bot.app imports this module
 log = logging.getLogger(__name__)
 
 
+APP_KEY: web.AppKey["App"] = web.AppKey("switchboard")
+
+
 def webhook_path(bot_id: int) -> str:
     """Each bot has its own path; the secret header, not the path, authenticates Telegram."""
     return f"/webhook/{bot_id}"
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    app: App = request.app["switchboard"]
+    app: App = request.app[APP_KEY]
     try:
         async with app.session_factory() as session:
             await session.execute(text("SELECT 1"))
@@ -34,7 +37,7 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _metrics(request: web.Request) -> web.Response:
-    app: App = request.app["switchboard"]
+    app: App = request.app[APP_KEY]
     body = await app.metrics.render(app.session_factory)
     return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
@@ -42,7 +45,7 @@ async def _metrics(request: web.Request) -> web.Response:
 def build_web_app(app: "App") -> web.Application:
     """The aiohttp application with health and metrics routes."""
     web_app = web.Application()
-    web_app["switchboard"] = app
+    web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/metrics", _metrics)
     return web_app

@@ -300,15 +300,14 @@ class DeliveryWorker:
             await self._unreachable(head, str(exc))
         except Rejected as exc:
             await self._give_up(batch, f"rejected: {exc}")
-        except Transient as exc:
+        except Exception as exc:  # Transient, or a bug: retried, but not forever
+            if not isinstance(exc, Transient):
+                log.exception("delivery %s failed unexpectedly", head.id)
             if head.attempts >= self.config.max_attempts:
                 await self._give_up(batch, f"gave up after {head.attempts} attempts: {exc}")
             else:
                 backoff = self.config.base_backoff * 2 ** (head.attempts - 1)
                 await self._retry(batch, min(backoff, self.config.max_backoff), str(exc))
-        except Exception:
-            log.exception("delivery %s failed unexpectedly", head.id)
-            await self._retry(batch, self.config.max_backoff, "internal error")
         else:
             await self._sent(batch, sent_ids, time.monotonic() - started)
 

@@ -91,6 +91,8 @@ class Outbox:
         **params: Any,
     ) -> None:
         """Stage a text notice rendered from ``key`` with ``params``."""
+        if contact_id is not None:
+            params.setdefault("contact_id", contact_id)
         payload = {"key": key.value, "language": language, "params": params}
         self.deliveries.add(source_id, chat_id, DeliveryKind.NOTICE, payload, contact_id=contact_id)
 

@@ -1,0 +1,121 @@
+"""End-to-end harness: the real bot (aiogram, HTTP, long polling) against fake_telegram."""
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import App, create_app, run_polling
+from bot.config import Settings
+from fake_telegram import FakeTelegram, User
+from services.delivery import Pacing
+from tests.conftest import TEST_DATABASE_URL
+
+ALPHA = "111111:alpha-secret-token-for-tests"
+BETA = "222222:beta-secret-token-for-tests"
+ADMIN = User(1, "Ada", username="ada_admin")
+# Telegram's own limits are exercised in the fault tests; here the pacing must not slow us.
+FAST = Pacing(bot_rate=1000, bot_burst=1000, chat_rate=1000, chat_burst=1000)
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    fake.add_bot(ALPHA, "alpha_bot", "Alpha")
+    fake.add_bot(BETA, "beta_bot", "Beta")
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def database_url(tmp_path) -> str:
+    """An empty database the app migrates itself."""
+    if TEST_DATABASE_URL is None:
+        return f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    engine = create_async_engine(TEST_DATABASE_URL)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def make_settings(telegram: FakeTelegram, database_url: str) -> Callable[..., Settings]:
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "bot_tokens": f"{ALPHA},{BETA}",
+            "admin_ids": str(ADMIN.id),
+            "database_url": database_url,
+            "telegram_api_url": telegram.base_url,
+            "http_host": "127.0.0.1",
+            "http_port": 0,
+            "retry_interval_seconds": 3600,  # the queue must drain on events, not on the timer
+            "reminder_minutes": 0,
+            "auto_close_hours": 0,
+            "queue_alert_minutes": 0,
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return make
+
+
+class Switchboard:
+    """A running bot process (in this event loop) and helpers to drive it."""
+
+    def __init__(self, app: App, telegram: FakeTelegram) -> None:
+        self.app = app
+        self.telegram = telegram
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(run_polling(self.app))
+        await self.telegram.wait_for(
+            lambda: self.telegram.is_polling("alpha_bot") and self.telegram.is_polling("beta_bot")
+        )
+
+    async def stop(self) -> None:
+        await self.app.dispatcher.stop_polling()
+        assert self.task is not None
+        await self.task
+
+    async def command(self, user: User, command: str, bot: str = "alpha_bot") -> str:
+        """Send a command and return the plain text of the bot's next answer(s)."""
+        before = len(self.telegram.received(bot, user.id))
+        await self.telegram.send_command(bot, user, command)
+        received = await self.telegram.wait_received(bot, user.id, before + 1)
+        await self.idle()
+        received = self.telegram.received(bot, user.id)
+        return "\n".join(r.plain_text or "" for r in received[before:])
+
+    async def idle(self) -> None:
+        """Wait until every update was handled and the outbox is empty."""
+        await self.telegram.wait_for(
+            lambda: (
+                all(self.telegram.pending_updates(b) == 0 for b in ("alpha_bot", "beta_bot"))
+                and all(self.telegram.is_polling(b) for b in ("alpha_bot", "beta_bot"))
+            )
+        )
+        await self.app.worker.drain()
+
+    async def add_operator(
+        self, user: User, limit: int = 5, bots: tuple[str, ...] = ("alpha_bot", "beta_bot")
+    ) -> None:
+        """An admin adds ``user`` as operator, who then starts the given bots."""
+        await self.command(ADMIN, f"/addop {user.id} {limit}")
+        for bot in bots:
+            await self.command(user, "/start", bot)
+
+
+@pytest.fixture
+async def switchboard(telegram, make_settings) -> AsyncIterator[Switchboard]:
+    app = await create_app(make_settings(), rng=random.Random(7), pacing=FAST)
+    running = Switchboard(app, telegram)
+    await running.start()
+    yield running
+    await running.stop()

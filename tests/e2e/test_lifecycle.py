@@ -1,0 +1,38 @@
+"""A client's whole conversation, through the real bot and HTTP."""
+
+from fake_telegram import User
+from tests.e2e.conftest import Switchboard
+
+OLGA = User(1001, "Olga", username="olga_op")
+HOSTILE = User(5001, "<b>&amp;", last_name="</i>", username="evil_user")
+
+
+async def test_client_lifecycle(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+
+    before = len(telegram.received("alpha_bot", OLGA.id))
+    hello = await telegram.send_message("alpha_bot", HOSTILE, "Hello, I need help")
+
+    (ack,) = await telegram.wait_received("alpha_bot", HOSTILE.id, 1)
+    assert "operator has your message" in ack.plain_text
+    card, copy = (await telegram.wait_received("alpha_bot", OLGA.id, before + 2))[before:]
+    assert "<b>&amp; </i> @evil_user (id 5001)" in card.plain_text
+    assert "@alpha_bot" in card.plain_text
+    assert copy.method == "copyMessage"
+    assert copy.copied_from == (HOSTILE.id, hello["message_id"])
+
+    answer = await telegram.send_message(
+        "alpha_bot", OLGA, "How can I help?", reply_to=copy.message_id
+    )
+    _, relayed = await telegram.wait_received("alpha_bot", HOSTILE.id, 2)
+    assert relayed.method == "copyMessage"
+    assert relayed.copied_from == (OLGA.id, answer["message_id"])
+    assert relayed.plain_text == "How can I help?"
+
+    close_data = card.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    await telegram.press_button("alpha_bot", OLGA, card.message_id, close_data)
+    *_, closed = await telegram.wait_received("alpha_bot", HOSTILE.id, 3)
+    assert "conversation is closed" in closed.plain_text
+    await switchboard.idle()
+    assert "Contact #1 is closed" in telegram.received("alpha_bot", OLGA.id)[-1].plain_text
