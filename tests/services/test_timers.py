@@ -1,0 +1,111 @@
+"""TimerService: reminders (optionally reassigning), auto-close, queue alerts."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from db.base import utcnow
+from db.models import Contact, ContactStatus, Delivery
+from services.contacts import ContactService
+from services.timers import TimerService
+from tests.services.test_contacts import incoming
+
+ADMIN = 1
+
+
+@pytest.fixture
+def timers(session_factory):
+    return lambda: TimerService(session_factory(), random.Random(5))
+
+
+async def register(session_factory, source, user, n=1):
+    service = ContactService(session_factory(), random.Random(1))
+    return await service.register_incoming(incoming(source, user, n))
+
+
+async def age(session_factory, **values):
+    """Move every contact's timestamps into the past."""
+    async with session_factory() as session, session.begin():
+        await session.execute(update(Contact).values(**values))
+
+
+async def keys_to(session_factory, chat_id):
+    async with session_factory() as session:
+        stmt = select(Delivery).where(Delivery.chat_id == chat_id).order_by(Delivery.id)
+        return [d.payload.get("key") for d in (await session.execute(stmt)).scalars()]
+
+
+async def test_reminder_once_per_contact(timers, session_factory, add_source, add_operator):
+    source = await add_source()
+    op = await add_operator([source])
+    await register(session_factory, source, 42)
+    assert await timers().remind(timedelta(minutes=10)) == 0  # not due yet
+
+    await age(session_factory, assigned_at=utcnow() - timedelta(minutes=11))
+
+    assert await timers().remind(timedelta(minutes=10)) == 1
+    assert await timers().remind(timedelta(minutes=10)) == 0
+    assert (await keys_to(session_factory, op.telegram_id))[-1] == "operator.reminder"
+
+
+async def test_no_reminder_after_a_reply(timers, session_factory, add_source, add_operator):
+    source = await add_source()
+    await add_operator([source])
+    await register(session_factory, source, 42)
+    await age(
+        session_factory,
+        assigned_at=utcnow() - timedelta(minutes=30),
+        first_reply_at=utcnow() - timedelta(minutes=29),
+    )
+    assert await timers().remind(timedelta(minutes=10)) == 0
+
+
+async def test_reminder_can_reassign_to_a_free_operator(
+    timers, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    slow = await add_operator([source])
+    contact = (await register(session_factory, source, 42)).contact_id
+    other = await add_operator([source])
+    await age(session_factory, assigned_at=utcnow() - timedelta(minutes=11))
+
+    await timers().remind(timedelta(minutes=10), reassign=True)
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, contact)).operator_id == other.id
+    assert (await keys_to(session_factory, slow.telegram_id))[-2:] == [
+        "operator.reminder",
+        "operator.contact_taken_away",
+    ]
+    assert (await keys_to(session_factory, other.telegram_id))[:1] == ["operator.card"]
+
+
+async def test_idle_contacts_are_closed_and_clients_told(
+    timers, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    op = await add_operator([source], max_open=1)
+    first = (await register(session_factory, source, 42)).contact_id
+    await age(session_factory, last_activity_at=utcnow() - timedelta(hours=25))
+    queued = (await register(session_factory, source, 43)).contact_id
+
+    assert await timers().auto_close(timedelta(hours=24)) == 1
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, first)).status is ContactStatus.CLOSED
+        assert (await session.get(Contact, queued)).operator_id == op.id
+    assert (await keys_to(session_factory, 42))[-1] == "client.auto_closed"
+
+
+async def test_queue_alert_at_most_once_per_period(timers, session_factory, add_source):
+    source = await add_source()
+    await register(session_factory, source, 42)
+    assert not await timers().queue_alert(timedelta(minutes=15), [ADMIN], source.id)
+
+    await age(session_factory, created_at=utcnow() - timedelta(minutes=16))
+
+    assert await timers().queue_alert(timedelta(minutes=15), [ADMIN], source.id)
+    assert not await timers().queue_alert(timedelta(minutes=15), [ADMIN], source.id)
+    assert await keys_to(session_factory, ADMIN) == ["admin.alert"]
