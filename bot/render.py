@@ -115,9 +115,14 @@ def _card(params: dict[str, Any], language: str | None) -> str:
     )
 
 
+def _clip(value: object, limit: int = 100) -> object:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def error(exc: DomainError, language: str | None = None) -> str:
-    """A domain error as the user reads it."""
-    return t(exc.key, language, **exc.params)
+    """A domain error as the user reads it; echoed input is clipped so the reply always fits."""
+    return t(exc.key, language, **{k: _clip(v) for k, v in exc.params.items()})
 
 
 def choose_contact(
