@@ -66,15 +66,7 @@ class Assigner:
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
         self.outbox.card(contact, lead, source, operator_telegram_id, [(c, s) for c, s in history])
         for message in backlog:
-            self.outbox.copy(
-                source.id,
-                operator_telegram_id,
-                from_chat_id=message.chat_id,
-                telegram_message_id=message.telegram_message_id,
-                contact_id=contact.id,
-                message_id=message.id,
-                media_group_id=message.media_group_id,
-            )
+            self.outbox.relay(message, operator_telegram_id)
 
     async def assign_queued(
         self, contact: Contact, lead: Lead, source: Source

@@ -112,7 +112,7 @@ class ContactService(Service):
             return Registration(Outcome.APPENDED, found.id)
         operator = await self.operators.get(found.operator_id)
         assert operator is not None  # foreign key
-        self._copy_to(operator.telegram_id, message)
+        self.outbox.relay(message, operator.telegram_id)
         return Registration(Outcome.APPENDED, found.id, operator.telegram_id)
 
     async def _find_or_open(self, lead_id: int, source_id: int) -> tuple[OpenContact, bool]:
@@ -161,17 +161,6 @@ class ContactService(Service):
             )
         self.signal.notify()
         return True
-
-    def _copy_to(self, chat_id: int, message: Message) -> None:
-        self.outbox.copy(
-            message.source_id,
-            chat_id,
-            from_chat_id=message.chat_id,
-            telegram_message_id=message.telegram_message_id,
-            contact_id=message.contact_id,
-            message_id=message.id,
-            media_group_id=message.media_group_id,
-        )
 
     def _tell_client(self, lead: Lead, source: Source, contact: Contact, key: Notice) -> None:
         self.outbox.notice(

@@ -9,7 +9,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from db.models import Contact, Lead, Source
+from db.models import Contact, Lead, Message, Source
 from db.repositories import DeliveryRepository
 
 # Telegram delivers an album as separate updates a few milliseconds apart; holding the first
@@ -121,6 +121,18 @@ class Outbox:
             contact_id=contact_id,
             message_id=message_id,
             delay=ALBUM_GATHER if media_group_id else None,
+        )
+
+    def relay(self, message: Message, chat_id: int) -> None:
+        """Stage a copy of a stored message to ``chat_id`` (in the message's own bot)."""
+        self.copy(
+            message.source_id,
+            chat_id,
+            from_chat_id=message.chat_id,
+            telegram_message_id=message.telegram_message_id,
+            contact_id=message.contact_id,
+            message_id=message.id,
+            media_group_id=message.media_group_id,
         )
 
     def card(
