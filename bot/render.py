@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CloseContact, SendTo
-from bot.texts import Markup, t
+from bot.texts import Markup, plain, t
 from db.models import Lead
 from services.errors import DomainError
 from services.operators import ContactChoice, OpenContactView
@@ -64,10 +64,15 @@ def _percent(share: float) -> str:
     return f"{share:.0%}"
 
 
+def _label(key: str, **params: Any) -> str:
+    """A button label: shown verbatim (not HTML) and kept short."""
+    return plain(key, **params)[:64]
+
+
 def close_button(contact_id: int) -> InlineKeyboardMarkup:
     """The keyboard under a card."""
     button = InlineKeyboardButton(
-        text=t("button.close", contact_id=contact_id),
+        text=_label("button.close", contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
@@ -132,7 +137,7 @@ def choose_contact(
     rows = [
         [
             InlineKeyboardButton(
-                text=t("operator.choice", contact_id=c.contact_id, client=client_name(c.lead))[:64],
+                text=_label("operator.choice", contact_id=c.contact_id, client=client_name(c.lead)),
                 callback_data=SendTo(contact_id=c.contact_id, message_id=message_id).pack(),
             )
         ]

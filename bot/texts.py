@@ -60,7 +60,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "answer in and press Start there, too."
         ),
         "operator.started": "You will get contacts from @{source} here.",
-        "operator.close_usage": "Usage: /close <contact number>, or reply /close to a message.",
+        "operator.close_usage": (
+            "Usage: /close &lt;contact number&gt;, or reply /close to a message."
+        ),
         "operator.only": "This command is for operators.",
         "button.close": "✅ Close #{contact_id}",
         # Admins
@@ -76,14 +78,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.limit_set": "Limit of {name}: {previous} → {limit}.",
         "admin.activated": "{name} is active.",
         "admin.deactivated": "{name} is inactive; their open contacts stay with them.",
-        "admin.operators_none": "No operators yet. Add one with /addop <telegram id> [limit].",
+        "admin.operators_none": (
+            "No operators yet. Add one with /addop &lt;telegram id&gt; [limit]."
+        ),
         "admin.operator_line": "{name} ({telegram_id}{username}): {state}, {open}/{limit}",
         "admin.operator_link": "   @{source}: weight {weight}{flags}",
         "admin.flag_not_started": ", has not started the bot",
         "admin.flag_unreachable": ", blocked the bot",
         "admin.weights_head": "Weights in @{source}:",
         "admin.weights_line": "{name}: weight {weight}, share {share}{flags}",
-        "admin.weights_none": "Nobody gets contacts from @{source} yet. Use /weights <op>=<w>.",
+        "admin.weights_none": (
+            "Nobody gets contacts from @{source} yet. Use /weights &lt;op&gt;=&lt;w&gt;."
+        ),
         "admin.sources_line": (
             "@{source} ({title}): {total} contacts, {open} open, {queued} queued, "
             "{operators} operator(s) with weight"
@@ -175,6 +181,12 @@ def t(key: str, language: str | None = None, /, **params: Any) -> str:
     template = table.get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
     safe = {k: v if isinstance(v, Markup) else escape(v) for k, v in params.items()}
     return template.format(**safe)
+
+
+def plain(key: str, language: str | None = None, /, **params: Any) -> str:
+    """The text for ``key`` as the user should read it where Telegram shows text verbatim
+    instead of parsing HTML (button labels): names like ``<b>&amp;`` stay as typed."""
+    return html.unescape(t(key, language, **params))
 
 
 class Markup(str):

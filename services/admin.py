@@ -29,6 +29,8 @@ from services.views import (
 )
 
 MAX_LIMIT = 1000
+# Marks invite deep links, so other /start payloads (e.g. from adverts) just greet.
+INVITE_PREFIX = "op_"
 MAX_WEIGHT = 1000
 
 
@@ -74,7 +76,7 @@ class AdminService(Service):
     ) -> OperatorView:
         """Make a Telegram user an operator with weight 1 in every source."""
         ref = parse_operator_ref(str(telegram_id))
-        if not isinstance(ref, int):
+        if not isinstance(ref, int) or ref <= 0:  # user ids are positive
             raise InvalidOperatorRef(ref=str(telegram_id))
         max_open = parse_limit(limit)
         async with self.session.begin():
@@ -230,7 +232,7 @@ class AdminService(Service):
     async def create_invite(self, created_by: int, limit: str | int) -> str:
         """A one-time code; whoever opens the bot with it becomes an operator."""
         max_open = parse_limit(limit)
-        code = secrets.token_urlsafe(12)
+        code = INVITE_PREFIX + secrets.token_urlsafe(12)
         async with self.session.begin():
             self.invites.add(code, max_open, created_by)
         return code

@@ -44,7 +44,7 @@ async def add_operator(
 ) -> None:
     """``/addop <telegram id> [limit]``."""
     args = _args(command, 1, 2)
-    if args is None:
+    if args is None or not args[0].isdigit():  # only a numeric id: usernames are not known yet
         return await _usage(message, "addop")
     view = await admin.add_operator(args[0], args[1] if len(args) > 1 else default_limit)
     await message.answer(render.operator_added(view))

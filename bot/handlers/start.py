@@ -1,12 +1,13 @@
 """``/start`` (greeting, operator onboarding, invite links) and ``/help`` for every role."""
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.menus import set_operator_menu
 from bot.texts import t
 from db.models import Source
+from services.admin import INVITE_PREFIX
 from services.operators import OperatorService
 
 
@@ -43,14 +44,19 @@ async def start(
     bot: Bot,
     admin_ids: frozenset[int],
 ) -> None:
-    """Clients get the greeting; operators are recorded as reachable through this bot."""
+    """Clients get the greeting; operators are recorded as reachable through this bot.
+
+    Operators and admins get their command menu here: Telegram refuses a chat's menu until
+    the user has started the bot, so the one tried at startup may have failed."""
     user = message.from_user
     assert user is not None
     operator = await operators.bot_started(user.id, source.id, user.username, _name(message))
+    is_admin = user.id in admin_ids
+    if operator is not None or is_admin:
+        await set_operator_menu(bot, user.id, is_admin=is_admin, operator=operator is not None)
     if operator is None:
         await message.answer(source.greeting or t("client.greeting", user.language_code))
         return
-    await set_operator_menu(bot, user.id, is_admin=user.id in admin_ids)
     await message.answer(t("operator.started", user.language_code, source=source.username))
 
 
@@ -69,7 +75,9 @@ async def help_(message: Message, operators: OperatorService, admin_ids: frozens
 def build_router() -> Router:
     """/start and /help for every role."""
     router = Router(name=__name__)
-    router.message.register(start_with_invite, CommandStart(deep_link=True))
+    router.message.register(
+        start_with_invite, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
+    )
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     return router

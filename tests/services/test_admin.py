@@ -57,6 +57,8 @@ async def test_add_operator_links_every_source_with_weight_one(admin, add_source
     [
         ("abc", "3", InvalidOperatorRef),
         ("@ann", "3", InvalidOperatorRef),
+        ("-5", "3", InvalidOperatorRef),
+        ("0", "3", InvalidOperatorRef),
         ("5", "-1", InvalidLimit),
         ("5", "x", InvalidLimit),
         ("5", "1001", InvalidLimit),

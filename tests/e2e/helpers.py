@@ -1,0 +1,51 @@
+"""Helpers the end-to-end tests share (the harness itself lives in conftest.py)."""
+
+from fake_telegram import FakeTelegram, Received, User
+from tests.e2e.conftest import Switchboard
+
+BOTS = ("alpha_bot", "beta_bot")
+CARD_MARK = "📨 New contact #"
+
+
+async def settle(switchboard: Switchboard, timeout: float = 120.0) -> None:  # noqa: ASYNC109
+    """Wait until a burst of updates (too many for ``idle``'s default timeout) is handled,
+    then until the outbox is empty."""
+    telegram = switchboard.telegram
+    await telegram.wait_for(
+        lambda: all(telegram.pending_updates(bot) == 0 for bot in BOTS), timeout=timeout
+    )
+    await switchboard.idle()
+
+
+def texts(telegram: FakeTelegram, bot: str, chat_id: int, since: int = 0) -> list[str]:
+    """Plain texts of what ``bot`` sent to ``chat_id`` (from the ``since``-th message on)."""
+    return [item.plain_text or "" for item in telegram.received(bot, chat_id)[since:]]
+
+
+def cards(telegram: FakeTelegram, bot: str, chat_id: int) -> list[Received]:
+    """The contact cards an operator got from ``bot``."""
+    return [
+        item
+        for item in telegram.received(bot, chat_id)
+        if (item.plain_text or "").startswith(CARD_MARK)
+    ]
+
+
+def copies_from(telegram: FakeTelegram, bot: str, chat_id: int, sender: User) -> list[Received]:
+    """Messages of ``sender`` that ``bot`` copied into ``chat_id``."""
+    return [
+        item
+        for item in telegram.received(bot, chat_id)
+        if item.copied_from is not None and item.copied_from[0] == sender.id
+    ]
+
+
+def buttons(message: Received) -> list[tuple[str, str]]:
+    """The inline buttons under a message as (label, callback data), row by row."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return [(button["text"], button["callback_data"]) for row in rows for button in row]
+
+
+def clients(count: int, first_id: int = 20_000) -> list[User]:
+    """``count`` distinct client accounts named "Client <n>" (ids from ``first_id``)."""
+    return [User(first_id + n, f"Client {n}") for n in range(count)]

@@ -1,0 +1,374 @@
+"""Every admin command with good and bad arguments, and refusals for everyone else."""
+
+import re
+
+from fake_telegram import User
+from tests.e2e.conftest import ADMIN, Switchboard
+from tests.e2e.helpers import cards, copies_from, texts
+
+ANN = User(1001, "Ann", username="ann_op")
+BOB = User(1002, "Bob", username="bob_op")
+NINA = User(1003, "Nina", username="nina_new")
+OSCAR = User(1004, "Oscar")
+CLIENT = User(3001, "Carla")
+ONLY_ADMINS = "Sorry, only admins can do that."
+ONLY_OPERATORS = "This command is for operators."
+ANN_AND_BOB = (
+    "Ann (1001, @ann_op): active, 0/3\n"
+    "   @alpha_bot: weight 1\n"
+    "   @beta_bot: weight 1\n"
+    "Bob (1002, @bob_op): active, 0/2\n"
+    "   @alpha_bot: weight 1\n"
+    "   @beta_bot: weight 1"
+)
+
+
+async def _ann_and_bob(switchboard: Switchboard) -> None:
+    """Ann (limit 3) and Bob (limit 2), both having started both bots."""
+    await switchboard.add_operator(ANN, limit=3)
+    await switchboard.add_operator(BOB, limit=2)
+
+
+async def test_operators_addop_and_delop(switchboard: Switchboard):
+    command = switchboard.command
+    assert await command(ADMIN, "/operators") == (
+        "No operators yet. Add one with /addop <telegram id> [limit]."
+    )
+    assert await command(ADMIN, "/addop 1001 3") == (
+        "Operator id 1001 added with limit 3. They get contacts from a bot once they have "
+        "pressed Start there: @alpha_bot, @beta_bot"
+    )
+    assert await command(ADMIN, "/operators") == (
+        "id 1001 (1001): active, 0/3\n"
+        "   @alpha_bot: weight 1, has not started the bot\n"
+        "   @beta_bot: weight 1, has not started the bot"
+    )
+    # Starting a bot records the operator's name and @username.
+    assert await command(ANN, "/start") == "You will get contacts from @alpha_bot here."
+    assert "Ann (1001, @ann_op): active, 0/3\n   @alpha_bot: weight 1\n" in (
+        await command(ADMIN, "/operators")
+    )
+
+    usage = "Usage: /addop <telegram id> [limit]"
+    assert await command(ADMIN, "/addop") == usage
+    assert await command(ADMIN, "/addop 1 2 3") == usage
+    assert await command(ADMIN, "/addop @bob_op") == usage
+    assert await command(ADMIN, "/addop -5") == usage
+    assert await command(ADMIN, "/addop 0") == "0 is neither a Telegram id nor an @username."
+    assert await command(ADMIN, "/addop 1002 lots") == (
+        "The limit must be a whole number from 0 to 1000, not lots."
+    )
+    assert await command(ADMIN, "/addop 1002 -1") == (
+        "The limit must be a whole number from 0 to 1000, not -1."
+    )
+    assert await command(ADMIN, "/addop 1002 1001") == (
+        "The limit must be a whole number from 0 to 1000, not 1001."
+    )
+    assert await command(ADMIN, "/addop 1001") == "1001 is an operator already."
+    operators = await command(ADMIN, "/operators")
+    assert operators.count("active, ") == 1, operators
+    assert "0/3" in operators, "the existing operator is unchanged"
+
+    assert await command(ADMIN, "/addop 1002") == (
+        "Operator id 1002 added with limit 5. They get contacts from a bot once they have "
+        "pressed Start there: @alpha_bot, @beta_bot"
+    )
+    assert await command(ADMIN, "/delop") == "Usage: /delop <op>"
+    assert await command(ADMIN, "/delop @nobody") == "There is no operator @nobody."
+    assert await command(ADMIN, "/delop 4242") == "There is no operator 4242."
+    assert await command(ADMIN, "/delop bob!") == "bob! is neither a Telegram id nor an @username."
+    assert await command(ADMIN, "/delop 1002") == (
+        "Operator 1002 removed; 0 open contact(s) went back to the queue."
+    )
+    assert "1002" not in await command(ADMIN, "/operators")
+
+
+async def test_delop_returns_open_contacts_to_the_queue(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await _ann_and_bob(switchboard)
+    await switchboard.command(ADMIN, "/weights @bob_op=0")
+    await telegram.send_message("alpha_bot", CLIENT, "Help!")
+    await switchboard.idle()
+    assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
+    await switchboard.command(ADMIN, "/weights @bob_op=1")
+
+    assert await switchboard.command(ADMIN, "/delop @ann_op") == (
+        "Operator 1001 removed; 1 open contact(s) went back to the queue."
+    )
+    assert texts(telegram, "alpha_bot", ANN.id)[-1] == (
+        "↪️ Contact #1 was given to another operator."
+    )
+    # Redistributed at once: Bob gets the card and the client's message.
+    assert len(cards(telegram, "alpha_bot", BOB.id)) == 1
+    assert [c.plain_text for c in copies_from(telegram, "alpha_bot", BOB.id, CLIENT)] == ["Help!"]
+    assert texts(telegram, "alpha_bot", CLIENT.id)[-1] == (
+        "An operator has joined and is reading your messages."
+    )
+
+
+async def test_limit_activate_and_deactivate(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = switchboard.command
+    await _ann_and_bob(switchboard)
+
+    assert await command(ADMIN, "/limit @ann_op 7") == "Limit of Ann: 3 → 7."
+    assert await command(ADMIN, "/limit 1002 0") == "Limit of Bob: 2 → 0."
+    for bad in ("-1", "many", "2.5"):
+        assert await command(ADMIN, f"/limit @ann_op {bad}") == (
+            f"The limit must be a whole number from 0 to 1000, not {bad}."
+        )
+    assert await command(ADMIN, "/limit @ghost 3") == "There is no operator @ghost."
+    assert await command(ADMIN, "/limit @ann_op") == "Usage: /limit <op> <n>"
+    assert await command(ADMIN, "/limit") == "Usage: /limit <op> <n>"
+    operators = await command(ADMIN, "/operators")
+    assert "Ann (1001, @ann_op): active, 0/7" in operators
+    assert "Bob (1002, @bob_op): active, 0/0" in operators
+
+    assert await command(ADMIN, "/deactivate @ann_op") == (
+        "Ann is inactive; their open contacts stay with them."
+    )
+    assert "Ann (1001, @ann_op): paused, 0/7" in await command(ADMIN, "/operators")
+    await telegram.send_message("alpha_bot", CLIENT, "Anybody?")
+    await switchboard.idle()
+    assert "You are in the queue" in texts(telegram, "alpha_bot", CLIENT.id)[0]
+    assert cards(telegram, "alpha_bot", ANN.id) == []
+
+    assert await command(ADMIN, "/activate @ghost") == "There is no operator @ghost."
+    assert await command(ADMIN, "/activate") == "Usage: /activate <op>"
+    assert await command(ADMIN, "/deactivate a b") == "Usage: /deactivate <op>"
+    # Activating takes the queue at once.
+    assert await command(ADMIN, "/activate 1001") == "Ann is active."
+    assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
+    assert "Ann (1001, @ann_op): active, 1/7" in await command(ADMIN, "/operators")
+
+
+async def test_weights_show_set_and_refuse_malformed(switchboard: Switchboard):
+    command = switchboard.command
+    assert await command(ADMIN, "/weights") == (
+        "Nobody gets contacts from @alpha_bot yet. Use /weights <op>=<w>."
+    )
+    await _ann_and_bob(switchboard)
+    assert await command(ADMIN, "/weights") == (
+        "Weights in @alpha_bot:\nAnn: weight 1, share 50%\nBob: weight 1, share 50%"
+    )
+    set_ = "Weights in @alpha_bot:\nAnn: weight 3, share 75%\nBob: weight 1, share 25%"
+    assert await command(ADMIN, "/weights @ann_op=3 @bob_op=1") == set_
+
+    refusals = {
+        "/weights @ann_op=x": (
+            "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+        ),
+        "/weights @ann_op=-2": (
+            "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+        ),
+        "/weights @ann_op=1001": (
+            "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+        ),
+        "/weights @ann_op": "Nothing changed: '@ann_op' is not <operator>=<weight>.",
+        "/weights =4": "Nothing changed: '=4' is not <operator>=<weight>.",
+        "/weights @ghost=2": "There is no operator @ghost.",
+        # All or nothing: the good pair before the bad one is not applied either.
+        "/weights @bob_op=9 @ghost=2": "There is no operator @ghost.",
+        "/weights @bob_op=9 @ann_op": "Nothing changed: '@ann_op' is not <operator>=<weight>.",
+        "/weights @bob_op=9 1002=8": "Nothing changed: 1002 is given twice.",
+    }
+    for bad, answer in refusals.items():
+        assert await command(ADMIN, bad) == answer, bad
+    assert await command(ADMIN, "/weights") == set_
+
+    # Weights are per bot: beta_bot is unchanged, and 0 takes an operator out.
+    assert await command(ADMIN, "/weights", "beta_bot") == (
+        "Weights in @beta_bot:\nAnn: weight 1, share 50%\nBob: weight 1, share 50%"
+    )
+    assert await command(ADMIN, "/weights 1001=0", "beta_bot") == (
+        "Weights in @beta_bot:\nAnn: weight 0, share 0%\nBob: weight 1, share 100%"
+    )
+    assert await command(ADMIN, "/weights") == set_
+
+
+async def test_sources_queue_and_stats(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = switchboard.command
+    assert await command(ADMIN, "/sources") == (
+        "@alpha_bot (Alpha): 0 contacts, 0 open, 0 queued, 0 operator(s) with weight\n"
+        "@beta_bot (Beta): 0 contacts, 0 open, 0 queued, 0 operator(s) with weight"
+    )
+    assert await command(ADMIN, "/queue") == "The queue is empty."
+    await switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
+    first, second = User(3001, "Carla"), User(3002, "Dan")
+    for bot, client in (("alpha_bot", first), ("alpha_bot", second), ("beta_bot", first)):
+        await telegram.send_message(bot, client, "Hello")
+        await switchboard.idle()  # the two bots are polled concurrently: keep the order
+
+    assert await command(ADMIN, "/sources") == (
+        "@alpha_bot (Alpha): 2 contacts, 2 open, 1 queued, 1 operator(s) with weight\n"
+        "@beta_bot (Beta): 1 contacts, 1 open, 1 queued, 1 operator(s) with weight"
+    )
+    queue = await command(ADMIN, "/queue")
+    assert re.fullmatch(
+        r"Queue: 2 contact\(s\), oldest first:\n"
+        r"#2 via @alpha_bot: Dan \(id 3002\), waiting 0 min\n"
+        r"#3 via @beta_bot: Carla \(id 3001\), waiting 0 min",
+        queue,
+    ), queue
+    await command(ANN, "/close 1")
+    assert await command(ADMIN, "/stats") == (
+        "@alpha_bot: 2 contacts, 1 open, 0 queued\n"
+        "   Ann: 2 (100%, weight share 100%)\n"
+        "@beta_bot: 1 contacts, 1 open, 1 queued\n"
+        "   Ann: 0 (0%, weight share 100%)\n"
+        "Operators:\n"
+        "   Ann: 1/1 open, 2 got, 1 closed"
+    )
+
+
+async def test_assign(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = switchboard.command
+    await _ann_and_bob(switchboard)
+    await command(ADMIN, "/limit @bob_op 1")
+    await command(ADMIN, "/weights @ann_op=0")
+    await telegram.send_message("alpha_bot", CLIENT, "Question one")
+    await switchboard.idle()
+    assert len(cards(telegram, "alpha_bot", BOB.id)) == 1  # Bob is full now
+
+    assert await command(ADMIN, "/assign") == "Usage: /assign <contact> <op>"
+    assert await command(ADMIN, "/assign one @ann_op") == "Usage: /assign <contact> <op>"
+    assert await command(ADMIN, "/assign 99 @ann_op") == "There is no contact #99."
+    assert await command(ADMIN, "/assign 1 @ghost") == "There is no operator @ghost."
+    other = User(3002, "Dan")
+    await telegram.send_message("alpha_bot", other, "Question two")
+    await switchboard.idle()
+    assert "You are in the queue" in texts(telegram, "alpha_bot", other.id)[0]
+    assert await command(ADMIN, "/assign 2 @bob_op") == (
+        "@bob_op cannot take it: inactive, has not started this bot, or at the limit."
+    )
+    assert "You are in the queue" in texts(telegram, "alpha_bot", other.id)[-1]
+
+    # An explicit assignment ignores the weight of 0.
+    assert await command(ADMIN, "/assign #2 @ann_op") == "Contact #2 is now with @ann_op."
+    assert texts(telegram, "alpha_bot", other.id)[-1] == (
+        "An operator has joined and is reading your messages."
+    )
+    assert [c.plain_text for c in copies_from(telegram, "alpha_bot", ANN.id, other)] == [
+        "Question two"
+    ]
+    # Moving an assigned contact: the previous operator is told and gets the slot back.
+    assert await command(ADMIN, "/assign 1 1001") == "Contact #1 is now with 1001."
+    assert texts(telegram, "alpha_bot", BOB.id)[-1] == "↪️ Contact #1 was given to another operator."
+    assert [c.plain_text for c in copies_from(telegram, "alpha_bot", ANN.id, CLIENT)] == [
+        "Question one"
+    ]
+    operators = await command(ADMIN, "/operators")
+    assert "Ann (1001, @ann_op): active, 2/3" in operators
+    assert "Bob (1002, @bob_op): active, 0/1" in operators
+    await command(ANN, "/close 1")
+    assert await command(ADMIN, "/assign 1 @bob_op") == "Contact #1 is closed already."
+
+
+async def test_invite_link_makes_an_operator_once(switchboard: Switchboard):
+    command = switchboard.command
+    assert await command(ADMIN, "/invite lots") == (
+        "The limit must be a whole number from 0 to 1000, not lots."
+    )
+    assert await command(ADMIN, "/invite 1 2") == "Usage: /invite [limit]"
+    invite = await command(ADMIN, "/invite 4")
+    link = re.fullmatch(
+        r"One-time invite \(limit 4\): https://t\.me/alpha_bot\?start=(\S+)\n"
+        r"Whoever opens it becomes an operator\.",
+        invite,
+    )
+    assert link is not None, invite
+    code = link.group(1)
+
+    assert await command(NINA, f"/start {code}") == (
+        "Welcome, Nina! You are an operator now (limit 4). Open every bot you should answer in "
+        "and press Start there, too."
+    )
+    assert await command(NINA, "/me") == (
+        "Nina: active, 0 open of 4.\n"
+        "Bots: \n"
+        "   @alpha_bot: weight 1\n"
+        "   @beta_bot: weight 1, has not started the bot"
+    )
+    assert await command(OSCAR, f"/start {code}") == (
+        "This invite link is invalid or was used already."
+    )
+    assert await command(NINA, f"/start {code}") == "1003 is an operator already."
+    assert await command(OSCAR, "/start op_made-up") == (
+        "This invite link is invalid or was used already."
+    )
+    # Other deep-link payloads (adverts, campaigns) are a client's ordinary start.
+    assert await command(OSCAR, "/start promo2026") == (
+        "Hello! Write your question here and an operator will answer."
+    )
+    operators = await command(ADMIN, "/operators")
+    assert "Nina (1003, @nina_new): active, 0/4" in operators
+    assert "1004" not in operators
+    assert await command(OSCAR, "/contacts") == ONLY_OPERATORS
+
+
+async def test_non_admins_are_refused_and_nothing_changes(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await _ann_and_bob(switchboard)
+    attempts = (
+        "/operators",
+        "/addop 3001 9",
+        "/delop @bob_op",
+        "/limit @bob_op 9",
+        "/activate @bob_op",
+        "/deactivate @bob_op",
+        "/weights @bob_op=9",
+        "/weights",
+        "/sources",
+        "/queue",
+        "/stats",
+        "/assign 1 @ann_op",
+        "/invite",
+    )
+    for user in (CLIENT, ANN):
+        for attempt in attempts:
+            assert await switchboard.command(user, attempt) == ONLY_ADMINS, (user, attempt)
+    assert await switchboard.command(ADMIN, "/operators") == ANN_AND_BOB
+    assert "Ann: weight 1, share 50%" in await switchboard.command(ADMIN, "/weights")
+    # A refused command is not a message for an operator either.
+    assert await switchboard.command(ADMIN, "/queue") == "The queue is empty."
+    assert cards(telegram, "alpha_bot", ANN.id) == cards(telegram, "alpha_bot", BOB.id) == []
+
+
+async def test_clients_are_refused_operator_commands(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await _ann_and_bob(switchboard)
+    for attempt in ("/contacts", "/close", "/close 1", "/pause", "/resume", "/me"):
+        assert await switchboard.command(CLIENT, attempt) == ONLY_OPERATORS, attempt
+    assert cards(telegram, "alpha_bot", ANN.id) == cards(telegram, "alpha_bot", BOB.id) == []
+    assert await switchboard.command(CLIENT, "/help") == (
+        "Write your question and an operator will answer here."
+    )
+    assert await switchboard.command(CLIENT, "/start") == (
+        "Hello! Write your question here and an operator will answer."
+    )
+
+
+async def test_help_by_role(switchboard: Switchboard):
+    await switchboard.add_operator(ANN)
+    operator_help = await switchboard.command(ANN, "/help")
+    assert operator_help.startswith("Operator commands:\n/contacts")
+    assert "Admin commands" not in operator_help
+    admin_help = await switchboard.command(ADMIN, "/help")
+    assert admin_help.startswith("Admin commands:\n/operators\n/addop <id> [limit]")
+    assert "Operator commands" not in admin_help
+
+
+async def test_pause_and_resume(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(ANN)
+    assert await switchboard.command(ANN, "/pause") == (
+        "⏸ Paused: you get no new contacts. Your open contacts stay with you."
+    )
+    await telegram.send_message("alpha_bot", CLIENT, "Hello")
+    await switchboard.idle()
+    assert "You are in the queue" in texts(telegram, "alpha_bot", CLIENT.id)[0]
+    resumed = await switchboard.command(ANN, "/resume")
+    assert resumed.startswith("▶️ Resumed: you get new contacts again.")
+    assert "📨 New contact #1 via @alpha_bot" in resumed

@@ -1,0 +1,70 @@
+"""``python -m bot`` as a user runs it: clear start-up errors, and the demo."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "s3cr3t-Value"
+TOKEN = f"123456:{SECRET}"
+TIMEOUT = 60  # seconds; the demo itself takes a few
+
+
+def _run(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess:
+    """Run ``python -m bot`` with exactly ``settings`` as environment, outside the project
+    directory so no ``.env`` is read."""
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), **settings}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({"ADMIN_IDS": "1"}, "BOT_TOKENS: is required"),
+        ({"BOT_TOKENS": f"{TOKEN},abc:", "ADMIN_IDS": "1"}, "BOT_TOKENS: each token must look"),
+        ({"BOT_TOKENS": TOKEN}, "ADMIN_IDS: is required"),
+        ({"BOT_TOKENS": TOKEN, "ADMIN_IDS": ""}, "ADMIN_IDS: List should have at least 1 item"),
+        ({"BOT_TOKENS": TOKEN, "ADMIN_IDS": "1,ada"}, "ADMIN_IDS: Input should be a valid integer"),
+    ],
+)
+def test_bad_settings_stop_the_start_with_one_clear_line(tmp_path, settings, problem):
+    result = _run(tmp_path, **settings)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"switchboard: invalid setting {problem}"), line
+    assert SECRET not in result.stderr
+
+
+def test_demo_plays_a_day_at_the_help_desk(tmp_path):
+    result = _run(tmp_path, "demo")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    transcript = result.stdout
+    expected = [
+        "Ada sees in @shop_help_bot: Weights in @shop_help_bot:",
+        "Carla sees in @shop_help_bot: Thank you! An operator has your message",
+        "wrote) [photo] The parcel came damaged, see the photo.",
+        "Carla sees in @shop_help_bot: Sorry, Carla! It ships today, tracking follows.",
+        "Eve sees in @shop_help_bot: Thank you! All operators are busy right now.",
+        "Eve sees in @shop_help_bot: An operator has joined and is reading your messages.",
+        "Finn sees in @app_help_bot: An operator has joined and is reading your messages.",
+        "Finn sees in @app_help_bot: This conversation is closed.",
+        "Ada sees in @shop_help_bot: @shop_help_bot: 3 contacts, 2 open, 0 queued",
+    ]
+    missing = [line for line in expected if line not in transcript]
+    assert not missing, transcript
+    positions = [transcript.index(line) for line in expected]
+    assert positions == sorted(positions), "the story is told in order"
+    assert transcript.rstrip().endswith("Demo finished.")

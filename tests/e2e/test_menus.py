@@ -1,0 +1,108 @@
+"""Command menus per scope: clients, operators and admins each see their own."""
+
+import json
+import random
+from typing import Any
+
+from bot.app import create_app
+from fake_telegram import FakeTelegram, User
+from tests.e2e.conftest import ADMIN, ALPHA, BETA, FAST, Switchboard
+from tests.e2e.helpers import BOTS
+
+OLGA = User(1001, "Olga", username="olga_op")
+CLIENT_MENU = ["help"]
+OPERATOR_MENU = ["help", "contacts", "close", "pause", "resume", "me"]
+ADMIN_MENU = [
+    "help",
+    "operators",
+    "addop",
+    "delop",
+    "limit",
+    "activate",
+    "deactivate",
+    "weights",
+    "sources",
+    "queue",
+    "stats",
+    "assign",
+    "invite",
+]
+
+
+def _chat(user: User) -> dict[str, Any]:
+    """The menu scope of one user's chat."""
+    return {"type": "chat", "chat_id": user.id}
+
+
+def _menu(telegram: FakeTelegram, bot: str, scope: dict[str, Any] | None = None) -> list[str]:
+    """The command names ``bot`` shows in ``scope`` (each with a description)."""
+    commands = telegram.commands_of(bot, scope)
+    assert all(command["description"] for command in commands)
+    return [command["command"] for command in commands]
+
+
+def _menus_set_for(telegram: FakeTelegram, user: User, since: int) -> list[str]:
+    """The bots that (re)set ``user``'s chat menu in setMyCommands calls after the first
+    ``since`` ones."""
+    bots = {ALPHA: "alpha_bot", BETA: "beta_bot"}
+    found = []
+    for call in telegram.calls_of("setMyCommands")[since:]:
+        scope = call.params.get("scope")
+        scope = json.loads(scope) if isinstance(scope, str) else scope
+        if call.status == 200 and scope == _chat(user):
+            found.append(bots[call.token])
+    return sorted(found)
+
+
+async def test_menus_per_scope_are_set_at_start(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    for bot in BOTS:
+        assert _menu(telegram, bot) == CLIENT_MENU
+        assert _menu(telegram, bot, _chat(ADMIN)) == ADMIN_MENU
+        assert _menu(telegram, bot, _chat(OLGA)) == []
+
+    # An operator gets the operator menu in each bot they start.
+    await switchboard.add_operator(OLGA, bots=("alpha_bot",))
+    assert _menu(telegram, "alpha_bot", _chat(OLGA)) == OPERATOR_MENU
+    assert _menu(telegram, "beta_bot", _chat(OLGA)) == []
+    await switchboard.command(OLGA, "/start", "beta_bot")
+    assert _menu(telegram, "beta_bot", _chat(OLGA)) == OPERATOR_MENU
+
+
+async def test_admin_menu_is_set_again_when_the_admin_starts_a_bot(switchboard: Switchboard):
+    # Telegram refuses a chat's menu before the user has started the bot, so the menu tried
+    # at startup is not enough for an admin who opens the bot later.
+    telegram = switchboard.telegram
+    since = len(telegram.calls_of("setMyCommands"))
+    await switchboard.command(ADMIN, "/start")
+    assert _menus_set_for(telegram, ADMIN, since) == ["alpha_bot"]
+    assert _menu(telegram, "alpha_bot", _chat(ADMIN)) == ADMIN_MENU
+
+
+async def test_admin_who_is_an_operator_gets_both_menus(switchboard: Switchboard):
+    await switchboard.add_operator(ADMIN, bots=("alpha_bot",))
+    expected = OPERATOR_MENU + ADMIN_MENU[1:]
+    assert _menu(switchboard.telegram, "alpha_bot", _chat(ADMIN)) == expected
+
+
+async def test_restart_sets_the_menus_of_known_operators(telegram: FakeTelegram, make_settings):
+    first = Switchboard(
+        await create_app(make_settings(), rng=random.Random(7), pacing=FAST), telegram
+    )
+    await first.start()
+    await first.add_operator(OLGA)
+    await first.stop()
+
+    since = len(telegram.calls_of("setMyCommands"))
+    again = Switchboard(
+        await create_app(make_settings(), rng=random.Random(7), pacing=FAST), telegram
+    )
+    await again.start()
+    try:
+        # The first process's last long poll may still count as polling: wait for startup.
+        await telegram.wait_for(again.app.started.is_set)
+        assert _menus_set_for(telegram, OLGA, since) == ["alpha_bot", "beta_bot"]
+        assert _menus_set_for(telegram, ADMIN, since) == ["alpha_bot", "beta_bot"]
+        assert _menu(telegram, "alpha_bot", _chat(OLGA)) == OPERATOR_MENU
+    finally:
+        await again.stop()
