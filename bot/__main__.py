@@ -1,6 +1,7 @@
 """``python -m bot`` runs Switchboard; ``python -m bot demo`` shows it working without tokens."""
 
 import asyncio
+import logging
 import sys
 
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
@@ -10,6 +11,10 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.web import run_webhook
 from db.migrate import DatabaseURLError
+
+# Fatal errors after logging is configured go through it: JSON stays JSON, tokens are redacted
+# (a network error's text contains the request URL, and with it the token).
+log = logging.getLogger("switchboard")
 
 
 async def _run(settings: Settings) -> None:
@@ -38,13 +43,13 @@ def main(argv: list[str]) -> int:
     try:
         asyncio.run(_run(settings))
     except TelegramUnauthorizedError:
-        print("switchboard: Telegram rejected a token in BOT_TOKENS", file=sys.stderr)
+        log.error("Telegram rejected a token in BOT_TOKENS")
         return 2
     except DatabaseURLError as exc:
-        print(f"switchboard: invalid setting DATABASE_URL: {exc}", file=sys.stderr)
+        log.error("invalid setting DATABASE_URL: %s", exc)
         return 2
     except (TelegramAPIError, OSError) as exc:
-        print(f"switchboard: cannot reach Telegram or the database: {exc}", file=sys.stderr)
+        log.error("cannot reach Telegram or the database: %s", exc)
         return 1
     except KeyboardInterrupt:
         pass

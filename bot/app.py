@@ -2,9 +2,12 @@
 passes them down (nothing of this lives at module level)."""
 
 import asyncio
+import contextlib
 import functools
 import logging
 import random
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -13,6 +16,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -23,7 +27,7 @@ from bot.metrics import Metrics
 from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
 from bot.transport import AiogramTransport
-from bot.web import build_web_app, start_server
+from bot.web import build_web_app, is_database_outage, start_server
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
 from db.models import Source
@@ -33,8 +37,11 @@ from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-# Telegram answers within seconds; a hung request must end well before the delivery lease.
+# Telegram answers within seconds; a hung request is given up and retried after this long.
 REQUEST_TIMEOUT = 20
+# Pauses before restarting a failed background loop, doubling up to the maximum.
+RESTART_PAUSE = 0.5
+MAX_RESTART_PAUSE = 30.0
 
 
 @dataclass
@@ -59,11 +66,11 @@ class App:
         return next(bot for bot in self.bots if bot.token == token)
 
 
-def _session(settings: Settings) -> AiohttpSession:
+def _session(settings: Settings, timeout: float) -> AiohttpSession:
     if settings.telegram_api_url:
         api = TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/"))
-        return AiohttpSession(api=api, timeout=REQUEST_TIMEOUT)
-    return AiohttpSession(timeout=REQUEST_TIMEOUT)
+        return AiohttpSession(api=api, timeout=timeout)
+    return AiohttpSession(timeout=timeout)
 
 
 async def create_app(
@@ -72,6 +79,7 @@ async def create_app(
     rng: random.Random | None = None,
     pacing: Pacing | None = None,
     worker_config: WorkerConfig | None = None,
+    request_timeout: float = REQUEST_TIMEOUT,
 ) -> App:
     """Build the whole application: migrate the database, register every bot as a source."""
     await upgrade_to_head(settings.database_url)
@@ -81,18 +89,18 @@ async def create_app(
     bots = [
         Bot(
             token,
-            session=_session(settings),
+            session=_session(settings, request_timeout),
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
         for token in settings.tokens
     ]
-    sources: dict[int, Source] = {}
-    for bot in bots:
-        me = await bot.get_me()
-        async with session_factory() as session, session.begin():
-            sources[bot.id] = await SourceRepository(session).ensure(
-                me.id, me.username or str(me.id), me.full_name
-            )
+    try:
+        sources = await _register_sources(bots, session_factory)
+    except BaseException:  # e.g. Telegram unreachable: leave no open sessions behind
+        for bot in bots:
+            await bot.session.close()
+        await engine.dispose()
+        raise
     metrics = Metrics()
     transport = AiogramTransport(
         {sources[bot.id].id: bot for bot in bots}, on_error=metrics.telegram_error
@@ -111,16 +119,44 @@ async def create_app(
         config=worker_config,
         on_sent=metrics.delivered,
     )
+    transport.count_direct_sends(worker.pacer)
     dispatcher = Dispatcher(admin_ids=frozenset(admin_ids), default_limit=settings.default_limit)
     dispatcher.update.outer_middleware(CountingMiddleware(metrics, sources))
     dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, worker, sources))
     dispatcher.include_router(build_router())
     dispatcher.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    if settings.webhook_url:
+        dispatcher.errors.register(_redeliver_later, _database_outage)
     dispatcher.errors.register(on_unexpected_error)
     app = App(settings, engine, session_factory, bots, sources, dispatcher, worker, rng, metrics)
     dispatcher.startup.register(functools.partial(_on_startup, app))
     dispatcher.shutdown.register(functools.partial(_on_shutdown, app))
     return app
+
+
+async def _register_sources(
+    bots: list[Bot], session_factory: async_sessionmaker[AsyncSession]
+) -> dict[int, Source]:
+    sources: dict[int, Source] = {}
+    for bot in bots:
+        me = await bot.get_me()
+        async with session_factory() as session, session.begin():
+            sources[bot.id] = await SourceRepository(session).ensure(
+                me.id, me.username or str(me.id), me.full_name
+            )
+    return sources
+
+
+def _database_outage(event: ErrorEvent) -> bool:
+    return is_database_outage(event.exception)
+
+
+async def _redeliver_later(event: ErrorEvent) -> None:
+    """Webhook mode: the update could not be stored because the database is unreachable.
+
+    Re-raised so that the webhook answers with an error and Telegram delivers the update again
+    later, instead of a 200 that would drop it (see ``bot.web``)."""
+    raise event.exception
 
 
 async def _on_startup(app: App) -> None:
@@ -130,9 +166,31 @@ async def _on_startup(app: App) -> None:
         app.settings, app.session_factory, app.rng, app.worker, alert_source
     )
     scheduler.start()
-    app.tasks.append(asyncio.create_task(app.worker.run(app.stop), name="delivery-worker"))
+    app.tasks.append(
+        asyncio.create_task(
+            _keep_running(app, "delivery worker", lambda: app.worker.run(app.stop)),
+            name="delivery-worker",
+        )
+    )
     app.tasks.append(asyncio.create_task(_stop_scheduler_on(app, scheduler), name="scheduler"))
     app.started.set()
+
+
+async def _keep_running(app: App, name: str, run: Callable[[], Awaitable[None]]) -> None:
+    """Run ``run`` until the app stops, restarting it after a failure (e.g. the database
+    restarted under it) with a growing pause, so an outage does not end it for good."""
+    pause = RESTART_PAUSE
+    while not app.stop.is_set():
+        began = time.monotonic()
+        try:
+            await run()
+        except Exception:
+            if time.monotonic() - began > MAX_RESTART_PAUSE:
+                pause = RESTART_PAUSE  # it had been running fine: a new failure, start over
+            log.exception("%s failed; restarting it in %.1f s", name, pause)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(app.stop.wait(), pause)
+            pause = min(pause * 2, MAX_RESTART_PAUSE)
 
 
 async def _stop_scheduler_on(app: App, scheduler: object) -> None:

@@ -6,8 +6,9 @@ import re
 import sys
 from datetime import UTC, datetime
 
-# A bot token (id:secret) anywhere in a message, e.g. inside a request URL.
-_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+# A bot token (<bot id>:<secret>) anywhere in a message, also inside a request URL
+# (".../bot123456:AAH.../getMe", where no word boundary precedes the id) and URL-encoded.
+_TOKEN = re.compile(r"(?<![0-9])[0-9]{5,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
 
 
 def redact(text: str) -> str:
@@ -30,14 +31,17 @@ class _JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["error"] = redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            entry["stack"] = redact(self.formatStack(record.stack_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
 def configure_logging(fmt: str, level: str) -> None:
-    """Send every log record to stderr as one line of text or JSON."""
+    """Send every log record, and Python's warnings, to stderr as one line of text or JSON."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(_JsonFormatter())
     else:
         handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.captureWarnings(True)  # e.g. aiogram's RuntimeWarnings, else printed as raw text

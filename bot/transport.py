@@ -1,8 +1,14 @@
 """The delivery worker's ``Transport``: sends outbox rows through the right aiogram Bot."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
 
 from aiogram import Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
@@ -13,10 +19,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
+from aiogram.methods import Response, TelegramMethod
 
 from bot import render
 from db.models import Delivery
-from services.delivery import Rejected, RetryAfter, Transient, Unreachable
+from services.delivery import Pacer, Rejected, RetryAfter, Transient, Unreachable
 from services.outbox import DeliveryKind
 
 # Errors that sending the same request again cannot fix.
@@ -27,6 +34,36 @@ _REJECTED = (
     TelegramEntityTooLarge,
 )
 
+# Set while the transport sends an outbox row: the worker paced that message itself.
+_WORKER_SENDING: ContextVar[bool] = ContextVar("worker_sending", default=False)
+
+
+def _is_message(method: TelegramMethod[Any]) -> bool:
+    """Whether a Bot API call puts (or changes) a message in a chat, which Telegram limits."""
+    name = method.__api_method__
+    return name.startswith(("send", "copy", "forward", "edit")) and name != "sendChatAction"
+
+
+class DirectSendCounter(BaseRequestMiddleware):
+    """Counts a bot's messages that bypass the outbox (handlers' answers) against the
+    worker's pacing, so the outbox makes room for them instead of Telegram answering 429."""
+
+    def __init__(self, pacer: Pacer, source_id: int) -> None:
+        self.pacer = pacer
+        self.source_id = source_id
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+    ) -> Response[Any]:
+        """Charge the pacer for a direct message, then send it without waiting."""
+        chat_id = getattr(method, "chat_id", None)
+        if not _WORKER_SENDING.get() and isinstance(chat_id, int) and _is_message(method):
+            self.pacer.charge(self.source_id, chat_id)
+        return await make_request(bot, method)
+
 
 class AiogramTransport:
     """Sends notices with ``sendMessage`` and relays with ``copyMessage(s)``."""
@@ -35,12 +72,25 @@ class AiogramTransport:
         self.bots = bots  # source id → Bot
         self.on_error = on_error  # counts Telegram's errors by code
 
+    def count_direct_sends(self, pacer: Pacer) -> None:
+        """Make every bot's messages sent outside the outbox count against ``pacer``."""
+        for source_id, bot in self.bots.items():
+            bot.session.middleware(DirectSendCounter(pacer, source_id))
+
     async def send(self, deliveries: list[Delivery]) -> list[int]:
         """Send one delivery or one album; map Telegram's errors to the worker's."""
         head = deliveries[0]
         bot = self.bots.get(head.source_id)
         if bot is None:
             raise Transient(f"bot of source {head.source_id} is not running in this process")
+        sending = _WORKER_SENDING.set(True)
+        try:
+            return await self._send(bot, deliveries)
+        finally:
+            _WORKER_SENDING.reset(sending)
+
+    async def _send(self, bot: Bot, deliveries: list[Delivery]) -> list[int]:
+        head = deliveries[0]
         try:
             if head.kind == DeliveryKind.NOTICE:
                 text, markup = render.notice(dict(head.payload))

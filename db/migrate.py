@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -25,6 +25,9 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./switchboard.db"
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 
 _T = TypeVar("_T")
+
+# Key of the PostgreSQL advisory lock held while migrating (any constant unique to this app).
+_MIGRATION_LOCK = 0x5377_6974_6368  # "Switch"
 
 
 class DatabaseURLError(ValueError):
@@ -92,6 +95,10 @@ async def _run_command(url: str, alembic_command: Callable[[Config, str], Any], 
     config = alembic_config()
 
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once (replicas) migrate one after the other; the
+            # later ones then find the database at head. SQLite's BEGIN IMMEDIATE does the same.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         alembic_command(config, rev)
 

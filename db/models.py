@@ -163,6 +163,13 @@ class Contact(Base):
         Index("ix_contacts_operator_status", "operator_id", "status"),
         Index("ix_contacts_lead", "lead_id"),
         Index("ix_contacts_source_created", "source_id", "created_at"),
+        # Contacts closed since the tallies were last brought up to date (see ContactTally).
+        Index(
+            "ix_contacts_closed_at",
+            "closed_at",
+            sqlite_where=text("closed_at IS NOT NULL"),
+            postgresql_where=text("closed_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -184,6 +191,46 @@ class Contact(Base):
     lead: Mapped[Lead] = relationship(lazy="raise")
     source: Mapped[Source] = relationship(lazy="raise")
     operator: Mapped[Operator | None] = relationship(lazy="raise")
+
+
+class SourceTally(Base):
+    """How many contacts of a source were closed before ``TallyMark.closed_before``.
+
+    A closed contact never changes again, so statistics read the past from the tallies and
+    count only what is open or was closed since: a few rows instead of millions.
+    """
+
+    __tablename__ = "source_tallies"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    contacts: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OperatorTally(Base):
+    """How many contacts of a source an operator had that were closed before
+    ``TallyMark.closed_before`` (removing the operator removes them, as it unassigns those
+    contacts)."""
+
+    __tablename__ = "operator_tallies"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"), primary_key=True
+    )
+    contacts: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TallyMark(Base):
+    """The one row saying up to when closed contacts are counted in the tallies."""
+
+    __tablename__ = "tally_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed_before: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Message(Base):

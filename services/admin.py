@@ -173,6 +173,7 @@ class AdminService(Service):
     async def list_sources(self) -> list[SourceView]:
         """Every source with its contacts, open and queued counts and linked operators."""
         async with self.session.begin():
+            await self.contacts.roll_up_closed()
             counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}
             linked: dict[int, int] = {}
             for link in await self.operators.links():
@@ -194,6 +195,7 @@ class AdminService(Service):
     async def stats(self) -> StatsView:
         """Per source: contacts, queued, each operator's share vs weight; per operator: load."""
         async with self.session.begin():
+            await self.contacts.roll_up_closed()
             sources = await self.sources.all()
             operators = {op.id: op for op in await self.operators.all()}
             counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}

@@ -117,7 +117,10 @@ class ContactService(Service):
 
     async def _find_or_open(self, lead_id: int, source_id: int) -> tuple[OpenContact, bool]:
         for _ in range(_OPEN_ATTEMPTS):
-            found = await self.contacts.find_open(lead_id, source_id)
+            # Locked: another process may be assigning (or closing) this queued contact right
+            # now; without the lock the message would be stored as "still queued" after the
+            # assignment had copied the backlog, and never reach the operator.
+            found = await self.contacts.find_open(lead_id, source_id, lock=True)
             if found is not None:
                 return found, False
             new_id = await self.contacts.open(lead_id, source_id)

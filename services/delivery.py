@@ -63,11 +63,13 @@ class Pacing:
     bot_rate: float = 25.0
     bot_burst: float = 25.0
     chat_rate: float = 0.95
-    chat_burst: float = 3.0
+    # One below Telegram's burst of 3: a request delayed on its way (a busy event loop, the
+    # network) would otherwise arrive in the slot of the next one and be refused.
+    chat_burst: float = 2.0
 
 
 class TokenBucket:
-    """Classic token bucket; ``reserve`` returns how long to wait before sending."""
+    """Token bucket that may go into debt: ``rate`` tokens a second, at most ``burst`` saved."""
 
     def __init__(self, rate: float, burst: float) -> None:
         self.rate = rate
@@ -75,18 +77,33 @@ class TokenBucket:
         self.tokens = burst
         self.stamp = time.monotonic()
 
-    def reserve(self, cost: float = 1.0) -> float:
-        """Take ``cost`` tokens, possibly going into debt; the wait until they exist."""
+    def _refill(self) -> None:
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
+
+    def take(self, cost: float = 1.0) -> None:
+        """Spend ``cost`` tokens now, going into debt when there are not enough."""
+        self._refill()
         self.tokens -= cost
+
+    def reserve(self, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens, possibly going into debt; the wait until they exist.
+
+        Waiters are served in the order they reserved, each at the moment its debt is repaid.
+        """
+        self.take(cost)
         return max(0.0, -self.tokens / self.rate)
 
+    def wait_time(self, cost: float = 1.0) -> float:
+        """How long until ``cost`` tokens (at most a full bucket) are saved; takes nothing."""
+        self._refill()
+        return max(0.0, (min(cost, self.burst) - self.tokens) / self.rate)
+
     def block_for(self, seconds: float) -> None:
-        """Telegram said 429: nothing may go out for ``seconds``."""
-        self.tokens = min(self.tokens, -seconds * self.rate)
-        self.stamp = time.monotonic()
+        """Telegram said 429: the next message may go out only ``seconds`` from now."""
+        self._refill()
+        self.tokens = min(self.tokens, 1.0 - seconds * self.rate)
 
 
 class Pacer:
@@ -108,11 +125,27 @@ class Pacer:
         return bot, chat
 
     async def wait(self, source_id: int, chat_id: int, cost: int) -> None:
-        """Sleep until one more message (``cost`` for an album) may go to this chat."""
+        """Sleep until one more message (``cost`` for an album) may go to this chat.
+
+        The chat's budget is spent when the message really leaves, after the bot's queue: had
+        it been spent before waiting for the bot, a message delayed there would leave close
+        behind the chat's next one, and Telegram counts when requests arrive. The worker sends
+        one message per chat at a time, so nobody else spends this chat's budget meanwhile,
+        except a 429 or a handler's answer (``charge``); then the chat waits again.
+        """
         bot, chat = self._buckets(source_id, chat_id)
         # Chat first: a chat that must wait should not hold a slot of the bot's budget.
-        await asyncio.sleep(chat.reserve(cost))
+        await asyncio.sleep(chat.wait_time(cost))
         await asyncio.sleep(bot.reserve(cost))
+        await asyncio.sleep(chat.wait_time(cost))  # in case the chat's budget went meanwhile
+        chat.take(cost)
+
+    def charge(self, source_id: int, chat_id: int, cost: int = 1) -> None:
+        """Count a message sent outside the worker (a handler's answer); the worker waits
+        for it instead of Telegram answering 429."""
+        bot, chat = self._buckets(source_id, chat_id)
+        bot.take(cost)
+        chat.take(cost)
 
     def penalise(self, source_id: int, chat_id: int, seconds: float) -> None:
         """Apply a 429 to the chat and the bot."""
@@ -126,7 +159,9 @@ class WorkerConfig:
     """Tuning of the delivery worker."""
 
     max_in_flight: int = 200
-    lease: timedelta = timedelta(seconds=60)
+    # Renewed every quarter of it while a message is in flight, so a crashed process's
+    # messages are taken over by the next worker after at most this long.
+    lease: timedelta = timedelta(seconds=10)
     max_attempts: int = 8
     base_backoff: float = 0.5
     max_backoff: float = 60.0
@@ -202,8 +237,24 @@ class DeliveryService(Service):
         self.signal.notify()
 
 
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """Deliveries Telegram took (one, or an album), waiting to be recorded."""
+
+    batch: list[Delivery]
+    message_ids: list[int | None]  # Telegram's, in the order of ``batch``
+    seconds: float  # how long the request took
+
+
 class DeliveryWorker:
-    """Sends pending deliveries until stopped; any number may run, in any process."""
+    """Sends pending deliveries until stopped; any number may run, in any process.
+
+    One loop leases what is due and records what was sent, both in one transaction: what
+    Telegram took while the loop waited for the database is recorded at once (group commit),
+    so the worker needs few transactions however busy it is, and leaves the one SQLite
+    connection to the incoming updates. Every leased message is then sent by a task of its
+    own, which first waits for its turn (pacing).
+    """
 
     def __init__(
         self,
@@ -225,6 +276,9 @@ class DeliveryWorker:
         self.on_sent = on_sent
         self.wakeup = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._leased: set[int] = set()  # ids of the deliveries leased and not yet settled
+        self._sent: list[_Sent] = []
+        self._one_at_a_time = asyncio.Lock()  # run_once of the loop, and of drain
 
     def notify(self) -> None:
         """``OutboxSignal``: something was staged; look now instead of at the next poll."""
@@ -232,62 +286,118 @@ class DeliveryWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set, then finish the messages in flight."""
+        renewing = asyncio.create_task(self._renew_leases(), name="delivery-leases")
+        try:
+            await self._run(stop)
+        finally:
+            renewing.cancel()
+
+    async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            claimed = await self.run_once()
-            if claimed:
+            self.wakeup.clear()  # before looking: a wake-up meanwhile is not lost
+            if await self.run_once():
                 continue
-            self.wakeup.clear()
             waiters = [
                 asyncio.ensure_future(self.wakeup.wait()),
                 asyncio.ensure_future(stop.wait()),
             ]
-            # Wake on new work, on stop, when a send finishes (its chat's next message may be
-            # due), or after idle_poll (retries that became due, other processes' work).
+            # Wake on new work, when a message was sent or put back (its chat's next one may
+            # be due), on stop, or after idle_poll (retries that became due, other processes').
             await asyncio.wait(
-                [*waiters, *self._in_flight],
-                timeout=self.config.idle_poll,
-                return_when=asyncio.FIRST_COMPLETED,
+                waiters, timeout=self.config.idle_poll, return_when=asyncio.FIRST_COMPLETED
             )
             for waiter in waiters:
                 waiter.cancel()
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await self.run_once(lease=False)
 
-    async def run_once(self) -> int:
-        """Lease what is due (head of each chat) and start sending it; how many were leased."""
-        free = self.config.max_in_flight - len(self._in_flight)
-        if free <= 0:
+    async def run_once(self, *, lease: bool = True) -> int:
+        """Record what was sent since the last call, lease what is due now (the head of each
+        chat) unless ``lease`` is false, and start sending it; how many were leased."""
+        async with self._one_at_a_time:  # so drain() sees the tasks the loop is starting
+            return await self._run_once(lease)
+
+    async def _run_once(self, lease: bool) -> int:
+        sent, self._sent = self._sent, []
+        free = self.config.max_in_flight - len(self._in_flight) if lease else 0
+        if not sent and free <= 0:
             return 0
-        async with self.session_factory() as session, session.begin():
-            service = self.service_factory(session)
-            heads = await service.deliveries.claim(free, self.config.lease)
-            batches = [
-                await service.deliveries.claim_album(head, self.config.lease) for head in heads
-            ]
+        try:
+            async with self.session_factory() as session, session.begin():
+                service = self.service_factory(session)
+                await _record(service, sent)
+                heads = await service.deliveries.claim(free, self.config.lease) if free > 0 else []
+                batches = [
+                    await service.deliveries.claim_album(head, self.config.lease) for head in heads
+                ]
+        except BaseException:
+            self._sent[:0] = sent  # rolled back: recorded by the next transaction
+            raise
         for batch in batches:
+            self._leased.update(delivery.id for delivery in batch)
             task = asyncio.create_task(self._deliver_logged(batch))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
+        for done in sent:
+            self._leased.difference_update(delivery.id for delivery in done.batch)
+            await self._report(done)
         return len(batches)
 
     async def drain(self) -> None:
         """Send everything due now and wait for it (scripts and tests)."""
         while True:
-            claimed = await self.run_once()
+            leased = await self.run_once()
             if self._in_flight:
                 await asyncio.gather(*self._in_flight, return_exceptions=True)
-            elif not claimed:
+            elif not leased and not self._sent:
                 return
 
-    async def _deliver_logged(self, batch: list[Delivery]) -> None:
-        # A failure while recording an outcome (database hiccup) must be seen; the lease
-        # expires and the delivery is tried again.
+    async def _report(self, done: _Sent) -> None:
+        """Tell ``on_sent`` (metrics); its failure must not stop the sending."""
+        if self.on_sent is None:
+            return
         try:
-            await self._deliver(batch)
+            for delivery in done.batch:
+                outcome = self.on_sent(delivery, done.seconds)
+                if outcome is not None:
+                    await outcome
         except Exception:
-            log.exception("recording the outcome of delivery %s failed", batch[0].id)
+            log.exception("on_sent failed for delivery %s", done.batch[0].id)
 
-    async def _deliver(self, batch: list[Delivery]) -> None:
+    async def _deliver_logged(self, batch: list[Delivery]) -> None:
+        """Send one batch; what Telegram took is recorded by the loop's next transaction."""
+        try:
+            sent = await self._deliver(batch)
+        except Exception:
+            # Recording a failure failed (database hiccup): the lease expires, and the
+            # delivery is tried again.
+            log.exception("recording the outcome of delivery %s failed", batch[0].id)
+            sent = None
+        if sent is None:
+            self._leased.difference_update(delivery.id for delivery in batch)
+        else:
+            self._sent.append(sent)
+        self.wakeup.set()
+
+    async def _renew_leases(self) -> None:
+        """Keep the leases of the messages in flight (waiting for their turn, being sent, or
+        sent and not yet recorded) from expiring; if this process dies they expire within
+        ``lease``, and another worker sends them."""
+        lease = self.config.lease
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 4)
+            if not self._leased:
+                continue
+            try:
+                async with self.session_factory() as session, session.begin():
+                    deliveries = self.service_factory(session).deliveries
+                    await deliveries.extend_lease(list(self._leased), lease)
+            except Exception:  # the next round tries again; a lease outlives three misses
+                log.exception("renewing the leases of %d deliveries failed", len(self._leased))
+
+    async def _deliver(self, batch: list[Delivery]) -> _Sent | None:
+        """Send a batch and handle a failure; what Telegram took, if it did."""
         head = batch[0]
         await self.pacer.wait(head.source_id, head.chat_id, len(batch))
         started = time.monotonic()
@@ -309,20 +419,13 @@ class DeliveryWorker:
                 backoff = self.config.base_backoff * 2 ** (head.attempts - 1)
                 await self._retry(batch, min(backoff, self.config.max_backoff), str(exc))
         else:
-            await self._sent(batch, sent_ids, time.monotonic() - started)
-
-    async def _sent(self, batch: list[Delivery], sent_ids: list[int], seconds: float) -> None:
-        async with self.session_factory() as session, session.begin():
-            service = self.service_factory(session)
-            for delivery, sent_id in zip(batch, sent_ids, strict=True):
-                await service.deliveries.mark_sent(delivery.id, sent_id)
-                if delivery.kind == DeliveryKind.COPY and delivery.message_id is not None:
-                    await service.messages.set_copy(delivery.message_id, delivery.chat_id, sent_id)
-        if self.on_sent is not None:
-            for delivery in batch:
-                outcome = self.on_sent(delivery, seconds)
-                if outcome is not None:
-                    await outcome
+            seconds = time.monotonic() - started
+            if len(sent_ids) == len(batch):
+                return _Sent(batch, list(sent_ids), seconds)
+            # copyMessages skips messages the client deleted meanwhile: which ones is unknown.
+            log.warning("album of delivery %s: %d of %d copied", head.id, len(sent_ids), len(batch))
+            return _Sent(batch, [None] * len(batch), seconds)
+        return None
 
     async def _retry(
         self, batch: list[Delivery], delay: float, error: str, *, count_attempt: bool = True
@@ -332,7 +435,6 @@ class DeliveryWorker:
             deliveries = self.service_factory(session).deliveries
             for delivery in batch:
                 await deliveries.retry_at(delivery.id, when, error, count_attempt=count_attempt)
-        self.wakeup.set()
 
     async def _give_up(self, batch: list[Delivery], error: str) -> None:
         log.error("giving up on delivery %s to chat %s: %s", batch[0].id, batch[0].chat_id, error)
@@ -354,3 +456,20 @@ class DeliveryWorker:
                 await service.gave_up(delivery, error, [])
             else:
                 await service.client_blocked(delivery.source_id, delivery.chat_id)
+
+
+async def _record(service: DeliveryService, sent: list[_Sent]) -> None:
+    """Mark deliveries sent and remember where relayed messages were copied to."""
+    pairs = [
+        (delivery, message_id)
+        for done in sent
+        for delivery, message_id in zip(done.batch, done.message_ids, strict=True)
+    ]
+    await service.deliveries.mark_sent([(delivery.id, sent_id) for delivery, sent_id in pairs])
+    for delivery, message_id in pairs:
+        if (
+            message_id is not None
+            and delivery.kind == DeliveryKind.COPY
+            and delivery.message_id is not None
+        ):
+            await service.messages.set_copy(delivery.message_id, delivery.chat_id, message_id)

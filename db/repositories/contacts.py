@@ -1,16 +1,33 @@
 """Contacts: conversations, the queue, and their link to operator capacity."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Row, and_, func, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    ScalarSelect,
+    and_,
+    func,
+    select,
+    text,
+    true,
+    update,
+)
 
 from db.base import utcnow
-from db.models import Contact, ContactStatus, Lead, Source
+from db.models import Contact, ContactStatus, Lead, OperatorTally, Source, SourceTally, TallyMark
 from db.repositories.base import Repository
 
 _OPEN = Contact.status != ContactStatus.CLOSED
 _QUEUED = and_(Contact.operator_id.is_(None), Contact.status == ContactStatus.NEW)
+_CLOSED = Contact.status == ContactStatus.CLOSED
+# Closed contacts go into the tallies once no transaction that could still close one at an
+# earlier time can be running (none lasts this long, clocks of the hosts included) ...
+_SETTLED = timedelta(minutes=10)
+# ... at most this often.
+_ROLL_UP_EVERY = timedelta(minutes=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BACK_TO_QUEUE = {
     "operator_id": None,
     "status": ContactStatus.NEW,
@@ -32,11 +49,19 @@ class OpenContact:
 class ContactRepository(Repository):
     """Data access for contacts."""
 
-    async def find_open(self, lead_id: int, source_id: int) -> OpenContact | None:
-        """The open contact of a lead in a source, if any."""
+    async def find_open(
+        self, lead_id: int, source_id: int, *, lock: bool = False
+    ) -> OpenContact | None:
+        """The open contact of a lead in a source, if any.
+
+        ``lock`` takes its row lock, so that the operator read stays true until commit: a
+        concurrent assignment or close is waited for and seen.
+        """
         stmt = select(Contact.id, Contact.operator_id, Contact.status).where(
             Contact.lead_id == lead_id, Contact.source_id == source_id, _OPEN
         )
+        if lock:
+            stmt = stmt.with_for_update()
         row = (await self.session.execute(stmt)).first()
         return OpenContact(*row) if row else None
 
@@ -257,38 +282,126 @@ class ContactRepository(Repository):
         stmt = select(func.min(Contact.created_at)).where(_QUEUED)
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def roll_up_closed(self) -> None:
+        """Count the contacts closed up to a few minutes ago into the tallies, where statistics
+        read them from a few rows (a closed contact never changes again). Cheap when done a
+        minute ago; one process at a time does the work."""
+        before = utcnow() - _SETTLED
+        if await self._tallied_until() > before - _ROLL_UP_EVERY:
+            return
+        mark = self.upsert(TallyMark.__table__).values(id=1, closed_before=_EPOCH)
+        await self.session.execute(mark.on_conflict_do_nothing(index_elements=["id"]))
+        locked = select(TallyMark.closed_before).where(TallyMark.id == 1).with_for_update()
+        since = (await self.session.execute(locked)).scalar_one()
+        if since > before - _ROLL_UP_EVERY:
+            return  # another process just did it
+        window = and_(_CLOSED, Contact.closed_at >= since, Contact.closed_at < before)
+        by_source = self.upsert(SourceTally.__table__).from_select(
+            ["source_id", "contacts"],
+            select(Contact.source_id, func.count()).where(window).group_by(Contact.source_id),
+        )
+        await self.session.execute(
+            by_source.on_conflict_do_update(
+                index_elements=["source_id"],
+                set_={"contacts": SourceTally.contacts + by_source.excluded.contacts},
+            )
+        )
+        by_operator = self.upsert(OperatorTally.__table__).from_select(
+            ["source_id", "operator_id", "contacts"],
+            select(Contact.source_id, Contact.operator_id, func.count())
+            .where(window, Contact.operator_id.is_not(None))
+            .group_by(Contact.source_id, Contact.operator_id),
+        )
+        await self.session.execute(
+            by_operator.on_conflict_do_update(
+                index_elements=["source_id", "operator_id"],
+                set_={"contacts": OperatorTally.contacts + by_operator.excluded.contacts},
+            )
+        )
+        await self.session.execute(
+            update(TallyMark).where(TallyMark.id == 1).values(closed_before=before)
+        )
+
+    async def _tallied_until(self) -> datetime:
+        mark = select(TallyMark.closed_before).where(TallyMark.id == 1)
+        return (await self.session.execute(mark)).scalar_one_or_none() or _EPOCH
+
+    # Statistics add the tallies to a count of the contacts they leave out (open, or closed
+    # since the mark). The tallies and their mark are read in one statement, so together; the
+    # count then uses that mark, written into the query so that PostgreSQL plans it with the
+    # index on closed_at. A roll-up committing in between only moves contacts the count still
+    # sees into tallies it does not read. No tallies: the mark does not matter, count them all.
+
     async def totals(self) -> dict[str, int]:
         """Contacts ever opened, open now, queued now, assigned now, and closed."""
+        tallied = select(
+            select(func.sum(SourceTally.contacts)).scalar_subquery(), _mark_of_tallies()
+        )
+        count, mark = (await self.session.execute(tallied)).one()
         stmt = select(
             func.count(),
             func.count().filter(_OPEN),
             func.count().filter(_QUEUED),
             func.count().filter(_OPEN, Contact.operator_id.is_not(None)),
-            func.count().filter(Contact.status == ContactStatus.CLOSED),
-        ).select_from(Contact)
-        row = (await self.session.execute(stmt)).one()
-        return dict(zip(("opened", "open", "queued", "assigned", "closed"), row, strict=True))
+            func.count().filter(_CLOSED),
+        ).where(_untallied(mark if count else None))
+        live, *now, closed = (await self.session.execute(stmt)).one()
+        count = int(count or 0)  # PostgreSQL sums BIGINTs as NUMERIC
+        figures = (count + live, *now, count + closed)
+        return dict(zip(("opened", "open", "queued", "assigned", "closed"), figures, strict=True))
 
-    async def source_stats(self) -> list[Row[tuple[int, int, int, int]]]:
+    async def source_stats(self) -> list[tuple[int, int, int, int]]:
         """Per source: total contacts, open, queued."""
-        stmt = select(
-            Contact.source_id,
-            func.count(),
-            func.count().filter(_OPEN),
-            func.count().filter(_QUEUED),
-        ).group_by(Contact.source_id)
-        return list((await self.session.execute(stmt)).all())
+        tallied = select(SourceTally.source_id, SourceTally.contacts, _mark_of_tallies())
+        rows = (await self.session.execute(tallied)).all()
+        stmt = (
+            select(
+                Contact.source_id,
+                func.count(),
+                func.count().filter(_OPEN),
+                func.count().filter(_QUEUED),
+            )
+            .where(_untallied(rows[0][2] if rows else None))
+            .group_by(Contact.source_id)
+        )
+        counts = {row[0]: list(row[1:]) for row in await self.session.execute(stmt)}
+        for source_id, contacts, _mark in rows:
+            counts.setdefault(source_id, [0, 0, 0])[0] += contacts
+        return [(source_id, *figures) for source_id, figures in sorted(counts.items())]
 
-    async def operator_stats(self) -> list[Row[tuple[int, int, int, int]]]:
+    async def operator_stats(self) -> list[tuple[int, int, int, int]]:
         """Per source and operator: contacts assigned, of which closed."""
+        tallied = select(
+            OperatorTally.source_id,
+            OperatorTally.operator_id,
+            OperatorTally.contacts,
+            _mark_of_tallies(),
+        )
+        rows = (await self.session.execute(tallied)).all()
         stmt = (
             select(
                 Contact.source_id,
                 Contact.operator_id,
                 func.count(),
-                func.count().filter(Contact.status == ContactStatus.CLOSED),
+                func.count().filter(_CLOSED),
             )
-            .where(Contact.operator_id.is_not(None))
+            .where(_untallied(rows[0][3] if rows else None), Contact.operator_id.is_not(None))
             .group_by(Contact.source_id, Contact.operator_id)
         )
-        return list((await self.session.execute(stmt)).all())
+        counts = {(row[0], row[1]): list(row[2:]) for row in await self.session.execute(stmt)}
+        for source_id, operator_id, contacts, _mark in rows:
+            figures = counts.setdefault((source_id, operator_id), [0, 0])
+            figures[0] += contacts
+            figures[1] += contacts  # every tallied contact is closed
+        return [(*key, *figures) for key, figures in sorted(counts.items())]
+
+
+def _mark_of_tallies() -> ScalarSelect[datetime]:
+    return select(TallyMark.closed_before).where(TallyMark.id == 1).scalar_subquery()
+
+
+def _untallied(mark: datetime | None) -> ColumnElement[bool]:
+    """Contacts the tallies up to ``mark`` do not count: open, or closed since."""
+    if mark is None:
+        return true()
+    return _OPEN | (Contact.closed_at >= mark)

@@ -112,19 +112,35 @@ class DeliveryRepository(Repository):
         rest = sorted((await self.session.execute(stmt)).scalars(), key=lambda d: d.id)
         return [head, *rest]
 
-    async def mark_sent(self, delivery_id: int, sent_message_id: int | None) -> None:
-        """Telegram confirmed the message."""
+    async def extend_lease(self, delivery_ids: list[int], lease: timedelta) -> None:
+        """The worker sending these messages is alive: keep them leased for ``lease`` more.
+
+        Only rows still leased: an outcome recorded meanwhile (sent, failed, put back for a
+        retry) cleared the lease, and must not be leased again.
+        """
         stmt = (
             update(Delivery)
-            .where(Delivery.id == delivery_id)
-            .values(
-                status=DeliveryStatus.SENT,
-                sent_at=utcnow(),
-                sent_message_id=sent_message_id,
-                claimed_until=None,
-            )
+            .where(Delivery.id.in_(delivery_ids), _PENDING, Delivery.claimed_until.is_not(None))
+            .values(claimed_until=utcnow() + lease)
         )
         await self.session.execute(stmt)
+
+    async def mark_sent(self, sent: list[tuple[int, int | None]]) -> None:
+        """Telegram confirmed these messages: (delivery id, the message id it gave) pairs."""
+        if not sent:
+            return
+        now = utcnow()
+        rows = [
+            {
+                "id": delivery_id,
+                "status": DeliveryStatus.SENT,
+                "sent_at": now,
+                "sent_message_id": sent_message_id,
+                "claimed_until": None,
+            }
+            for delivery_id, sent_message_id in sent
+        ]
+        await self.session.execute(update(Delivery), rows)  # one executemany by primary key
 
     async def retry_at(
         self, delivery_id: int, when: datetime, error: str, *, count_attempt: bool = True

@@ -1,0 +1,115 @@
+"""Nothing is lost when the bot's process is killed (SIGKILL) in the middle of a burst."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.engine import create_engine, create_session_factory
+from db.models import Delivery, DeliveryStatus, Source
+from fake_telegram import FakeTelegram
+from services.outbox import DeliveryKind
+from tests.e2e.conftest import ADMIN, ALPHA, BETA
+from tests.e2e.load import (
+    Copies,
+    check_delivered,
+    clients_of,
+    everyone,
+    operators_of,
+    outbox,
+    seed_operators,
+    start_bots,
+    write_burst,
+)
+from tests.e2e.process import BotProcess, bot_environment
+
+BOTS = ["alpha_bot", "beta_bot"]
+# 50 operators who started both bots, 2 open contacts each: the 100 clients fill every slot,
+# and no operator's chat gets more than 2 cards + 10 copies, which the default pacing
+# (≈1/s per chat after a burst of 2) sends in ≈10 s.
+STAFF = dict.fromkeys(BOTS, everyone(operators_of(BOTS, 25)))
+LIMIT = 2
+CLIENTS = clients_of(BOTS, 50)
+BEFORE_KILL, AFTER_KILL = 3, 2  # messages per client written before and after the kill
+
+
+@pytest.fixture
+async def db_sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The test's own connection to the bot's database."""
+    engine = create_engine(database_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram, database_url: str, tmp_path) -> AsyncIterator[BotProcess]:
+    env = bot_environment(
+        bot_tokens=f"{ALPHA},{BETA}",
+        admin_ids=ADMIN.id,
+        database_url=database_url,
+        telegram_api_url=telegram.base_url,
+        http_host="127.0.0.1",
+        http_port=0,
+        reminder_minutes=0,
+        auto_close_hours=0,
+        queue_alert_minutes=0,
+    )
+    process = BotProcess(telegram, BOTS, env, tmp_path / "bot.log")
+    await process.start()
+    yield process
+    await process.stop()
+
+
+async def unrecorded_copies(
+    session_factory: async_sessionmaker[AsyncSession], telegram: FakeTelegram
+) -> frozenset[tuple[str, int, int]]:
+    """Copies Telegram made whose success the killed process had not yet recorded.
+
+    The only window: between Telegram accepting ``copyMessage`` and our commit of the answer.
+    The Bot API can neither deduplicate a request nor tell whether it was performed, so such a
+    copy is sent again after the restart (at least once, rather than possibly never).
+    """
+    async with session_factory() as session:
+        bots = {s.id: s.username for s in (await session.execute(select(Source))).scalars()}
+        pending = (
+            await session.execute(
+                select(Delivery).where(
+                    Delivery.status == DeliveryStatus.PENDING,
+                    Delivery.kind == DeliveryKind.COPY,
+                )
+            )
+        ).scalars()
+        found = set()
+        for delivery in pending:
+            bot = bots[delivery.source_id]
+            original = (delivery.payload["from_chat_id"], delivery.payload["message_id"])
+            if any(
+                item.copied_from == original for item in telegram.received(bot, delivery.chat_id)
+            ):
+                found.add((bot, *original))
+    return frozenset(found)
+
+
+async def test_sigkill_mid_burst_loses_nothing_and_duplicates_only_unrecorded_sends(
+    telegram: FakeTelegram, bot: BotProcess, db_sessions
+):
+    await seed_operators(db_sessions, STAFF, LIMIT)
+    await start_bots(telegram, STAFF)
+    copies = Copies(telegram, STAFF)
+
+    written = await write_burst(telegram, CLIENTS, BEFORE_KILL)
+    await telegram.wait_for(lambda: copies.count() >= 100, timeout=60)
+    await bot.kill()
+    assert copies.count() < len(written), "the kill came too late to interrupt the burst"
+    resent = await unrecorded_copies(db_sessions, telegram)
+    written += await write_burst(telegram, CLIENTS, AFTER_KILL)  # while the bot is down
+    await bot.start()
+
+    # A message whose lease the dead process held waits for the lease to expire (10 s).
+    await telegram.wait_for(lambda: copies.count() >= len(written) + len(resent), timeout=90)
+    await bot.stop()  # finishes what is in flight: nothing more may arrive after this
+
+    assert len(written) == 500
+    assert set(await outbox(db_sessions)) == {DeliveryStatus.SENT}
+    check_delivered(written, copies.by_message(), may_repeat=resent)

@@ -1,0 +1,53 @@
+"""A client's edits and albums reach the operator as the client meant them."""
+
+import json
+
+from fake_telegram import User
+from tests.e2e.conftest import Switchboard
+from tests.e2e.helpers import copies_from, settle
+
+OLGA = User(1001, "Olga", username="olga_op")
+ANNA = User(3001, "Anna")
+
+
+async def test_an_edit_reaches_the_operator_as_a_marked_text(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    original = await telegram.send_message("alpha_bot", ANNA, "My order is 1234")
+    await settle(switchboard)
+
+    await telegram.edit_message("alpha_bot", ANNA, original["message_id"], "My order is 1243")
+    await settle(switchboard)
+
+    *_, copy, notice = telegram.received("alpha_bot", OLGA.id)
+    assert copy.copied_from == (ANNA.id, original["message_id"])
+    assert copy.plain_text == "My order is 1234"  # what she first got stays as it was
+    assert notice.method == "sendMessage"
+    assert "edited" in notice.plain_text
+    assert "#1" in notice.plain_text
+    assert notice.plain_text.endswith("My order is 1243")
+
+
+async def test_an_album_reaches_the_operator_as_one_album(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    photos = [
+        await telegram.send_media(
+            "alpha_bot", ANNA, "photo", caption=f"photo {n}", media_group_id="anna-album"
+        )
+        for n in range(3)
+    ]
+
+    # The first photo is held back ALBUM_GATHER (1 s) so the rest can join it.
+    await telegram.wait_for(lambda: len(copies_from(telegram, "alpha_bot", OLGA.id, ANNA)) == 3)
+
+    copies = copies_from(telegram, "alpha_bot", OLGA.id, ANNA)
+    assert [copy.copied_from[1] for copy in copies] == [p["message_id"] for p in photos]
+    assert [copy.plain_text for copy in copies] == ["photo 0", "photo 1", "photo 2"]
+    assert {copy.method for copy in copies} == {"copyMessages"}
+    group = copies[0].media_group_id
+    assert group is not None
+    assert all(copy.media_group_id == group for copy in copies)
+    (call,) = telegram.calls_of("copyMessages", "alpha_bot")
+    assert json.loads(call.params["message_ids"]) == [p["message_id"] for p in photos]
+    assert telegram.calls_of("copyMessage", "alpha_bot") == []

@@ -1,0 +1,129 @@
+"""/healthz, /metrics and JSON logs, in polling and in webhook mode."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from sqlalchemy import func, select
+
+from db.engine import create_engine, create_session_factory
+from db.models import Delivery, DeliveryStatus
+from fake_telegram import User
+from tests.scale.conftest import ALPHA, BotProcess, Running, run_switchboard
+
+OLGA = User(1001, "Olga", username="olga_op")
+ANN = User(5001, "Ann")
+BEN = User(5002, "Ben")
+HEALTHY = {"status": "ok", "bots": ["alpha_bot", "beta_bot"]}
+
+
+@pytest.fixture(params=["polling", "webhook"])
+async def running(request, telegram, make_settings) -> AsyncIterator[Running]:
+    switchboard = await run_switchboard(telegram, make_settings, request.param)
+    yield switchboard
+    await switchboard.stop()
+
+
+async def test_health_and_metrics(running: Running):
+    telegram = running.telegram
+    assert await running.get("/healthz") == (
+        200,
+        {"status": "ok", "bots": ["alpha_bot", "beta_bot"]},
+    )
+    await running.add_operator(OLGA, limit=1)  # updates: /addop, /start in each bot
+    telegram.fail_next("copyMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+
+    to_olga = len(telegram.received("alpha_bot", OLGA.id))
+
+    await telegram.send_message("alpha_bot", ANN, "Hello")  # assigned to Olga
+    await telegram.send_message("alpha_bot", BEN, "Hello?")  # Olga is full: queued
+    await telegram.wait_received("alpha_bot", BEN.id, 1)
+    await telegram.wait_received("alpha_bot", OLGA.id, to_olga + 2)  # the card, the copy
+    await running.idle()
+
+    metric = running.metric
+    assert await metric("switchboard_updates_total", bot="alpha_bot") == 4
+    assert await metric("switchboard_updates_total", bot="beta_bot") == 1
+    for state, count in {"opened": 2, "open": 2, "queued": 1, "assigned": 1, "closed": 0}.items():
+        assert await metric("switchboard_contacts", state=state) == count, state
+    assert await metric("switchboard_queue_length") == 1
+    assert await metric("switchboard_queue_oldest_wait_seconds") > 0
+    assert await metric("switchboard_telegram_errors_total", code="429") == 1
+    async with running.app.session_factory() as session:
+        sent = await session.scalar(
+            select(func.count()).where(Delivery.status == DeliveryStatus.SENT)
+        )
+    assert sent >= 4  # at least Ann's and Ben's notices, Olga's card and Ann's message
+    assert await metric("switchboard_delivery_latency_seconds_count") == sent
+    assert await metric("switchboard_delivery_latency_seconds_bucket", le="+Inf") == sent
+    # The copy could not go out before the 429's retry_after had passed.
+    assert await metric("switchboard_delivery_latency_seconds_sum") >= 1
+
+
+async def test_health_fails_when_the_delivery_worker_stopped(running: Running):
+    (worker,) = [task for task in running.app.tasks if task.get_name() == "delivery-worker"]
+    worker.cancel()  # as if it had crashed
+
+    status, health = await running.get("/healthz")
+
+    assert (status, health) == (503, {"status": "stopped", "tasks": ["delivery-worker"]})
+
+
+async def test_health_fails_when_the_database_is_unreachable(running: Running, tmp_path):
+    # A database that cannot be opened stands in for one that went away (the real outage on
+    # PostgreSQL: test_webhook.py).
+    dead = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    working, running.app.session_factory = (
+        running.app.session_factory,
+        create_session_factory(dead),
+    )
+    status, health = await running.get("/healthz")
+    running.app.session_factory = working
+    await dead.dispose()
+
+    assert status == 503
+    assert health["status"] == "database unreachable"
+    assert await running.get("/healthz") == (
+        200,
+        {"status": "ok", "bots": ["alpha_bot", "beta_bot"]},
+    )
+
+
+async def test_json_logs_are_one_object_per_line_and_never_show_a_token(tmp_path):
+    # A Bot API URL that redirects forever (a misconfigured proxy): the error the process
+    # stops with names the request URL, and with it the token.
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(request.path)
+
+    server = web.Application()
+    server.router.add_route("*", "/{path:.*}", redirect)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    process = BotProcess(
+        "switchboard",
+        {
+            "BOT_TOKENS": ALPHA,
+            "ADMIN_IDS": "1",
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'logs.db'}",
+            "TELEGRAM_API_URL": f"http://127.0.0.1:{port}",
+        },
+        tmp_path,
+    )
+    try:
+        await process.start()
+        status = await process.wait()
+    finally:
+        await runner.cleanup()
+
+    assert status == 1
+    records = process.records()  # every line parses as one JSON object
+    assert all({"time", "level", "logger", "message"} <= record.keys() for record in records)
+    fatal = records[-1]
+    assert fatal["level"] == "ERROR"
+    assert "cannot reach Telegram" in fatal["message"]
+    assert "TooManyRedirects" in fatal["message"]
+    assert "/bot<token>/getMe" in fatal["message"]
+    secret = ALPHA.partition(":")[2]
+    assert not [line for line in process.lines if secret in line]

@@ -1,0 +1,124 @@
+"""Races between processes that PostgreSQL lets happen and SQLite serialises away.
+
+Each test stops one transaction at a chosen point, lets a second one run into its locks and
+then commits the first, so the interleaving is forced rather than hoped for.
+"""
+
+import asyncio
+import random
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Delivery, Message, Operator
+from db.repositories import ContactRepository, LeadProfile, OperatorRepository
+from services.assignment import Assigner
+from services.contacts import ContactService, IncomingMessage, Outcome
+from tests.conftest import TEST_DATABASE_URL
+from tests.scale.conftest import eventually
+
+pytestmark = pytest.mark.skipif(
+    TEST_DATABASE_URL is None or not TEST_DATABASE_URL.startswith("postgresql"),
+    reason="needs TEST_DATABASE_URL on PostgreSQL: SQLite runs one transaction at a time",
+)
+
+
+def _message(source_id: int, client: int, message_id: int) -> IncomingMessage:
+    return IncomingMessage(
+        source_id=source_id,
+        chat_id=client,
+        message_id=message_id,
+        profile=LeadProfile(telegram_id=client, first_name=f"Client {client}"),
+        content_type="text",
+        text=f"message {message_id}",
+    )
+
+
+async def _wait_until_blocked_by(session: AsyncSession, holder: AsyncSession) -> None:
+    """Wait until some backend waits for a lock that ``holder``'s transaction holds."""
+    pid = (await holder.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    query = text(
+        "SELECT count(*) > 0 FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
+    )
+
+    async def blocked() -> bool:
+        return (await session.execute(query, {"pid": pid})).scalar_one()
+
+    await eventually(blocked, "the second transaction waits for the first", every=0.01)
+
+
+async def test_a_message_racing_the_assignment_of_its_queued_contact_reaches_the_operator(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    operator = await add_operator([source], max_open=0)
+    rng = random.Random(1)
+    first = await ContactService(session_factory(), rng).register_incoming(
+        _message(source.id, 700, 1)
+    )
+    assert first.outcome is Outcome.QUEUED
+    async with session_factory.begin() as session:
+        await session.execute(update(Operator).values(max_open=1))
+
+    # Another process starts assigning the queued contact (it takes the row lock) ...
+    assigning = session_factory()
+    await assigning.begin()
+    step = await Assigner(assigning, rng).assign_next(set())
+    assert step is not None and step[1] is not None
+    # ... while the client's second message arrives here.
+    async with session_factory() as writer, session_factory() as observer:
+        second = asyncio.create_task(
+            ContactService(writer, rng).register_incoming(_message(source.id, 700, 2))
+        )
+        await _wait_until_blocked_by(observer, assigning)
+        await assigning.commit()
+        await assigning.close()
+        outcome = await second
+
+    assert outcome.operator_telegram_id == operator.telegram_id
+    async with session_factory() as session:
+        copies = (
+            await session.scalars(
+                select(Delivery.payload).where(
+                    Delivery.chat_id == operator.telegram_id, Delivery.kind == "copy"
+                )
+            )
+        ).all()
+    assert sorted(copy["message_id"] for copy in copies) == [1, 2]
+
+
+async def test_a_message_racing_the_close_of_its_contact_opens_a_new_one(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    operator = await add_operator([source], max_open=5)
+    rng = random.Random(2)
+    first = await ContactService(session_factory(), rng).register_incoming(
+        _message(source.id, 800, 1)
+    )
+    assert first.outcome is Outcome.ASSIGNED
+
+    # Another process is closing the contact (an operator pressed Close) ...
+    closing = session_factory()
+    await closing.begin()
+    closed, _ = await ContactRepository(closing).close(first.contact_id, "operator", "done")
+    assert closed
+    await OperatorRepository(closing).release_slot(operator.id)
+    # ... while the client writes again.
+    async with session_factory() as writer, session_factory() as observer:
+        second = asyncio.create_task(
+            ContactService(writer, rng).register_incoming(_message(source.id, 800, 2))
+        )
+        await _wait_until_blocked_by(observer, closing)
+        await closing.commit()
+        await closing.close()
+        outcome = await second
+
+    assert outcome.outcome is Outcome.ASSIGNED
+    assert outcome.contact_id != first.contact_id
+    async with session_factory() as session:
+        contact_of = dict(
+            (await session.execute(select(Message.telegram_message_id, Message.contact_id))).all()
+        )
+    assert contact_of == {1: first.contact_id, 2: outcome.contact_id}
