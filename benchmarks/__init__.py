@@ -1,0 +1,1 @@
+"""Benchmarks of Switchboard's hot paths; run ``python -m benchmarks --help``."""
