@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.figures import Target, log, peak_rss_mb, quantile, verdict
 from db.engine import create_engine, create_session_factory
 from fake_telegram import FakeTelegram, RateLimits, User
 from fake_telegram.state import Call
@@ -130,11 +130,6 @@ async def _main(args: argparse.Namespace, workdir: Path) -> Figures:
         admin_ids=ADMIN_ID,
         database_url=database_url,
         telegram_api_url=telegram.base_url,
-        http_host="127.0.0.1",
-        http_port=0,
-        reminder_minutes=0,
-        auto_close_hours=0,
-        queue_alert_minutes=0,
         log_level="WARNING",
     )
     process = BotProcess(telegram, bots, env, workdir / "bot.log")
@@ -147,7 +142,7 @@ async def _main(args: argparse.Namespace, workdir: Path) -> Figures:
         await start_bots(telegram, staff)
         names = {token: bot for bot, token in tokens.items()}
         burst = await _burst(telegram, staff, crowd, args.messages, names)
-        _log(f"burst: {burst['seconds']:.1f} s against a bound of {burst['bound']:.1f} s")
+        log(f"burst: {burst['seconds']:.1f} s against a bound of {burst['bound']:.1f} s")
         latencies = await _steady(telegram, staff, crowd, args.steady, args.rate)
     finally:
         await process.stop()
@@ -164,10 +159,10 @@ async def _main(args: argparse.Namespace, workdir: Path) -> Figures:
         too_many_requests=telegram.too_many_requests,
         steady_messages=args.steady,
         steady_rate=args.rate,
-        p50_ms=_quantile(latencies, 0.50) * 1e3,
-        p99_ms=_quantile(latencies, 0.99) * 1e3,
+        p50_ms=quantile(latencies, 0.50) * 1e3,
+        p99_ms=quantile(latencies, 0.99) * 1e3,
         max_ms=max(latencies) * 1e3,
-        peak_rss_mb=children_peak_rss_mb(),
+        peak_rss_mb=peak_rss_mb(resource.RUSAGE_CHILDREN),
     )
 
 
@@ -240,24 +235,7 @@ async def _write_one(telegram: FakeTelegram, bot: str, person: User, n: int) -> 
     return Written(bot, person.id, message["message_id"], at)
 
 
-def children_peak_rss_mb() -> float:
-    """Peak resident set size of the largest finished child process (the bot), in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    return statistics.quantiles(ordered, n=1000, method="inclusive")[round(q * 1000) - 1]
-
-
-def _log(line: str) -> None:
-    print(f"# {line}", file=sys.stderr, flush=True)
-
-
-def targets(figures: Figures) -> list[tuple[str, float, bool]]:
+def targets(figures: Figures) -> list[Target]:
     """Each target: its description, the measured figure, and whether it is met."""
     return [
         (
@@ -294,9 +272,7 @@ def report(figures: Figures) -> bool:
     )
     print()
     results = targets(figures)
-    for description, figure, ok in results:
-        print(f"{'PASS' if ok else 'FAIL'}  {description}  (measured {figure:,.2f})")
-    passed = all(ok for _, _, ok in results)
+    passed = verdict(results)
     print(
         json.dumps(
             {

@@ -17,9 +17,7 @@ import asyncio
 import json
 import os
 import random
-import resource
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -35,11 +33,11 @@ import aiosqlite
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from benchmarks.figures import Target, first_message, log, peak_rss_mb, quantile, verdict
 from db.base import Base
 from db.engine import create_engine, create_session_factory
 from db.models import Contact, ContactStatus, Lead, Operator, OperatorSource, Source
-from db.repositories import LeadProfile
-from services.contacts import ContactService, IncomingMessage, Outcome
+from services.contacts import ContactService, Outcome
 
 SOURCES = 10
 OPERATORS = 100
@@ -185,19 +183,19 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
         source_ids, operator_ids = await seed(factory)
-        _log(f"seeded {len(source_ids)} sources × {len(operator_ids)} operators in {path}")
+        log(f"seeded {len(source_ids)} sources × {len(operator_ids)} operators in {path}")
 
         empty = await register_new_leads(
             factory, source_ids, FIRST_RUN_LEADS, args.contacts, rng, "empty", 0, counter
         )
-        _log(f"empty database: {empty.per_second:,.0f} contacts/s")
+        log(f"empty database: {empty.per_second:,.0f} contacts/s")
 
         history_seconds = 0.0
         if args.history:
             started = time.perf_counter()
             await insert_history(engine, source_ids, operator_ids, args.history, history_leads)
             history_seconds = time.perf_counter() - started
-            _log(
+            log(
                 f"inserted {args.history:,} closed contacts of {history_leads:,} leads "
                 f"in {history_seconds:.1f} s"
             )
@@ -253,23 +251,6 @@ async def seed(factory: async_sessionmaker[AsyncSession]) -> tuple[list[int], li
         return [s.id for s in sources], [o.id for o in operators]
 
 
-def incoming(source_id: int, telegram_id: int) -> IncomingMessage:
-    """The first message of a new lead, as the bot would build it from an update."""
-    return IncomingMessage(
-        source_id=source_id,
-        chat_id=telegram_id,
-        message_id=1,
-        profile=LeadProfile(
-            telegram_id=telegram_id,
-            first_name=f"Lead {telegram_id}",
-            username=f"lead{telegram_id}",
-            language="en",
-        ),
-        content_type="text",
-        text="Hello, I have a question about my order.",
-    )
-
-
 async def register_new_leads(
     factory: async_sessionmaker[AsyncSession],
     source_ids: list[int],
@@ -282,7 +263,7 @@ async def register_new_leads(
 ) -> Phase:
     """Register the first message of ``count`` new leads, one at a time; time every call."""
     messages = [
-        incoming(source_ids[n % len(source_ids)], first_telegram_id + n) for n in range(count)
+        first_message(source_ids[n % len(source_ids)], first_telegram_id + n) for n in range(count)
     ]
     latencies: list[float] = []
     outcomes: Counter[str] = Counter()
@@ -307,8 +288,8 @@ async def register_new_leads(
         contacts=count,
         seconds=seconds,
         per_second=count / seconds,
-        p50_ms=_quantile(latencies, 0.50) * 1e3,
-        p99_ms=_quantile(latencies, 0.99) * 1e3,
+        p50_ms=quantile(latencies, 0.50) * 1e3,
+        p99_ms=quantile(latencies, 0.99) * 1e3,
         max_ms=max(latencies) * 1e3,
         cpu_ms_per_call=cpu_seconds / count * 1e3,
         peak_rss_mb=peak_rss_mb(),
@@ -403,29 +384,12 @@ async def count_queued(factory: async_sessionmaker[AsyncSession]) -> int:
         return (await session.execute(stmt)).scalar_one()
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 def sqlite_version() -> str:
     """Version of the SQLite library the driver links."""
     return sqlite3.sqlite_version
 
 
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    return statistics.quantiles(ordered, n=1000, method="inclusive")[round(q * 1000) - 1]
-
-
-def _log(line: str) -> None:
-    print(f"# {line}", file=sys.stderr, flush=True)
-
-
-def targets(empty: Phase, loaded: Phase) -> list[tuple[str, float, bool]]:
+def targets(empty: Phase, loaded: Phase) -> list[Target]:
     """Each target: its description, the measured figure, and whether it is met."""
     ratio = loaded.per_second / empty.per_second
     return [
@@ -486,9 +450,7 @@ def report(
             print(f"statements per call ({phase.name}): {kinds}")
     print()
     results = targets(empty, loaded)
-    for description, figure, ok in results:
-        print(f"{'PASS' if ok else 'FAIL'}  {description}  (measured {figure:,.2f})")
-    passed = all(ok for _, _, ok in results)
+    passed = verdict(results)
     print(
         json.dumps(
             {

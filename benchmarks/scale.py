@@ -41,11 +41,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from benchmarks.figures import first_message, log, verdict
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
-from db.repositories import LeadProfile
 from services.admin import AdminService
-from services.contacts import ContactService, IncomingMessage
+from services.contacts import ContactService
 
 SOURCES = 10
 OPERATORS = 100
@@ -142,25 +142,25 @@ async def _main(args: argparse.Namespace) -> int:
     )
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    _log(f"database {name} on {server.host}")
+    log(f"database {name} on {server.host}")
     try:
         await upgrade_to_head(url)
         started = time.perf_counter()
         await fill(url, args)
         fill_seconds = time.perf_counter() - started
-        _log(f"history inserted and analysed in {fill_seconds:.0f} s")
+        log(f"history inserted and analysed in {fill_seconds:.0f} s")
         (catch_up,) = await time_reads(url, 1, ["stats"])
         catch_up.name = "/stats, the first (counts the history into the tallies)"
-        _log(f"{catch_up.name}: {catch_up.max_ms:.0f} ms")
+        log(f"{catch_up.name}: {catch_up.max_ms:.0f} ms")
         runs = []
         for number, processes in enumerate((1, args.processes)):
             first_lead = FIRST_NEW_LEADS + number * NEW_LEADS_PER_RUN
             runs.append(await asyncio.to_thread(throughput, url, processes, first_lead, args))
-            _log(f"{processes} process(es): {runs[-1].per_second:,.0f} contacts/s")
+            log(f"{processes} process(es): {runs[-1].per_second:,.0f} contacts/s")
         reads = await time_reads(url, args.repeat, ["stats", "queue"])
     finally:
         if args.keep:
-            _log(f"kept database {name}")
+            log(f"kept database {name}")
         else:
             async with admin.connect() as conn:
                 await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -213,7 +213,7 @@ async def _fill(conn: AsyncConnection, args: argparse.Namespace) -> None:
         async with conn.begin_nested():
             await execute(text("SET LOCAL session_replication_role = replica"))
     except DBAPIError:
-        _log("not a superuser: the history is inserted with foreign key checks (slower)")
+        log("not a superuser: the history is inserted with foreign key checks (slower)")
     await execute(
         text(
             "INSERT INTO leads (telegram_id, username, first_name, language, created_at,"
@@ -344,7 +344,7 @@ async def _register(
     async def register() -> None:
         for n in numbers:  # shared by the tasks of this loop
             lead = first_lead + n
-            message = _incoming(source_ids[lead % len(source_ids)], lead)
+            message = first_message(source_ids[lead % len(source_ids)], lead)
             began = time.perf_counter()
             async with factory() as session:
                 result = await ContactService(session, rng).register_incoming(message)
@@ -368,20 +368,6 @@ async def _open_connections(engine: AsyncEngine, count: int) -> None:
     connections = [await engine.connect() for _ in range(count)]
     for connection in connections:
         await connection.close()
-
-
-def _incoming(source_id: int, telegram_id: int) -> IncomingMessage:
-    """The first message of a new lead, as the bot builds it from an update."""
-    return IncomingMessage(
-        source_id=source_id,
-        chat_id=telegram_id,
-        message_id=1,
-        profile=LeadProfile(
-            telegram_id=telegram_id, first_name=f"Lead {telegram_id}", language="en"
-        ),
-        content_type="text",
-        text="Hello, I have a question about my order.",
-    )
 
 
 async def time_reads(url: str, repeat: int, names: list[str]) -> list[Timing]:
@@ -445,9 +431,7 @@ def report(
         (f"{many.processes} processes ≥ {MIN_SPEEDUP:g}× one process", speedup, speedup >= 2),
         (f"/stats p50 ≤ {MAX_STATS_MS:g} ms", stats.p50_ms, stats.p50_ms <= MAX_STATS_MS),
     ]
-    for description, figure, ok in results:
-        print(f"{'PASS' if ok else 'FAIL'}  {description}  (measured {figure:,.2f})")
-    passed = all(ok for _, _, ok in results)
+    passed = verdict(results)
     print(
         json.dumps(
             {
@@ -467,7 +451,3 @@ def report(
         )
     )
     return passed
-
-
-def _log(line: str) -> None:
-    print(f"# {line}", file=sys.stderr, flush=True)

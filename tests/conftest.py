@@ -11,6 +11,8 @@ from db.base import Base
 from db.engine import create_engine, create_session_factory
 from db.models import Operator, OperatorSource, Source
 
+pytest_plugins = ["tests.harness"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 

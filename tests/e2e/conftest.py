@@ -2,33 +2,16 @@
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, create_app, run_polling
-from bot.config import Settings
 from fake_telegram import FakeTelegram, User
-from services.delivery import Pacing
 from tests.conftest import TEST_DATABASE_URL
-
-ALPHA = "111111:alpha-secret-token-for-tests"
-BETA = "222222:beta-secret-token-for-tests"
-ADMIN = User(1, "Ada", username="ada_admin")
-# Telegram's own limits are exercised in the fault tests; here the pacing must not slow us.
-FAST = Pacing(bot_rate=1000, bot_burst=1000, chat_rate=1000, chat_burst=1000)
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    fake.add_bot(ALPHA, "alpha_bot", "Alpha")
-    fake.add_bot(BETA, "beta_bot", "Beta")
-    yield fake
-    await fake.close()
+from tests.harness import ADMIN, FAST
 
 
 @pytest.fixture
@@ -42,27 +25,6 @@ async def database_url(tmp_path) -> str:
         await conn.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
     return TEST_DATABASE_URL
-
-
-@pytest.fixture
-def make_settings(telegram: FakeTelegram, database_url: str) -> Callable[..., Settings]:
-    def make(**overrides: object) -> Settings:
-        values: dict[str, object] = {
-            "bot_tokens": f"{ALPHA},{BETA}",
-            "admin_ids": str(ADMIN.id),
-            "database_url": database_url,
-            "telegram_api_url": telegram.base_url,
-            "http_host": "127.0.0.1",
-            "http_port": 0,
-            "retry_interval_seconds": 3600,  # the queue must drain on events, not on the timer
-            "reminder_minutes": 0,
-            "auto_close_hours": 0,
-            "queue_alert_minutes": 0,
-        }
-        values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-    return make
 
 
 class Switchboard:

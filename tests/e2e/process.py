@@ -13,12 +13,24 @@ from fake_telegram import FakeTelegram
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Unless a caller says otherwise: local HTTP on a free port, and no timers, whose messages
+# would mix with what a test or benchmark counts.
+_QUIET = {
+    "http_host": "127.0.0.1",
+    "http_port": 0,
+    "reminder_minutes": 0,
+    "auto_close_hours": 0,
+    "queue_alert_minutes": 0,
+}
+
+
 def bot_environment(**settings: object) -> dict[str, str]:
     """This process's environment without any Switchboard setting, plus ``settings``
-    (``bot_tokens=...`` becomes ``BOT_TOKENS``), so a developer's own settings cannot leak in."""
+    (``bot_tokens=...`` becomes ``BOT_TOKENS``) over quiet defaults, so a developer's own
+    settings cannot leak in."""
     ours = {name.upper() for name in Settings.model_fields}
     env = {key: value for key, value in os.environ.items() if key.upper() not in ours}
-    env.update({name.upper(): str(value) for name, value in settings.items()})
+    env.update({name.upper(): str(value) for name, value in (_QUIET | settings).items()})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     return env

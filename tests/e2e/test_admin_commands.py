@@ -3,8 +3,9 @@
 import re
 
 from fake_telegram import User
-from tests.e2e.conftest import ADMIN, Switchboard
+from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import cards, copies_from, texts
+from tests.harness import ADMIN
 
 ANN = User(1001, "Ann", username="ann_op")
 BOB = User(1002, "Bob", username="bob_op")

@@ -10,7 +10,6 @@ from db.engine import create_engine, create_session_factory
 from db.models import Delivery, DeliveryStatus, Source
 from fake_telegram import FakeTelegram
 from services.outbox import DeliveryKind
-from tests.e2e.conftest import ADMIN, ALPHA, BETA
 from tests.e2e.load import (
     Copies,
     check_delivered,
@@ -23,6 +22,7 @@ from tests.e2e.load import (
     write_burst,
 )
 from tests.e2e.process import BotProcess, bot_environment
+from tests.harness import ADMIN, ALPHA, BETA
 
 BOTS = ["alpha_bot", "beta_bot"]
 # 50 operators who started both bots, 2 open contacts each: the 100 clients fill every slot,
@@ -49,11 +49,6 @@ async def bot(telegram: FakeTelegram, database_url: str, tmp_path) -> AsyncItera
         admin_ids=ADMIN.id,
         database_url=database_url,
         telegram_api_url=telegram.base_url,
-        http_host="127.0.0.1",
-        http_port=0,
-        reminder_minutes=0,
-        auto_close_hours=0,
-        queue_alert_minutes=0,
     )
     process = BotProcess(telegram, BOTS, env, tmp_path / "bot.log")
     await process.start()

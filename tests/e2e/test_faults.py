@@ -8,7 +8,6 @@ import pytest
 from bot.app import create_app
 from db.models import DeliveryStatus
 from fake_telegram import FakeTelegram, FaultPlan
-from tests.e2e.conftest import ALPHA, BETA
 from tests.e2e.load import (
     Copies,
     check_delivered,
@@ -20,6 +19,7 @@ from tests.e2e.load import (
     start_bots,
     write_burst,
 )
+from tests.harness import ALPHA, BETA
 
 BOTS = ["alpha_bot", "beta_bot"]
 # Of all sending calls: 10 % answered 429 (retry after 1 s), 10 % 500/502, 3 % held for

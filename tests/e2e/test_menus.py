@@ -6,8 +6,9 @@ from typing import Any
 
 from bot.app import create_app
 from fake_telegram import FakeTelegram, User
-from tests.e2e.conftest import ADMIN, ALPHA, BETA, FAST, Switchboard
+from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import BOTS
+from tests.harness import ADMIN, ALPHA, BETA, FAST
 
 OLGA = User(1001, "Olga", username="olga_op")
 CLIENT_MENU = ["help"]

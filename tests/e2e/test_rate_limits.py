@@ -7,7 +7,6 @@ import pytest
 
 from bot.app import create_app
 from fake_telegram import FakeTelegram, RateLimits
-from tests.e2e.conftest import ALPHA, BETA
 from tests.e2e.load import (
     Copies,
     check_delivered,
@@ -18,6 +17,7 @@ from tests.e2e.load import (
     start_bots,
     write_burst,
 )
+from tests.harness import ALPHA, BETA
 
 TOKENS = {
     "alpha_bot": ALPHA,
@@ -59,6 +59,10 @@ async def test_a_burst_of_1000_messages_gets_no_429(telegram: FakeTelegram, make
         await telegram.wait_for(lambda: copies.count() >= len(written), timeout=BOUND_SECONDS)
 
     assert len(written) == 1_000
-    refused = [(call.method, call.params.get("chat_id"), call.at) for call in telegram.calls if call.status == 429]
+    refused = [
+        (call.method, call.params.get("chat_id"), call.at)
+        for call in telegram.calls
+        if call.status == 429
+    ]
     assert not refused, refused
     check_delivered(written, copies.by_message())

@@ -8,7 +8,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,25 +26,13 @@ from bot.app import App, create_app, run_polling
 from bot.config import Settings
 from bot.web import run_webhook
 from fake_telegram import FakeTelegram, User
-from services.delivery import Pacing
 from tests.conftest import TEST_DATABASE_URL
+from tests.harness import ADMIN, FAST, free_port
 
-ALPHA = "111111:alpha-secret-token-for-tests"
-BETA = "222222:beta-secret-token-for-tests"
 BOTS = ("alpha_bot", "beta_bot")
-ADMIN = User(1, "Ada", username="ada_admin")
 SECRET = "webhook-secret-for-tests"
-# Telegram's pacing is exercised by the multi-process test; in process it must not slow us.
-FAST = Pacing(bot_rate=1000, bot_burst=1000, chat_rate=1000, chat_burst=1000)
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (for servers whose URL must be known first)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def eventually(
@@ -120,37 +107,6 @@ async def database_url(tmp_path: Path) -> AsyncIterator[str]:
 
 
 # ------------------------------------------------------------------------ in-process bots
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    fake.add_bot(ALPHA, "alpha_bot", "Alpha")
-    fake.add_bot(BETA, "beta_bot", "Beta")
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-def make_settings(telegram: FakeTelegram, database_url: str) -> Callable[..., Settings]:
-    def make(**overrides: object) -> Settings:
-        values: dict[str, object] = {
-            "bot_tokens": f"{ALPHA},{BETA}",
-            "admin_ids": str(ADMIN.id),
-            "database_url": database_url,
-            "telegram_api_url": telegram.base_url,
-            "http_host": "127.0.0.1",
-            "http_port": free_port(),
-            "retry_interval_seconds": 3600,  # the queue must drain on events, not on the timer
-            "reminder_minutes": 0,
-            "auto_close_hours": 0,
-            "queue_alert_minutes": 0,
-        }
-        values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-    return make
 
 
 class Running:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from db.engine import create_engine, create_session_factory
 from db.models import Delivery, DeliveryStatus
 from fake_telegram import User
-from tests.scale.conftest import ALPHA, BotProcess, Running, run_switchboard
+from tests.harness import ALPHA
+from tests.scale.conftest import BotProcess, Running, run_switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 ANN = User(5001, "Ann")

@@ -1,7 +1,8 @@
 """Polling with several processes: each polls the tokens in its POLL_TOKENS, and only those."""
 
 from fake_telegram import FakeTelegram, User
-from tests.scale.conftest import ALPHA, BETA, BotProcess
+from tests.harness import ALPHA, BETA
+from tests.scale.conftest import BotProcess
 
 ANN = User(5001, "Ann")
 BEN = User(5002, "Ben")
