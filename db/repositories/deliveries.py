@@ -116,11 +116,18 @@ class DeliveryRepository(Repository):
         """The worker sending these messages is alive: keep them leased for ``lease`` more.
 
         Only rows still leased: an outcome recorded meanwhile (sent, failed, put back for a
-        retry) cleared the lease, and must not be leased again.
+        retry) cleared the lease, and must not be leased again. Rows locked right now are
+        skipped: their outcome is being recorded, and waiting for them could deadlock with
+        that transaction, which locks its rows in another order.
         """
+        still_leased = (
+            select(Delivery.id)
+            .where(Delivery.id.in_(delivery_ids), _PENDING, Delivery.claimed_until.is_not(None))
+            .with_for_update(skip_locked=True)
+        )
         stmt = (
             update(Delivery)
-            .where(Delivery.id.in_(delivery_ids), _PENDING, Delivery.claimed_until.is_not(None))
+            .where(Delivery.id.in_(still_leased))
             .values(claimed_until=utcnow() + lease)
         )
         await self.session.execute(stmt)
@@ -138,7 +145,7 @@ class DeliveryRepository(Repository):
                 "sent_message_id": sent_message_id,
                 "claimed_until": None,
             }
-            for delivery_id, sent_message_id in sent
+            for delivery_id, sent_message_id in sorted(sent)  # rows locked in one order
         ]
         await self.session.execute(update(Delivery), rows)  # one executemany by primary key
 

@@ -6,13 +6,19 @@ then commits the first, so the interleaving is forced rather than hoped for.
 
 import asyncio
 import random
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Delivery, Message, Operator
-from db.repositories import ContactRepository, LeadProfile, OperatorRepository
+from db.models import Delivery, DeliveryStatus, Message, Operator
+from db.repositories import (
+    ContactRepository,
+    DeliveryRepository,
+    LeadProfile,
+    OperatorRepository,
+)
 from services.assignment import Assigner
 from services.contacts import ContactService, IncomingMessage, Outcome
 from tests.conftest import TEST_DATABASE_URL
@@ -122,3 +128,37 @@ async def test_a_message_racing_the_close_of_its_contact_opens_a_new_one(
             (await session.execute(select(Message.telegram_message_id, Message.contact_id))).all()
         )
     assert contact_of == {1: first.contact_id, 2: outcome.contact_id}
+
+
+async def test_renewing_leases_skips_a_message_whose_sending_is_being_recorded(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    await add_operator([source], max_open=5)
+    await ContactService(session_factory(), random.Random(3)).register_incoming(
+        _message(source.id, 900, 1)
+    )
+    lease = timedelta(seconds=10)
+    async with session_factory() as session, session.begin():
+        first, second, *_ = await DeliveryRepository(session).claim(10, lease)
+    # The worker's loop records that the second was sent (its transaction still open) ...
+    recording = session_factory()
+    await recording.begin()
+    await DeliveryRepository(recording).mark_sent([(second.id, 77)])
+    # ... while the lease renewal runs: it must not wait for that row (waiting on rows locked
+    # in another order is how the two deadlocked), and it keeps the first leased.
+    async with session_factory() as renewing, renewing.begin():
+        renewal = DeliveryRepository(renewing).extend_lease([first.id, second.id], lease * 6)
+        await asyncio.wait_for(renewal, timeout=10)
+    await recording.commit()
+    await recording.close()
+
+    async with session_factory() as session:
+        rows = {
+            row.id: row
+            for row in (await session.execute(select(Delivery))).scalars()
+            if row.id in (first.id, second.id)
+        }
+    assert rows[first.id].claimed_until > first.claimed_until + lease  # renewed
+    assert rows[second.id].status is DeliveryStatus.SENT
+    assert rows[second.id].claimed_until is None  # and not leased again
