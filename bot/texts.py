@@ -41,7 +41,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "operator.reminder": (
             "⏰ Contact #{contact_id}: the client has waited {minutes} min for your first reply."
         ),
-        "operator.client_edited": "✏️ Contact #{contact_id}: the client edited a message:\n{text}",
+        "operator.client_edited": (
+            "✏️ Contact #{contact_id}: the client edited a message; its new version follows."
+        ),
         "operator.sent": "Sent to contact #{contact_id}.",
         "operator.ambiguous": "You have several open contacts here. Which one is this for?",
         "operator.choice": "#{contact_id} {client}",

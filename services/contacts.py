@@ -141,10 +141,9 @@ class ContactService(Service):
         self._tell_client(lead, source, contact, Notice.CLIENT_ASSIGNED)
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 
-    async def register_edit(
-        self, source_id: int, chat_id: int, message_id: int, text: str | None
-    ) -> bool:
-        """Tell the operator a client edited a message; ``False`` if nobody needs to know
+    async def register_edit(self, source_id: int, chat_id: int, message_id: int) -> bool:
+        """Give the operator a marked copy of a message the client edited (a copy shows the
+        message as it is now, whatever its type or length); ``False`` if nobody needs to know
         (unknown message, closed or still queued contact: a queued copy is made later, from
         the edited message itself)."""
         async with self.session.begin():
@@ -160,7 +159,15 @@ class ContactService(Service):
                 operator.telegram_id,
                 Notice.OPERATOR_CLIENT_EDITED,
                 contact_id=contact.id,
-                text=text or "",
+            )
+            # Not as part of its album, if it was in one: the album went out long ago.
+            self.outbox.copy(
+                source_id,
+                operator.telegram_id,
+                from_chat_id=stored.chat_id,
+                telegram_message_id=stored.telegram_message_id,
+                contact_id=contact.id,
+                message_id=stored.id,
             )
         self.signal.notify()
         return True

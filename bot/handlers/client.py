@@ -50,12 +50,10 @@ async def incoming(message: Message, contacts: ContactService, source: Source) -
 
 
 async def edited(message: Message, contacts: ContactService, source: Source) -> None:
-    """An edited client message reaches the operator as a marked new text."""
+    """An edited client message reaches the operator as a marked new copy."""
     if message.from_user is None or message.chat.type != "private":
         return
-    await contacts.register_edit(
-        source.id, message.chat.id, message.message_id, message.text or message.caption
-    )
+    await contacts.register_edit(source.id, message.chat.id, message.message_id)
 
 
 def build_router() -> Router:

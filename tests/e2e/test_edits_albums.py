@@ -19,13 +19,29 @@ async def test_an_edit_reaches_the_operator_as_a_marked_text(switchboard: Switch
     await telegram.edit_message("alpha_bot", ANNA, original["message_id"], "My order is 1243")
     await settle(switchboard)
 
-    *_, copy, notice = telegram.received("alpha_bot", OLGA.id)
+    *_, copy, notice, new_version = telegram.received("alpha_bot", OLGA.id)
     assert copy.copied_from == (ANNA.id, original["message_id"])
     assert copy.plain_text == "My order is 1234"  # what she first got stays as it was
     assert notice.method == "sendMessage"
     assert "edited" in notice.plain_text
     assert "#1" in notice.plain_text
-    assert notice.plain_text.endswith("My order is 1243")
+    assert new_version.copied_from == (ANNA.id, original["message_id"])
+    assert new_version.plain_text == "My order is 1243"
+
+
+async def test_an_edit_to_the_longest_text_reaches_the_operator_whole(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    original = await telegram.send_message("alpha_bot", ANNA, "short")
+    await settle(switchboard)
+
+    longest = "<b>&amp; " + "x" * (4096 - 10)  # Telegram's limit, with HTML-like noise
+    await telegram.edit_message("alpha_bot", ANNA, original["message_id"], longest)
+    await settle(switchboard)
+
+    *_, notice, new_version = telegram.received("alpha_bot", OLGA.id)
+    assert "edited" in notice.plain_text
+    assert new_version.plain_text == longest
 
 
 async def test_an_album_reaches_the_operator_as_one_album(switchboard: Switchboard):

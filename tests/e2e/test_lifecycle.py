@@ -36,3 +36,23 @@ async def test_client_lifecycle(switchboard: Switchboard):
     assert "conversation is closed" in closed.plain_text
     await switchboard.idle()
     assert "Contact #1 is closed" in telegram.received("alpha_bot", OLGA.id)[-1].plain_text
+
+
+async def test_the_card_lists_the_clients_earlier_contacts_from_every_bot(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    await telegram.send_message("alpha_bot", HOSTILE, "First question")
+    await switchboard.idle()
+    first_card = telegram.received("alpha_bot", OLGA.id)[-2]
+    assert "First contact of this client." in first_card.plain_text
+    await switchboard.command(OLGA, "/close 1")
+
+    await telegram.send_message("beta_bot", HOSTILE, "Another question, another bot")
+    await switchboard.idle()
+
+    card, _copy = telegram.received("beta_bot", OLGA.id)[-2:]
+    assert "New contact #2 via @beta_bot" in card.plain_text
+    assert "Earlier contacts:" in card.plain_text
+    assert "#1 via @alpha_bot, closed" in card.plain_text
