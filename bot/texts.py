@@ -70,6 +70,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         # Admins
         "admin.only": "Sorry, only admins can do that.",
         "admin.usage": "Usage: {usage}",
+        "admin.not_a_client": (
+            "You are an admin, so your messages here do not open a conversation with an "
+            "operator. /help lists your commands."
+        ),
         "admin.operator_added": (
             "Operator {name} added with limit {limit}. They get contacts from a bot once they have "
             "pressed Start there: {bots}"

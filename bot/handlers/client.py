@@ -3,6 +3,7 @@
 from aiogram import Router
 from aiogram.types import Message
 
+from bot.filters import IsAdmin
 from bot.texts import t
 from db.models import Source
 from db.repositories import LeadProfile
@@ -24,6 +25,11 @@ def _profile(message: Message) -> LeadProfile:
         last_name=user.last_name,
         language=user.language_code,
     )
+
+
+async def not_a_client(message: Message) -> None:
+    """An admin wrote something that is not a command: say why nothing happens."""
+    await message.answer(t("admin.not_a_client"))
 
 
 async def incoming(message: Message, contacts: ContactService, source: Source) -> None:
@@ -59,6 +65,8 @@ async def edited(message: Message, contacts: ContactService, source: Source) -> 
 def build_router() -> Router:
     """Everything a client sends."""
     router = Router(name=__name__)
+    # Admins who are not operators (operators' messages never get here) are not clients.
+    router.message.register(not_a_client, IsAdmin())
     router.message.register(incoming)
     router.edited_message.register(edited)
     return router

@@ -337,6 +337,18 @@ async def test_non_admins_are_refused_and_nothing_changes(switchboard: Switchboa
     assert cards(telegram, "alpha_bot", ANN.id) == cards(telegram, "alpha_bot", BOB.id) == []
 
 
+async def test_an_admin_is_not_a_client(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await _ann_and_bob(switchboard)
+    before = len(telegram.received("alpha_bot", ADMIN.id))
+    await telegram.send_message("alpha_bot", ADMIN, "Is this thing on?")
+    *_, hint = await telegram.wait_received("alpha_bot", ADMIN.id, before + 1)
+    assert "You are an admin" in hint.plain_text
+    assert await switchboard.command(ADMIN, "/queue") == "The queue is empty."
+    assert "0 contacts" in await switchboard.command(ADMIN, "/sources")
+    assert cards(telegram, "alpha_bot", ANN.id) == cards(telegram, "alpha_bot", BOB.id) == []
+
+
 async def test_clients_are_refused_operator_commands(switchboard: Switchboard):
     telegram = switchboard.telegram
     await _ann_and_bob(switchboard)
