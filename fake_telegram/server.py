@@ -110,6 +110,10 @@ class FakeTelegram:
             self._pusher.watch(state)
         return state.id
 
+    def rename_bot(self, bot: str, first_name: str) -> None:
+        """The owner renamed ``bot`` with @BotFather; ``getMe`` tells the new name."""
+        self._world.bot(bot).first_name = first_name
+
     # --------------------------------------------------------------- observation
 
     @property

@@ -34,6 +34,19 @@ async def _usage(message: Message, name: str) -> None:
     await message.answer(t("admin.usage", usage=USAGE[name]))
 
 
+# Commands that take no arguments: anything after them is a mistake worth pointing out.
+NO_ARGUMENTS = ("operators", "sources", "queue", "stats")
+
+
+def _has_arguments(_message: Message, command: CommandObject) -> bool:
+    return bool(command.args)
+
+
+async def takes_no_arguments(message: Message, command: CommandObject) -> None:
+    """``/stats now`` and the like: the usage line, not a silently ignored argument."""
+    await message.answer(t("admin.usage", usage=f"/{command.command}"))
+
+
 async def list_operators(message: Message, admin: AdminService) -> None:
     """Every operator: state, load / limit, weight per source, bots not started."""
     await answer_pages(message, render.operators(await admin.list_operators()))
@@ -149,6 +162,7 @@ def build_router() -> Router:
     """Admin commands for admins, a refusal for everyone else."""
     admin_only = Router(name=f"{__name__}.admin_only")
     admin_only.message.filter(IsAdmin())
+    admin_only.message.register(takes_no_arguments, Command(*NO_ARGUMENTS), _has_arguments)
     admin_only.message.register(list_operators, Command("operators"))
     admin_only.message.register(add_operator, Command("addop"))
     admin_only.message.register(remove_operator, Command("delop"))

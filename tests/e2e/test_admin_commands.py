@@ -195,6 +195,8 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
         "@beta_bot (Beta): 0 contacts, 0 open, 0 queued, 0 operator(s) with weight"
     )
     assert await command(ADMIN, "/queue") == "The queue is empty."
+    for name in ("operators", "sources", "queue", "stats"):
+        assert await command(ADMIN, f"/{name} now") == f"Usage: /{name}"
     await switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     first, second = User(3001, "Carla"), User(3002, "Dan")
     for bot, client in (("alpha_bot", first), ("alpha_bot", second), ("beta_bot", first)):

@@ -1,11 +1,16 @@
 """``python -m bot`` as a user runs it: clear start-up errors, and the demo."""
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from fake_telegram import FakeTelegram
+from tests.e2e.process import bot_environment
+from tests.harness import ALPHA
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Value"
@@ -68,3 +73,27 @@ def test_demo_plays_a_day_at_the_help_desk(tmp_path):
     positions = [transcript.index(line) for line in expected]
     assert positions == sorted(positions), "the story is told in order"
     assert transcript.rstrip().endswith("Demo finished.")
+
+
+async def test_a_token_telegram_rejects_stops_the_start_with_one_clear_line(
+    telegram: FakeTelegram, tmp_path: Path
+):
+    revoked = f"999999:{SECRET}"  # well-formed, but no such bot (revoked in @BotFather)
+    env = bot_environment(
+        bot_tokens=f"{ALPHA},{revoked}",
+        admin_ids=1,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        telegram_api_url=telegram.base_url,
+        log_level="WARNING",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), TIMEOUT)
+    output = stderr.decode()
+
+    assert process.returncode != 0
+    assert "Traceback" not in output
+    (line,) = output.splitlines()
+    assert line.endswith("Telegram rejected a token in BOT_TOKENS"), line
+    assert SECRET not in output

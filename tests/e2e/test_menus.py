@@ -1,4 +1,4 @@
-"""Command menus per scope: clients, operators and admins each see their own."""
+"""What a (re)start sets up: command menus per scope, and each bot's source from getMe."""
 
 import json
 import random
@@ -107,3 +107,26 @@ async def test_restart_sets_the_menus_of_known_operators(telegram: FakeTelegram,
         assert _menu(telegram, "alpha_bot", _chat(OLGA)) == OPERATOR_MENU
     finally:
         await again.stop()
+
+
+async def test_a_restart_refreshes_each_bots_name_from_telegram(
+    telegram: FakeTelegram, make_settings
+):
+    first = Switchboard(
+        await create_app(make_settings(), rng=random.Random(7), pacing=FAST), telegram
+    )
+    await first.start()
+    assert "@beta_bot (Beta):" in await first.command(ADMIN, "/sources")
+    await first.stop()
+
+    telegram.rename_bot("beta_bot", "Beta <Support> & Sales")
+    again = Switchboard(
+        await create_app(make_settings(), rng=random.Random(7), pacing=FAST), telegram
+    )
+    await again.start()
+    try:
+        sources = await again.command(ADMIN, "/sources")
+    finally:
+        await again.stop()
+    assert "@beta_bot (Beta <Support> & Sales):" in sources
+    assert sources.count("@beta_bot") == 1  # refreshed, not a second source

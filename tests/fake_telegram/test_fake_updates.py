@@ -20,6 +20,13 @@ ANN = User(1001, "Ann", "Lee", "ann")
 BOB = User(1002, "Bob", username="bob")
 
 
+async def test_long_poll_with_nothing_to_deliver_answers_empty_after_its_timeout(fake, bot):
+    started = time.monotonic()
+    assert await bot.get_updates(timeout=1) == []
+    waited = time.monotonic() - started
+    assert 0.9 <= waited < 5  # held for its timeout, like Telegram, then answered
+
+
 async def test_long_poll_returns_as_soon_as_a_user_writes(fake, bot):
     poll = asyncio.create_task(bot.get_updates(timeout=30))
     await fake.wait_for(lambda: fake.is_polling("lead_bot"))
