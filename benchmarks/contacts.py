@@ -34,6 +34,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from benchmarks.figures import Target, first_message, log, peak_rss_mb, quantile, verdict
+from bot.app import freeze_startup_objects
 from db.base import Base
 from db.engine import create_engine, create_session_factory
 from db.models import Contact, ContactStatus, Lead, Operator, OperatorSource, Source
@@ -184,6 +185,7 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
             await conn.run_sync(Base.metadata.create_all)
         source_ids, operator_ids = await seed(factory)
         log(f"seeded {len(source_ids)} sources × {len(operator_ids)} operators in {path}")
+        freeze_startup_objects()  # as python -m bot does once started
 
         empty = await register_new_leads(
             factory, source_ids, FIRST_RUN_LEADS, args.contacts, rng, "empty", 0, counter

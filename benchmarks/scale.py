@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from benchmarks.figures import first_message, log, verdict
+from bot.app import freeze_startup_objects
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
 from services.admin import AdminService
@@ -336,6 +337,7 @@ async def _register(
     rng = random.Random(seed)
     source_ids = await _source_ids(engine)
     await _open_connections(engine, concurrency)
+    freeze_startup_objects()  # as python -m bot does once started
     await asyncio.to_thread(barrier.wait)  # every process is connected: go
     numbers = iter(range(count))
     latencies: list[float] = []

@@ -6,7 +6,7 @@ import sys
 
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
-from bot.app import create_app, run_polling
+from bot.app import create_app, freeze_startup_objects, run_polling
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.web import run_webhook
@@ -19,6 +19,7 @@ log = logging.getLogger("switchboard")
 
 async def _run(settings: Settings) -> None:
     app = await create_app(settings)
+    freeze_startup_objects()
     if settings.webhook_url:
         await run_webhook(app)
     else:
