@@ -62,10 +62,6 @@ class App:
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
-    def bot_of(self, token: str) -> Bot:
-        """The Bot of a token."""
-        return next(bot for bot in self.bots if bot.token == token)
-
 
 def _session(settings: Settings, timeout: float) -> AiohttpSession:
     if settings.telegram_api_url:

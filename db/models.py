@@ -49,7 +49,6 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.IN_PROGRESS)
 _OPEN_SQL = "status <> 'closed'"
 
 

@@ -1,7 +1,6 @@
 """Admin use cases: operators, limits, weights, sources, queue and statistics."""
 
 import secrets
-from datetime import datetime
 
 from db.base import utcnow
 from db.models import Operator, Source
@@ -238,8 +237,3 @@ class AdminService(Service):
         async with self.session.begin():
             self.invites.add(code, max_open, created_by)
         return code
-
-    async def oldest_queued(self) -> datetime | None:
-        """When the oldest queued contact was opened (for the queue alert)."""
-        async with self.session.begin():
-            return await self.contacts.oldest_queued_at()

@@ -250,15 +250,6 @@ class ContactRepository(Repository):
         )
         return list((await self.session.execute(stmt)).all())
 
-    async def count_open_by_operator(self) -> dict[int, int]:
-        """Open contacts per operator, counted from the contacts table."""
-        stmt = (
-            select(Contact.operator_id, func.count())
-            .where(_OPEN, Contact.operator_id.is_not(None))
-            .group_by(Contact.operator_id)
-        )
-        return dict((await self.session.execute(stmt)).tuples().all())
-
     async def queue_overview(
         self, limit: int, offset: int = 0
     ) -> tuple[int, list[Row[tuple[Contact, Lead, Source]]]]:

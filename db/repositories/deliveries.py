@@ -201,8 +201,3 @@ class DeliveryRepository(Repository):
             Delivery.payload["params"]["what"].as_string() == what,
         )
         return (await self.session.execute(stmt.limit(1))).first() is not None
-
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending message becomes due."""
-        stmt = select(func.min(Delivery.next_attempt_at)).where(_PENDING)
-        return (await self.session.execute(stmt)).scalar_one_or_none()
