@@ -27,7 +27,6 @@ import json
 import multiprocessing
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -41,7 +40,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from benchmarks.figures import first_message, log, verdict
+from benchmarks.figures import first_message, log, quantile, verdict
 from bot.app import freeze_startup_objects
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
@@ -309,8 +308,8 @@ def throughput(url: str, processes: int, first_lead: int, args: argparse.Namespa
         contacts=len(latencies),
         seconds=seconds,
         per_second=len(latencies) / seconds,
-        p50_ms=statistics.median(latencies) * 1e3,
-        p99_ms=statistics.quantiles(latencies, n=100)[98] * 1e3,
+        p50_ms=quantile(latencies, 0.50) * 1e3,
+        p99_ms=quantile(latencies, 0.99) * 1e3,
         cpu_seconds=sum(part.cpu_seconds for part in parts),
         outcomes=dict(outcomes),
     )
@@ -386,9 +385,7 @@ async def time_reads(url: str, repeat: int, names: list[str]) -> list[Timing]:
                     began = time.perf_counter()
                     await getattr(AdminService(session, rng), name)()
                     samples.append((time.perf_counter() - began) * 1e3)
-            timings.append(
-                Timing(f"/{name}", statistics.median(samples), max(samples), len(samples))
-            )
+            timings.append(Timing(f"/{name}", quantile(samples, 0.50), max(samples), len(samples)))
     finally:
         await engine.dispose()
     return timings
