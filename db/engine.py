@@ -14,9 +14,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_, memoized_property
 from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
+
+from db.repositories.deliveries import drop_staged, write_staged
 
 
 class _TakeTurnsQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
@@ -145,6 +148,16 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class _OutboxSession(Session):
+    """A session that writes the deliveries staged in its transaction when it commits."""
+
+
+event.listen(_OutboxSession, "before_commit", write_staged)
+event.listen(_OutboxSession, "after_soft_rollback", drop_staged)
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Session factory; objects stay usable after commit (no lazy reload in async code)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=_OutboxSession
+    )

@@ -64,7 +64,7 @@ class Assigner:
     ) -> None:
         """Stage the card and the client's messages so far for the contact's new operator."""
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
-        self.outbox.card(contact, lead, source, operator_telegram_id, [(c, s) for c, s in history])
+        self.outbox.card(contact, lead, source, operator_telegram_id, history)
         for message in backlog:
             self.outbox.relay(message, operator_telegram_id)
 

@@ -82,18 +82,17 @@ class ContactService(Service):
             async with self.session.begin():
                 result = await self._register(incoming)
         except IntegrityError:
-            # A concurrent delivery of the same update committed first (unique message key).
+            # Duplicates are rare (a redelivery after a crash, or a concurrent one), so instead of
+            # a lookup before every message the unique message key rejects them and the whole
+            # transaction is undone.
             async with self.session.begin():
                 if not await self.messages.exists(incoming.key):
                     raise
             return Registration(Outcome.DUPLICATE)
-        if result.outcome is not Outcome.DUPLICATE:
-            self.signal.notify()
+        self.signal.notify()
         return result
 
     async def _register(self, incoming: IncomingMessage) -> Registration:
-        if await self.messages.exists(incoming.key):
-            return Registration(Outcome.DUPLICATE)
         lead_id = await self.leads.touch(incoming.profile, incoming.phone)
         found, opened = await self._find_or_open(lead_id, incoming.source_id)
         message = await self.messages.add(
@@ -107,13 +106,11 @@ class ContactService(Service):
         if opened:
             return await self._assign_new(found.id, message)
         await self.contacts.touch(found.id)
-        if found.operator_id is None:
+        if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
             return Registration(Outcome.APPENDED, found.id)
-        operator = await self.operators.get(found.operator_id)
-        assert operator is not None  # foreign key
-        self.outbox.relay(message, operator.telegram_id)
-        return Registration(Outcome.APPENDED, found.id, operator.telegram_id)
+        self.outbox.relay(message, found.operator_telegram_id)
+        return Registration(Outcome.APPENDED, found.id, found.operator_telegram_id)
 
     async def _find_or_open(self, lead_id: int, source_id: int) -> tuple[OpenContact, bool]:
         for _ in range(_OPEN_ATTEMPTS):

@@ -70,7 +70,7 @@ class OperatorService(Service):
     async def is_operator(self, telegram_id: int) -> bool:
         """Whether a Telegram user is an operator."""
         async with self.session.begin():
-            return await self.operators.by_telegram_id(telegram_id) is not None
+            return await self.operators.is_operator(telegram_id)
 
     async def bot_started(
         self, telegram_id: int, source_id: int, username: str | None, name: str

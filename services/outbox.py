@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from db.models import Contact, Lead, Message, Source
-from db.repositories import DeliveryRepository
+from db.repositories import DeliveryRepository, PastContact
 
 # Telegram delivers an album as separate updates a few milliseconds apart; holding the first
 # copy this long lets the rest arrive so the operator gets one album, not scattered pictures.
@@ -141,7 +141,7 @@ class Outbox:
         lead: Lead,
         source: Source,
         operator_chat_id: int,
-        history: list[tuple[Contact, Source]],
+        history: list[PastContact],
     ) -> None:
         """Stage the card that tells an operator about a contact they now own."""
         self.notice(
@@ -155,10 +155,10 @@ class Outbox:
             history=[
                 {
                     "id": past.id,
-                    "source": past_source.username,
+                    "source": past.source_username,
                     "status": past.status.value,
                     "created_at": _when(past.created_at),
                 }
-                for past, past_source in history
+                for past in history
             ],
         )

@@ -1,6 +1,6 @@
 """Repositories: they add, flush and select, and never commit."""
 
-from db.repositories.contacts import ContactRepository, OpenContact
+from db.repositories.contacts import ContactRepository, OpenContact, PastContact
 from db.repositories.deliveries import DeliveryRepository
 from db.repositories.invites import InviteRepository
 from db.repositories.leads import LeadProfile, LeadRepository
@@ -19,5 +19,6 @@ __all__ = [
     "MessageRepository",
     "OpenContact",
     "OperatorRepository",
+    "PastContact",
     "SourceRepository",
 ]

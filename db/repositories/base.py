@@ -2,22 +2,36 @@
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import FromClause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+def upsert_for(dialect: str, table: FromClause) -> Any:
+    """An ``INSERT`` that supports ``ON CONFLICT`` on the backend named ``dialect``."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"unsupported database dialect {dialect!r}")
+
+
 class Repository:
-    """Base of every repository: holds the session of the current unit of work."""
+    """Base of every repository: holds the session of the current unit of work.
+
+    The statements of the hot paths (every client message) are built once, at import or once
+    per backend, with bound parameters: building a statement and computing its cache key cost
+    SQLAlchemy more than SQLite takes to run it, and a prebuilt one memoizes its cache key.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def upsert(self, table: Table) -> Any:
+    @property
+    def dialect(self) -> str:
+        """Name of the session's backend (``sqlite`` or ``postgresql``)."""
+        return self.session.get_bind().dialect.name
+
+    def upsert(self, table: FromClause) -> Any:
         """An ``INSERT`` that supports ``ON CONFLICT`` on the session's backend."""
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            return postgresql.insert(table)
-        if dialect == "sqlite":
-            return sqlite.insert(table)
-        raise NotImplementedError(f"unsupported database dialect {dialect!r}")
+        return upsert_for(self.dialect, table)

@@ -1,13 +1,16 @@
 """Contacts: conversations, the queue, and their link to operator capacity."""
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     ScalarSelect,
     and_,
+    bindparam,
     func,
     select,
     text,
@@ -16,8 +19,17 @@ from sqlalchemy import (
 )
 
 from db.base import utcnow
-from db.models import Contact, ContactStatus, Lead, OperatorTally, Source, SourceTally, TallyMark
-from db.repositories.base import Repository
+from db.models import (
+    Contact,
+    ContactStatus,
+    Lead,
+    Operator,
+    OperatorTally,
+    Source,
+    SourceTally,
+    TallyMark,
+)
+from db.repositories.base import Repository, upsert_for
 
 _OPEN = Contact.status != ContactStatus.CLOSED
 _QUEUED = and_(Contact.operator_id.is_(None), Contact.status == ContactStatus.NEW)
@@ -37,6 +49,55 @@ _BACK_TO_QUEUE = {
 }
 
 
+_FIND_OPEN = (
+    select(Contact.id, Contact.operator_id, Contact.status, Operator.telegram_id)
+    .outerjoin(Operator, Operator.id == Contact.operator_id)
+    .where(
+        Contact.lead_id == bindparam("lead_id"),
+        Contact.source_id == bindparam("source_id"),
+        _OPEN,
+    )
+)
+_FIND_OPEN_LOCKED = _FIND_OPEN.with_for_update(of=Contact)
+_SOURCES = Source.__table__
+_CONTACTS = Contact.__table__
+_TOUCH = (
+    update(_CONTACTS)
+    .where(_CONTACTS.c.id == bindparam("contact_id"))
+    .values(last_activity_at=bindparam("now"))
+)
+
+
+@functools.cache
+def _open_statement(dialect: str) -> Any:
+    return (
+        upsert_for(dialect, _CONTACTS)
+        .on_conflict_do_nothing(
+            index_elements=["lead_id", "source_id"], index_where=text("status <> 'closed'")
+        )
+        .returning(_CONTACTS.c.id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PastContact:
+    """One of a lead's other contacts, as an operator's card lists it."""
+
+    id: int
+    source_username: str | None
+    status: ContactStatus
+    created_at: datetime
+
+
+_HISTORY = (
+    select(_CONTACTS.c.id, _SOURCES.c.username, _CONTACTS.c.status, _CONTACTS.c.created_at)
+    .join(_SOURCES, _SOURCES.c.id == _CONTACTS.c.source_id)
+    .where(_CONTACTS.c.lead_id == bindparam("lead_id"), _CONTACTS.c.id != bindparam("exclude_id"))
+    .order_by(_CONTACTS.c.created_at.desc(), _CONTACTS.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 @dataclass(frozen=True, slots=True)
 class OpenContact:
     """The few columns needed to route a message to an open contact."""
@@ -44,6 +105,7 @@ class OpenContact:
     id: int
     operator_id: int | None
     status: ContactStatus
+    operator_telegram_id: int | None = None
 
 
 class ContactRepository(Repository):
@@ -57,32 +119,24 @@ class ContactRepository(Repository):
         ``lock`` takes its row lock, so that the operator read stays true until commit: a
         concurrent assignment or close is waited for and seen.
         """
-        stmt = select(Contact.id, Contact.operator_id, Contact.status).where(
-            Contact.lead_id == lead_id, Contact.source_id == source_id, _OPEN
-        )
-        if lock:
-            stmt = stmt.with_for_update()
-        row = (await self.session.execute(stmt)).first()
+        stmt = _FIND_OPEN_LOCKED if lock else _FIND_OPEN
+        params = {"lead_id": lead_id, "source_id": source_id}
+        row = (await self.session.execute(stmt, params)).first()
         return OpenContact(*row) if row else None
 
     async def open(self, lead_id: int, source_id: int) -> int | None:
         """Open a contact; ``None`` if another transaction opened one for the pair first."""
         now = utcnow()
-        stmt = (
-            self.upsert(Contact.__table__)
-            .values(
-                lead_id=lead_id,
-                source_id=source_id,
-                status=ContactStatus.NEW.value,
-                created_at=now,
-                last_activity_at=now,
-            )
-            .on_conflict_do_nothing(
-                index_elements=["lead_id", "source_id"], index_where=text("status <> 'closed'")
-            )
-            .returning(Contact.id)
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        values = {
+            "lead_id": lead_id,
+            "source_id": source_id,
+            "status": ContactStatus.NEW.value,
+            "created_at": now,
+            "last_activity_at": now,
+        }
+        return (
+            await self.session.execute(_open_statement(self.dialect), values)
+        ).scalar_one_or_none()
 
     async def get(self, contact_id: int) -> Contact | None:
         """A contact by primary key."""
@@ -166,8 +220,7 @@ class ContactRepository(Repository):
 
     async def touch(self, contact_id: int) -> None:
         """Record client activity on a contact."""
-        stmt = update(Contact).where(Contact.id == contact_id).values(last_activity_at=utcnow())
-        await self.session.execute(stmt)
+        await self.session.execute(_TOUCH, {"contact_id": contact_id, "now": utcnow()})
 
     async def next_queued(self, skip_sources: set[int]) -> Contact | None:
         """Lock and return the oldest queued contact outside ``skip_sources``.
@@ -237,18 +290,10 @@ class ContactRepository(Repository):
             stmt = stmt.where(Contact.source_id == source_id)
         return list((await self.session.execute(stmt)).all())
 
-    async def history(
-        self, lead_id: int, exclude_id: int, limit: int = 5
-    ) -> list[Row[tuple[Contact, Source]]]:
+    async def history(self, lead_id: int, exclude_id: int, limit: int = 5) -> list[PastContact]:
         """A lead's other contacts through any source, newest first."""
-        stmt = (
-            select(Contact, Source)
-            .join(Source, Source.id == Contact.source_id)
-            .where(Contact.lead_id == lead_id, Contact.id != exclude_id)
-            .order_by(Contact.created_at.desc(), Contact.id.desc())
-            .limit(limit)
-        )
-        return list((await self.session.execute(stmt)).all())
+        params = {"lead_id": lead_id, "exclude_id": exclude_id, "limit": limit}
+        return [PastContact(*row) for row in await self.session.execute(_HISTORY, params)]
 
     async def queue_overview(
         self, limit: int, offset: int = 0

@@ -3,13 +3,32 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from db.base import utcnow
 from db.models import Delivery, DeliveryStatus
 from db.repositories.base import Repository
 
 _PENDING = Delivery.status == DeliveryStatus.PENDING
+# Where a session keeps the deliveries staged in its transaction (Session.info).
+_STAGED = "staged_deliveries"
+_INSERT = insert(Delivery.__table__)
+
+
+def write_staged(session: Session) -> None:
+    """Insert the deliveries staged in the session's transaction, all in one statement.
+
+    Registered to run just before every commit (``db.engine.create_session_factory``).
+    """
+    rows = session.info.pop(_STAGED, None)
+    if rows:
+        session.execute(_INSERT, rows)
+
+
+def drop_staged(session: Session, _transaction: SessionTransaction) -> None:
+    """Forget the deliveries staged in a transaction that was rolled back."""
+    session.info.pop(_STAGED, None)
 
 
 class DeliveryRepository(Repository):
@@ -27,19 +46,25 @@ class DeliveryRepository(Repository):
         delay: timedelta | None = None,
     ) -> None:
         """Stage a message to send; it goes out only if the surrounding transaction commits,
-        and not before ``delay`` has passed."""
-        self.session.add(
-            Delivery(
-                source_id=source_id,
-                chat_id=chat_id,
-                kind=kind,
-                payload=payload,
-                contact_id=contact_id,
-                message_id=message_id,
-                status=DeliveryStatus.PENDING,
-                attempts=0,
-                next_attempt_at=utcnow() + delay if delay else utcnow(),
-            )
+        and not before ``delay`` has passed.
+
+        Staged rather than inserted: the messages of one transaction (often a card, a copy and
+        a notice) are written together, in the order they were staged, just before it commits.
+        """
+        now = utcnow()
+        self.session.info.setdefault(_STAGED, []).append(
+            {
+                "source_id": source_id,
+                "chat_id": chat_id,
+                "kind": kind,
+                "payload": payload,
+                "contact_id": contact_id,
+                "message_id": message_id,
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": now + delay if delay else now,
+            }
         )
 
     async def claim(self, limit: int, lease: timedelta) -> list[Delivery]:

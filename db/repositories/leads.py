@@ -1,12 +1,17 @@
 """Leads: end clients, one per Telegram user."""
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
 from db.base import utcnow
 from db.models import Lead
-from db.repositories.base import Repository
+from db.repositories.base import Repository, upsert_for
+
+# What a client's every message refreshes.
+_PROFILE = ("username", "first_name", "last_name", "language", "last_seen_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +23,18 @@ class LeadProfile:
     username: str | None = None
     last_name: str | None = None
     language: str | None = None
+
+
+@functools.cache
+def _touch_statement(dialect: str) -> Any:
+    leads = Lead.__table__
+    stmt = upsert_for(dialect, leads)
+    refresh = {name: stmt.excluded[name] for name in _PROFILE}
+    # A phone is only ever added: a message without one keeps the one shared earlier.
+    refresh["phone"] = func.coalesce(stmt.excluded.phone, leads.c.phone)
+    return stmt.on_conflict_do_update(index_elements=["telegram_id"], set_=refresh).returning(
+        leads.c.id
+    )
 
 
 class LeadRepository(Repository):
@@ -32,14 +49,11 @@ class LeadRepository(Repository):
             "first_name": profile.first_name,
             "last_name": profile.last_name,
             "language": profile.language,
+            "phone": phone,
+            "created_at": now,
             "last_seen_at": now,
         }
-        update = {k: v for k, v in values.items() if k != "telegram_id"}
-        if phone is not None:
-            values["phone"] = update["phone"] = phone
-        stmt = self.upsert(Lead.__table__).values(created_at=now, **values)
-        stmt = stmt.on_conflict_do_update(index_elements=["telegram_id"], set_=update)
-        return (await self.session.execute(stmt.returning(Lead.id))).scalar_one()
+        return (await self.session.execute(_touch_statement(self.dialect), values)).scalar_one()
 
     async def get(self, lead_id: int) -> Lead | None:
         """A lead by primary key."""

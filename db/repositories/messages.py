@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
 
+from db.base import utcnow
 from db.models import Direction, Message
 from db.repositories.base import Repository
+
+_MESSAGES = Message.__table__
+_INSERT = insert(_MESSAGES).returning(_MESSAGES.c.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +44,25 @@ class MessageRepository(Repository):
         text: str | None,
         media_group_id: str | None = None,
     ) -> Message:
-        """Store a message and flush it, so a duplicate fails here and the id is known."""
-        message = Message(
-            contact_id=contact_id,
-            source_id=key.source_id,
-            direction=direction,
-            chat_id=key.chat_id,
-            telegram_message_id=key.message_id,
-            content_type=content_type,
-            text=text,
-            media_group_id=media_group_id,
-        )
-        self.session.add(message)
-        await self.session.flush()
-        return message
+        """Store a message at once, so a duplicate fails here; returns it with its id.
+
+        One INSERT rather than the unit of work: this runs for every message relayed. The
+        returned object is not attached to the session (nothing about a message changes later
+        through the ORM).
+        """
+        values = {
+            "contact_id": contact_id,
+            "source_id": key.source_id,
+            "direction": direction,
+            "chat_id": key.chat_id,
+            "telegram_message_id": key.message_id,
+            "content_type": content_type,
+            "text": text,
+            "media_group_id": media_group_id,
+            "created_at": utcnow(),
+        }
+        message_id = (await self.session.execute(_INSERT, values)).scalar_one()
+        return Message(id=message_id, **values)
 
     async def of_contact(
         self, contact_id: int, direction: Direction | None = None

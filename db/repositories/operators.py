@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 
 from db.models import Operator, OperatorSource
 from db.repositories.base import Repository
@@ -21,6 +21,33 @@ class CandidateRow:
     started: bool
 
 
+_OPERATORS = Operator.__table__
+_LINKS = OperatorSource.__table__
+_CANDIDATES = (
+    select(
+        _OPERATORS.c.id,
+        _OPERATORS.c.telegram_id,
+        _LINKS.c.weight,
+        _OPERATORS.c.open_count,
+        _OPERATORS.c.max_open,
+        _OPERATORS.c.active,
+        _LINKS.c.started,
+    )
+    .join(_LINKS, _LINKS.c.operator_id == _OPERATORS.c.id)
+    .where(
+        _LINKS.c.source_id == bindparam("source_id"),
+        _LINKS.c.weight > 0,
+        _LINKS.c.started.is_(True),
+        _LINKS.c.unreachable.is_(False),
+        _OPERATORS.c.active.is_(True),
+        _OPERATORS.c.open_count < _OPERATORS.c.max_open,
+    )
+    .order_by(_OPERATORS.c.id)
+)
+# Asked for every message anyone writes to a bot (is the sender an operator?).
+_IS_OPERATOR = select(exists().where(Operator.telegram_id == bindparam("telegram_id")))
+
+
 class OperatorRepository(Repository):
     """Data access for operators and operator × source links."""
 
@@ -32,6 +59,11 @@ class OperatorRepository(Repository):
         """An operator by Telegram user id."""
         stmt = select(Operator).where(Operator.telegram_id == telegram_id)
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def is_operator(self, telegram_id: int) -> bool:
+        """Whether a Telegram user is an operator."""
+        params = {"telegram_id": telegram_id}
+        return bool((await self.session.execute(_IS_OPERATOR, params)).scalar())
 
     async def by_username(self, username: str) -> Operator | None:
         """An operator by Telegram @username, case-insensitive."""
@@ -52,28 +84,8 @@ class OperatorRepository(Repository):
 
     async def candidates(self, source_id: int) -> list[CandidateRow]:
         """Operators that could take a contact of this source right now."""
-        stmt = (
-            select(
-                Operator.id,
-                Operator.telegram_id,
-                OperatorSource.weight,
-                Operator.open_count,
-                Operator.max_open,
-                Operator.active,
-                OperatorSource.started,
-            )
-            .join(OperatorSource, OperatorSource.operator_id == Operator.id)
-            .where(
-                OperatorSource.source_id == source_id,
-                OperatorSource.weight > 0,
-                OperatorSource.started.is_(True),
-                OperatorSource.unreachable.is_(False),
-                Operator.active.is_(True),
-                Operator.open_count < Operator.max_open,
-            )
-            .order_by(Operator.id)
-        )
-        return [CandidateRow(*row) for row in (await self.session.execute(stmt)).all()]
+        rows = await self.session.execute(_CANDIDATES, {"source_id": source_id})
+        return [CandidateRow(*row) for row in rows]
 
     async def take_slot(self, operator_id: int) -> bool:
         """Atomically count one more open contact, only if the operator is below the limit."""
