@@ -213,7 +213,7 @@ class DeliveryService(Service):
     async def is_operator_chat(self, chat_id: int) -> bool:
         """Whether a private chat is an operator's."""
         async with self.session.begin():
-            return await self.operators.by_telegram_id(chat_id) is not None
+            return await self.operators.is_operator(chat_id)
 
     def alert(self, source_id: int, admin_ids: list[int], what: str, **params: object) -> None:
         """Stage an alert to every admin through one bot."""

@@ -49,16 +49,18 @@ _BACK_TO_QUEUE = {
 }
 
 
-_FIND_OPEN = (
-    select(Contact.id, Contact.operator_id, Contact.status, Operator.telegram_id)
-    .outerjoin(Operator, Operator.id == Contact.operator_id)
-    .where(
-        Contact.lead_id == bindparam("lead_id"),
-        Contact.source_id == bindparam("source_id"),
-        _OPEN,
-    )
+# The operator's Telegram id as a subquery, not a join: a locked read that waited for a
+# concurrent assignment sees the new operator_id, and PostgreSQL re-evaluates the subquery with
+# it, whereas a joined row would still be the one read before the wait.
+_OPERATOR_TELEGRAM_ID = (
+    select(Operator.telegram_id).where(Operator.id == Contact.operator_id).scalar_subquery()
 )
-_FIND_OPEN_LOCKED = _FIND_OPEN.with_for_update(of=Contact)
+_FIND_OPEN = select(Contact.id, Contact.operator_id, Contact.status, _OPERATOR_TELEGRAM_ID).where(
+    Contact.lead_id == bindparam("lead_id"),
+    Contact.source_id == bindparam("source_id"),
+    _OPEN,
+)
+_FIND_OPEN_LOCKED = _FIND_OPEN.with_for_update()
 _SOURCES = Source.__table__
 _CONTACTS = Contact.__table__
 _TOUCH = (
