@@ -1,5 +1,6 @@
 """Per-update dependencies: one database session, the services bound to it, the source."""
 
+import asyncio
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -39,6 +40,10 @@ class ServicesMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         """Run the handler with the services of a fresh session."""
+        # Let other tasks run first (the delivery worker, the other bots' updates): on SQLite
+        # the statements run on the event loop's thread, so a batch of updates handled back to
+        # back would never give them a turn.
+        await asyncio.sleep(0)
         bot: Bot = data["bot"]
         async with self.session_factory() as session:
             data["source"] = self.sources[bot.id]
