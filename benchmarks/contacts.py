@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -72,24 +71,18 @@ class Phase:
     peak_rss_mb: float
     outcomes: dict[str, int]
     statements_per_call: float | None = None
-    thread_hops_per_call: float | None = None
     statement_kinds: dict[str, int] = field(default_factory=dict)
 
 
 class StatementCounter:
-    """Counts the SQL statements the engine sends, by their first keyword, and the calls
-    handed to aiosqlite's worker thread (each one is a round trip between two threads)."""
+    """Counts the SQL statements the engine sends, by their first keyword."""
 
     def __init__(self) -> None:
         self.kinds: Counter[str] = Counter()
-        self.hops = 0
-        self.attached = False
         self.enabled = False
 
     def attach(self, engine: AsyncEngine) -> None:
         """Listen to every statement of ``engine``."""
-
-        self.attached = True
 
         @event.listens_for(engine.sync_engine, "before_cursor_execute")
         def _count(*args: Any) -> None:
@@ -99,31 +92,13 @@ class StatementCounter:
 
     @contextmanager
     def counting(self) -> Iterator[Counter[str]]:
-        """Count only inside the block; yields the counter (reset on entry).
-
-        Thread hops are counted by wrapping ``aiosqlite.Connection._execute`` (private) for the
-        duration of the block, and only when the counter is attached (``--statements``).
-        """
+        """Count only inside the block; yields the counter (reset on entry)."""
         self.kinds.clear()
-        self.hops = 0
-        if not self.attached:
-            yield self.kinds
-            return
-        original = aiosqlite.Connection._execute
-
-        async def _execute(
-            connection: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any
-        ) -> Any:
-            self.hops += 1
-            return await original(connection, fn, *args, **kwargs)
-
-        aiosqlite.Connection._execute = _execute  # type: ignore[method-assign]
         self.enabled = True
         try:
             yield self.kinds
         finally:
             self.enabled = False
-            aiosqlite.Connection._execute = original  # type: ignore[method-assign]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,7 +128,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--statements",
         action="store_true",
-        help="also count SQL statements and aiosqlite thread hops per call (a little overhead)",
+        help="also count SQL statements per call (a little overhead)",
     )
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a target fails"
@@ -297,7 +272,6 @@ async def register_new_leads(
         peak_rss_mb=peak_rss_mb(),
         outcomes=dict(outcomes),
         statements_per_call=total_statements / count if total_statements else None,
-        thread_hops_per_call=counter.hops / count if counter.hops else None,
         statement_kinds=dict(kinds.most_common()),
     )
 
@@ -424,17 +398,16 @@ def report(
     print()
     print(
         "| database | history contacts | new contacts | contacts/s | p50 ms | p99 ms | max ms"
-        " | CPU ms/call | queued | stmts/call | thread hops/call | peak RSS MB |"
+        " | CPU ms/call | queued | stmts/call | peak RSS MB |"
     )
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for phase in (empty, loaded):
         stmts = f"{phase.statements_per_call:.1f}" if phase.statements_per_call else "–"
-        hops = f"{phase.thread_hops_per_call:.1f}" if phase.thread_hops_per_call else "–"
         print(
             f"| {phase.name} | {phase.history:,} | {phase.contacts:,} | {phase.per_second:,.0f}"
             f" | {phase.p50_ms:.2f} | {phase.p99_ms:.2f} | {phase.max_ms:.1f}"
             f" | {phase.cpu_ms_per_call:.2f}"
-            f" | {phase.outcomes.get(Outcome.QUEUED.value, 0):,} | {stmts} | {hops}"
+            f" | {phase.outcomes.get(Outcome.QUEUED.value, 0):,} | {stmts}"
             f" | {phase.peak_rss_mb:.0f} |"
         )
     print()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Contact, ContactStatus, Delivery, DeliveryStatus, OperatorSource
+from db.repositories import DeliveryRepository
 from services.contacts import ContactService
 from services.delivery import (
     DeliveryService,
@@ -19,6 +20,7 @@ from services.delivery import (
     Unreachable,
     WorkerConfig,
 )
+from services.errors import OperatorFull
 from tests.services.test_contacts import incoming
 
 ADMIN = 1
@@ -177,3 +179,21 @@ async def test_a_leased_delivery_is_not_claimed_twice(session_factory, add_sourc
         second = await DeliveryService(two, random.Random()).deliveries.claim(10, lease)
     assert sorted(d.chat_id for d in first) == sorted([42, operator.telegram_id])
     assert second == []  # each chat's head is leased; later messages wait behind it
+
+
+async def test_messages_staged_in_a_failed_transaction_are_never_sent(session_factory, add_source):
+    source = await add_source()
+    async with session_factory() as session:
+        outbox = DeliveryRepository(session)
+        with pytest.raises(OperatorFull):
+            async with session.begin():
+                outbox.add(source.id, 10, "notice", {"key": "lost"})
+                raise OperatorFull(ref="@anyone")
+        # The same session goes on (as the bot's does within one update).
+        async with session.begin():
+            outbox.add(source.id, 20, "notice", {"key": "first"})
+            outbox.add(source.id, 10, "notice", {"key": "second"})
+
+    async with session_factory() as session:
+        rows = (await session.execute(select(Delivery.chat_id, Delivery.payload))).all()
+    assert [(chat, payload["key"]) for chat, payload in rows] == [(20, "first"), (10, "second")]
