@@ -99,9 +99,8 @@ async def create_app(
         await engine.dispose()
         raise
     metrics = Metrics()
-    transport = AiogramTransport(
-        {sources[bot.id].id: bot for bot in bots}, on_error=metrics.telegram_error
-    )
+    bots_by_source = {sources[bot.id].id: bot for bot in bots}
+    transport = AiogramTransport(bots_by_source, on_error=metrics.telegram_error)
     admin_ids = list(settings.admin_ids)
 
     def delivery_service(session: AsyncSession) -> DeliveryService:
@@ -117,7 +116,11 @@ async def create_app(
         on_sent=metrics.delivered,
     )
     transport.count_direct_sends(worker.pacer)
-    dispatcher = Dispatcher(admin_ids=frozenset(admin_ids), default_limit=settings.default_limit)
+    dispatcher = Dispatcher(
+        admin_ids=frozenset(admin_ids),
+        default_limit=settings.default_limit,
+        bots_by_source=bots_by_source,
+    )
     dispatcher.update.outer_middleware(CountingMiddleware(metrics, sources))
     dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, worker, sources))
     dispatcher.include_router(build_router())

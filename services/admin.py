@@ -96,10 +96,15 @@ class AdminService(Service):
                     contact_id=contact.id,
                 )
             requeued = await self.contacts.requeue_of(operator.id)
+            started = tuple(
+                link.source_id
+                for link in await self.operators.links(operator_id=operator.id)
+                if link.started
+            )
             await self.operators.delete(operator.id)
         self.signal.notify()
         await self.assign_pending()
-        return OperatorRemoved(operator.telegram_id, requeued)
+        return OperatorRemoved(operator.telegram_id, requeued, started)
 
     async def set_active(self, ref: str, active: bool) -> Operator:
         """Activate or deactivate an operator (open contacts stay with them)."""

@@ -120,3 +120,5 @@ class OperatorRemoved:
 
     telegram_id: int
     requeued: int
+    # The sources (bots) they had started: each shows them an operator menu until reset.
+    started_source_ids: tuple[int, ...] = ()

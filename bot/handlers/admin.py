@@ -7,7 +7,7 @@ from aiogram.types import Message
 from bot import render
 from bot.filters import IsAdmin
 from bot.handlers.replies import answer_pages
-from bot.menus import ADMIN_COMMANDS
+from bot.menus import ADMIN_COMMANDS, set_operator_menu
 from bot.texts import t
 from db.models import Source
 from services.admin import AdminService
@@ -64,8 +64,15 @@ async def add_operator(
     return None
 
 
-async def remove_operator(message: Message, command: CommandObject, admin: AdminService) -> None:
-    """``/delop <op>``: their open contacts go back to the queue."""
+async def remove_operator(
+    message: Message,
+    command: CommandObject,
+    admin: AdminService,
+    admin_ids: frozenset[int],
+    bots_by_source: dict[int, Bot],
+) -> None:
+    """``/delop <op>``: their open contacts go back to the queue, and every bot they started
+    shows them the menu of who they are now (a client's, or an admin's)."""
     args = _args(command, 1, 1)
     if args is None:
         return await _usage(message, "delop")
@@ -73,6 +80,13 @@ async def remove_operator(message: Message, command: CommandObject, admin: Admin
     await message.answer(
         t("admin.operator_removed", telegram_id=removed.telegram_id, requeued=removed.requeued)
     )
+    for source_id in removed.started_source_ids:
+        await set_operator_menu(
+            bots_by_source[source_id],
+            removed.telegram_id,
+            is_admin=removed.telegram_id in admin_ids,
+            operator=False,
+        )
     return None
 
 

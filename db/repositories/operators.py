@@ -115,11 +115,15 @@ class OperatorRepository(Repository):
             update(Operator).where(Operator.id == operator_id).values(**values)
         )
 
-    async def links(self, source_id: int | None = None) -> list[OperatorSource]:
-        """Operator × source links, optionally for one source."""
+    async def links(
+        self, source_id: int | None = None, operator_id: int | None = None
+    ) -> list[OperatorSource]:
+        """Operator × source links, optionally of one source and/or one operator."""
         stmt = select(OperatorSource).order_by(OperatorSource.operator_id)
         if source_id is not None:
             stmt = stmt.where(OperatorSource.source_id == source_id)
+        if operator_id is not None:
+            stmt = stmt.where(OperatorSource.operator_id == operator_id)
         return list((await self.session.execute(stmt)).scalars())
 
     async def link(self, operator_id: int, source_id: int) -> OperatorSource | None:

@@ -130,3 +130,24 @@ async def test_a_restart_refreshes_each_bots_name_from_telegram(
         await again.stop()
     assert "@beta_bot (Beta <Support> & Sales):" in sources
     assert sources.count("@beta_bot") == 1  # refreshed, not a second source
+
+
+async def test_a_removed_operator_gets_the_client_menu_back_in_every_bot_they_started(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA, bots=("alpha_bot", "beta_bot"))
+    assert _menu(telegram, "beta_bot", _chat(OLGA)) == OPERATOR_MENU
+
+    await switchboard.command(ADMIN, f"/delop {OLGA.id}")
+
+    assert _menu(telegram, "alpha_bot", _chat(OLGA)) == CLIENT_MENU
+    assert _menu(telegram, "beta_bot", _chat(OLGA)) == CLIENT_MENU
+
+
+async def test_a_removed_operator_who_is_an_admin_keeps_the_admin_menu(switchboard: Switchboard):
+    await switchboard.add_operator(ADMIN, bots=("alpha_bot",))
+
+    await switchboard.command(ADMIN, f"/delop {ADMIN.id}")
+
+    assert _menu(switchboard.telegram, "alpha_bot", _chat(ADMIN)) == ADMIN_MENU
