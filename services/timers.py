@@ -1,7 +1,8 @@
 """Time-driven use cases the scheduler runs: reminders, auto-close, queue alerts.
 
 Each is safe to run in several processes at once: reminders are claimed by a conditional
-UPDATE, closing is conditional, and alerts are skipped when one was staged recently.
+UPDATE, closing is conditional, and an alert is skipped when one was staged recently (the
+check and the staging hold a lock, so two processes cannot both find none).
 """
 
 from datetime import timedelta
@@ -74,22 +75,31 @@ class TimerService(Service):
     async def queue_alert(self, waited: timedelta, admin_ids: list[int], source_id: int) -> bool:
         """Tell admins when the oldest queued contact has waited longer than ``waited``
         (at most once per ``waited``)."""
-        now = utcnow()
         async with self.session.begin():
-            oldest = await self.contacts.oldest_queued_at()
-            if oldest is None or now - oldest < waited:
-                return False
-            if await self.deliveries.alerted_since("queue_wait", now - waited):
-                return False
-            total, _ = await self.contacts.queue_overview(0)
-            for admin_id in admin_ids:
-                self.outbox.notice(
-                    source_id,
-                    admin_id,
-                    Notice.ADMIN_ALERT,
-                    what="queue_wait",
-                    minutes=int((now - oldest).total_seconds() // 60),
-                    total=total,
-                )
-        self.signal.notify()
+            staged = await self.stage_queue_alert(waited, admin_ids, source_id)
+        if staged:
+            self.signal.notify()
+        return staged
+
+    async def stage_queue_alert(
+        self, waited: timedelta, admin_ids: list[int], source_id: int
+    ) -> bool:
+        """``queue_alert`` inside the caller's transaction (which must commit to send it)."""
+        now = utcnow()
+        oldest = await self.contacts.oldest_queued_at()
+        if oldest is None or now - oldest < waited:
+            return False
+        await self.deliveries.lock("queue_wait_alert")
+        if await self.deliveries.alerted_since("queue_wait", now - waited):
+            return False
+        total, _ = await self.contacts.queue_overview(0)
+        for admin_id in admin_ids:
+            self.outbox.notice(
+                source_id,
+                admin_id,
+                Notice.ADMIN_ALERT,
+                what="queue_wait",
+                minutes=int((now - oldest).total_seconds() // 60),
+                total=total,
+            )
         return True

@@ -2,9 +2,11 @@
 
 from typing import Any
 
-from sqlalchemy import FromClause
+from sqlalchemy import FromClause, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:name))")
 
 
 def upsert_for(dialect: str, table: FromClause) -> Any:
@@ -31,6 +33,15 @@ class Repository:
     def dialect(self) -> str:
         """Name of the session's backend (``sqlite`` or ``postgresql``)."""
         return self.session.get_bind().dialect.name
+
+    async def lock(self, name: str) -> None:
+        """Wait until no other transaction holds the lock ``name``; hold it until this one ends.
+
+        For check-then-insert across processes. PostgreSQL: a transaction-level advisory lock.
+        SQLite needs none: every transaction starts with ``BEGIN IMMEDIATE``, one at a time.
+        """
+        if self.dialect == "postgresql":
+            await self.session.execute(_ADVISORY_LOCK, {"name": name})
 
     def upsert(self, table: FromClause) -> Any:
         """An ``INSERT`` that supports ``ON CONFLICT`` on the session's backend."""

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Delivery, DeliveryStatus, Message, Operator
+from db.base import utcnow
+from db.models import Contact, Delivery, DeliveryStatus, Message, Operator
 from db.repositories import (
     ContactRepository,
     DeliveryRepository,
@@ -21,6 +22,7 @@ from db.repositories import (
 )
 from services.assignment import Assigner
 from services.contacts import ContactService, IncomingMessage, Outcome
+from services.timers import TimerService
 from tests.conftest import TEST_DATABASE_URL
 from tests.scale.conftest import eventually
 
@@ -162,3 +164,33 @@ async def test_renewing_leases_skips_a_message_whose_sending_is_being_recorded(
     assert rows[first.id].claimed_until > first.claimed_until + lease  # renewed
     assert rows[second.id].status is DeliveryStatus.SENT
     assert rows[second.id].claimed_until is None  # and not leased again
+
+
+async def test_two_processes_due_for_a_queue_alert_at_once_send_it_once(
+    session_factory, add_source
+):
+    source = await add_source()
+    await ContactService(session_factory(), random.Random(1)).register_incoming(
+        _message(source.id, 700, 1)
+    )
+    async with session_factory.begin() as session:
+        await session.execute(update(Contact).values(created_at=utcnow() - timedelta(hours=1)))
+    waited = timedelta(minutes=15)
+
+    # One process is staging the alert right now ...
+    first = session_factory()
+    await first.begin()
+    assert await TimerService(first, random.Random(1)).stage_queue_alert(waited, [1], source.id)
+    # ... when another one's scheduler finds the queue just as old.
+    async with session_factory() as second, session_factory() as observer:
+        checking = asyncio.create_task(
+            TimerService(second, random.Random(2)).queue_alert(waited, [1], source.id)
+        )
+        await _wait_until_blocked_by(observer, first)
+        await first.commit()
+        await first.close()
+        assert not await checking
+
+    async with session_factory() as session:
+        alerts = (await session.scalars(select(Delivery.id).where(Delivery.chat_id == 1))).all()
+    assert len(alerts) == 1
