@@ -1,6 +1,6 @@
 """Operators, their per-source links, and the atomic capacity counter."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, exists, func, select, update
 
@@ -8,9 +8,9 @@ from db.models import Operator, OperatorSource
 from db.repositories.base import Repository
 
 
-@dataclass(frozen=True, slots=True)
-class CandidateRow:
-    """An operator as seen by the distribution for one source."""
+class CandidateRow(NamedTuple):
+    """An operator as seen by the distribution for one source (a tuple: one is built per
+    operator of the source for every new contact)."""
 
     operator_id: int
     telegram_id: int
@@ -43,6 +43,19 @@ _CANDIDATES = (
         _OPERATORS.c.open_count < _OPERATORS.c.max_open,
     )
     .order_by(_OPERATORS.c.id)
+)
+# Prebuilt, so the ORM cannot evaluate its bound parameter in Python to update loaded
+# Operator objects: "fetch" has the database say which row changed instead.
+_TAKE_SLOT = (
+    update(Operator)
+    .where(
+        Operator.id == bindparam("operator_id"),
+        Operator.active.is_(True),
+        Operator.open_count < Operator.max_open,
+    )
+    .values(open_count=Operator.open_count + 1)
+    .returning(Operator.id)
+    .execution_options(synchronize_session="fetch")
 )
 # Asked for every message anyone writes to a bot (is the sender an operator?).
 _IS_OPERATOR = select(exists().where(Operator.telegram_id == bindparam("telegram_id")))
@@ -85,20 +98,12 @@ class OperatorRepository(Repository):
     async def candidates(self, source_id: int) -> list[CandidateRow]:
         """Operators that could take a contact of this source right now."""
         rows = await self.session.execute(_CANDIDATES, {"source_id": source_id})
-        return [CandidateRow(*row) for row in rows]
+        return list(map(CandidateRow._make, rows))
 
     async def take_slot(self, operator_id: int) -> bool:
         """Atomically count one more open contact, only if the operator is below the limit."""
-        stmt = (
-            update(Operator)
-            .where(
-                Operator.id == operator_id,
-                Operator.active.is_(True),
-                Operator.open_count < Operator.max_open,
-            )
-            .values(open_count=Operator.open_count + 1)
-        )
-        return (await self.session.execute(stmt)).rowcount == 1
+        taken = await self.session.execute(_TAKE_SLOT, {"operator_id": operator_id})
+        return taken.first() is not None
 
     async def release_slot(self, operator_id: int, count: int = 1) -> None:
         """Count ``count`` fewer open contacts."""

@@ -125,9 +125,10 @@ async def test_raising_a_limit_assigns_queued_contacts_at_once(
     results = [await contacts().register_incoming(incoming(source, n)) for n in range(1, 4)]
     assert {r.outcome for r in results} == {Outcome.QUEUED}
 
-    _, previous = await admin().set_limit("@ann", "2")
+    ann, previous = await admin().set_limit("@ann", "2")
 
     assert previous == 0
+    assert (ann.open_count, ann.max_open) == (2, 2)  # the load the admin is shown
     async with session_factory() as session:
         assigned = [
             c.id
