@@ -53,6 +53,23 @@ class _TakeTurnsPool(AsyncAdaptedQueuePool):
     _queue_class = _TakeTurnsQueue
 
 
+class _RunAtOnce:
+    """Stands in for aiosqlite's queue to its worker thread: runs each call as it is queued and
+    settles its future, so awaiting that future does not even pass through the event loop."""
+
+    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
+        """Run ``function`` now; its result or exception goes to ``future``, as the thread does."""
+        future, function = item
+        try:
+            result = function()
+        except BaseException as exc:  # handed to the awaiting caller, whatever it is
+            if future is not None and not future.done():
+                future.set_exception(exc)
+            return
+        if future is not None and not future.done():
+            future.set_result(result)
+
+
 class _InlineSQLiteConnection(aiosqlite.Connection):
     """aiosqlite's connection without its worker thread: each call runs at once, on the
     event loop's thread.
@@ -63,31 +80,17 @@ class _InlineSQLiteConnection(aiosqlite.Connection):
     a statement holds the loop for as long as it runs (the hot paths are indexed lookups of
     microseconds), and so does waiting for a write lock held by another process (busy timeout),
     which only happens when several processes share one SQLite file.
+
+    Every call of aiosqlite (and SQLAlchemy's adapter) goes through the queue ``_tx``; replacing
+    it, and not starting the thread, is all it takes.
     """
 
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._connection is None:
-            raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
-
-    async def _connect(self) -> "_InlineSQLiteConnection":
-        if self._connection is None:
-            self._connection = self._connector()
-        return self
+    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
+        super().__init__(connector, iter_chunk_size)
+        self._tx = _RunAtOnce()  # type: ignore[assignment]
 
     def __await__(self) -> Generator[Any, None, "_InlineSQLiteConnection"]:
-        return self._connect().__await__()
-
-    def stop(self) -> None:
-        """Close the SQLite connection (there is no thread to stop)."""
-        self._running = False
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
-    async def close(self) -> None:
-        """Close the SQLite connection."""
-        self.stop()
+        return self._connect().__await__()  # as aiosqlite's, minus starting the thread
 
 
 def _inline_sqlite_connector(url: str) -> Callable[[], aiosqlite.Connection]:
