@@ -150,7 +150,9 @@ async def _register_sources(
 ) -> dict[int, Source]:
     sources: dict[int, Source] = {}
     for bot in bots:
-        me = await bot.get_me()
+        # bot.me() keeps the answer, so starting to poll does not ask Telegram again (a failed
+        # getMe there would end the polling).
+        me = await bot.me()
         async with session_factory() as session, session.begin():
             sources[bot.id] = await SourceRepository(session).ensure(
                 me.id, me.username or str(me.id), me.full_name

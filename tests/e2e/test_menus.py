@@ -151,3 +151,9 @@ async def test_a_removed_operator_who_is_an_admin_keeps_the_admin_menu(switchboa
     await switchboard.command(ADMIN, f"/delop {ADMIN.id}")
 
     assert _menu(switchboard.telegram, "alpha_bot", _chat(ADMIN)) == ADMIN_MENU
+
+
+async def test_start_asks_telegram_who_each_bot_is_once(switchboard: Switchboard):
+    # Polling starts from the answer kept at startup: asking again could fail and end it.
+    asked = [call.token for call in switchboard.telegram.calls_of("getMe")]
+    assert sorted(asked) == sorted({ALPHA, BETA})
