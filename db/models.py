@@ -49,7 +49,8 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-_OPEN_SQL = "status <> 'closed'"
+# The partial unique index of open contacts; ON CONFLICT clauses must name the same predicate.
+OPEN_CONTACT_SQL = "status <> 'closed'"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -149,8 +150,8 @@ class Contact(Base):
             "lead_id",
             "source_id",
             unique=True,
-            sqlite_where=text(_OPEN_SQL),
-            postgresql_where=text(_OPEN_SQL),
+            sqlite_where=text(OPEN_CONTACT_SQL),
+            postgresql_where=text(OPEN_CONTACT_SQL),
         ),
         # The queue: unassigned open contacts, oldest first.
         Index(

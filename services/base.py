@@ -122,6 +122,11 @@ class Service:
             by_operator.setdefault(link.operator_id, []).append(view)
         return [OperatorView(op, by_operator.get(op.id, [])) for op in operators]
 
+    async def is_operator(self, telegram_id: int) -> bool:
+        """Whether a Telegram user (or their private chat) is an operator."""
+        async with self.session.begin():
+            return await self.operators.is_operator(telegram_id)
+
     async def find_operator(self, ref: str | int) -> Operator:
         """The operator a Telegram id or @username refers to; must run inside a transaction."""
         key = parse_operator_ref(ref) if isinstance(ref, str) else ref

@@ -210,11 +210,6 @@ class DeliveryService(Service):
         self.signal.notify()
         await self.assign_pending()
 
-    async def is_operator_chat(self, chat_id: int) -> bool:
-        """Whether a private chat is an operator's."""
-        async with self.session.begin():
-            return await self.operators.is_operator(chat_id)
-
     def alert(self, source_id: int, admin_ids: list[int], what: str, **params: object) -> None:
         """Stage an alert to every admin through one bot."""
         for admin_id in admin_ids:
@@ -448,7 +443,7 @@ class DeliveryWorker:
         )
         async with self.session_factory() as session:
             service = self.service_factory(session)
-            if await service.is_operator_chat(delivery.chat_id):
+            if await service.is_operator(delivery.chat_id):
                 await service.operator_unreachable(
                     delivery.source_id, delivery.chat_id, self.admin_ids
                 )

@@ -67,11 +67,6 @@ class OpenContactView:
 class OperatorService(Service):
     """What operators do."""
 
-    async def is_operator(self, telegram_id: int) -> bool:
-        """Whether a Telegram user is an operator."""
-        async with self.session.begin():
-            return await self.operators.is_operator(telegram_id)
-
     async def bot_started(
         self, telegram_id: int, source_id: int, username: str | None, name: str
     ) -> Operator | None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 
 from db.base import utcnow
 from db.models import (
+    OPEN_CONTACT_SQL,
     Contact,
     ContactStatus,
     Lead,
@@ -75,7 +76,7 @@ def _open_statement(dialect: str) -> Any:
     return (
         upsert_for(dialect, _CONTACTS)
         .on_conflict_do_nothing(
-            index_elements=["lead_id", "source_id"], index_where=text("status <> 'closed'")
+            index_elements=["lead_id", "source_id"], index_where=text(OPEN_CONTACT_SQL)
         )
         .returning(_CONTACTS.c.id)
     )
