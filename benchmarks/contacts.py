@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from benchmarks.figures import Target, first_message, log, peak_rss_mb, quantile, verdict
 from bot.app import freeze_startup_objects
 from db.base import Base
+from db.checkpoint import WalCheckpointer
 from db.engine import create_engine, create_session_factory
 from db.models import Contact, ContactStatus, Lead, Operator, OperatorSource, Source
 from services.contacts import ContactService, Outcome
@@ -149,7 +150,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int:
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    url = f"sqlite+aiosqlite:///{path}"
+    engine = create_engine(url)
+    checkpointer = WalCheckpointer.for_url(url)
+    assert checkpointer is not None  # a SQLite file
     counter = StatementCounter()
     if args.statements:
         counter.attach(engine)
@@ -161,6 +165,7 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
         source_ids, operator_ids = await seed(factory)
         log(f"seeded {len(source_ids)} sources × {len(operator_ids)} operators in {path}")
         freeze_startup_objects()  # as python -m bot does once started
+        checkpointer.start()  # and this
 
         empty = await register_new_leads(
             factory, source_ids, FIRST_RUN_LEADS, args.contacts, rng, "empty", 0, counter
@@ -188,6 +193,7 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
         )
         queued_total = await count_queued(factory)
     finally:
+        await checkpointer.stop()
         await engine.dispose()
 
     ok = report(empty, loaded, history_seconds, queued_total, sqlite_version())

@@ -29,6 +29,7 @@ from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
 from bot.transport import AiogramTransport
 from bot.web import build_web_app, is_database_outage, start_server
+from db.checkpoint import WalCheckpointer
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
 from db.models import Source
@@ -58,6 +59,7 @@ class App:
     worker: DeliveryWorker
     rng: random.Random
     metrics: Metrics
+    checkpointer: WalCheckpointer | None  # SQLite files only
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -128,7 +130,18 @@ async def create_app(
     if settings.webhook_url:
         dispatcher.errors.register(_redeliver_later, _database_outage)
     dispatcher.errors.register(on_unexpected_error)
-    app = App(settings, engine, session_factory, bots, sources, dispatcher, worker, rng, metrics)
+    app = App(
+        settings,
+        engine,
+        session_factory,
+        bots,
+        sources,
+        dispatcher,
+        worker,
+        rng,
+        metrics,
+        WalCheckpointer.for_url(settings.database_url),
+    )
     dispatcher.startup.register(functools.partial(_on_startup, app))
     dispatcher.shutdown.register(functools.partial(_on_shutdown, app))
     return app
@@ -173,6 +186,8 @@ async def _redeliver_later(event: ErrorEvent) -> None:
 
 
 async def _on_startup(app: App) -> None:
+    if app.checkpointer:
+        app.checkpointer.start()
     await _set_menus(app)
     alert_source = next(iter(app.sources.values())).id  # admins hear alerts from the first bot
     scheduler = build_scheduler(
@@ -214,6 +229,8 @@ async def _stop_scheduler_on(app: App, scheduler: object) -> None:
 async def _on_shutdown(app: App) -> None:
     app.stop.set()
     await asyncio.gather(*app.tasks, return_exceptions=True)
+    if app.checkpointer:
+        await app.checkpointer.stop()
     for bot in app.bots:  # also those this process does not poll
         await bot.session.close()
     await app.engine.dispose()

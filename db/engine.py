@@ -21,6 +21,11 @@ from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 
 from db.repositories.deliveries import drop_staged, write_staged
 
+# SQLite's own checkpoint runs inside a commit on the event loop; a WalCheckpointer
+# (db.checkpoint) does it off the loop, and this threshold (about 40 MB of log) is only the
+# safety net for processes that run none.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+
 
 class _TakeTurnsQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
     """Connections handed out in the order they were asked for.
@@ -142,6 +147,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             "PRAGMA foreign_keys=ON",
             "PRAGMA synchronous=NORMAL",
             "PRAGMA busy_timeout=30000",
+            f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}",
         ):
             cursor.execute(pragma)
         cursor.close()

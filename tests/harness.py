@@ -1,8 +1,9 @@
 """What the end-to-end and the scale-out tests share: two bots on a fake Telegram, an admin,
 and the settings of a Switchboard running against them (a pytest plugin of the root conftest)."""
 
+import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -16,6 +17,24 @@ ADMIN = User(1, "Ada", username="ada_admin")
 # Telegram's own limits are exercised by the fault, rate-limit and multi-process tests;
 # elsewhere the pacing must not slow us.
 FAST = Pacing(bot_rate=1000, bot_burst=1000, chat_rate=1000, chat_burst=1000)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]],
+    what: str,
+    timeout: float = 30.0,  # noqa: ASYNC109
+    every: float = 0.05,
+) -> None:
+    """Re-run ``check`` until it is true. Only for state no event tells about (another
+    process, the database); raises TimeoutError naming ``what``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        if await check():
+            return
+        if loop.time() > deadline:
+            raise TimeoutError(f"{what}: still not true after {timeout}s")
+        await asyncio.sleep(every)
 
 
 def free_port() -> int:

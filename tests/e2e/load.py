@@ -19,6 +19,7 @@ from db.models import Delivery, DeliveryStatus
 from fake_telegram import FakeTelegram, User
 from services.admin import AdminService
 from tests.e2e.conftest import Switchboard
+from tests.harness import eventually
 
 People = dict[str, list[User]]  # bot username → people
 
@@ -94,6 +95,16 @@ async def outbox(session_factory: async_sessionmaker[AsyncSession]) -> Counter[D
     async with session_factory() as session:
         rows = await session.execute(select(Delivery.status))
         return Counter(rows.scalars())
+
+
+async def all_sent(session_factory: async_sessionmaker[AsyncSession], timeout: float) -> None:  # noqa: ASYNC109
+    """Wait until every outbox row is sent: acknowledgements to clients may still be on their
+    way when the last copy reaches its operator."""
+
+    async def done() -> bool:
+        return set(await outbox(session_factory)) == {DeliveryStatus.SENT}
+
+    await eventually(done, "every outbox row sent", timeout)
 
 
 async def seed_operators(

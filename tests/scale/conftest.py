@@ -10,7 +10,7 @@ import random
 import signal
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,30 +27,12 @@ from bot.config import Settings
 from bot.web import run_webhook
 from fake_telegram import FakeTelegram, User
 from tests.conftest import TEST_DATABASE_URL
-from tests.harness import ADMIN, FAST, free_port
+from tests.harness import ADMIN, FAST, eventually, free_port
 
 BOTS = ("alpha_bot", "beta_bot")
 SECRET = "webhook-secret-for-tests"
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60.0
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]],
-    what: str,
-    timeout: float = 30.0,  # noqa: ASYNC109
-    every: float = 0.05,
-) -> None:
-    """Re-run ``check`` until it is true. Only for state no event tells about (another
-    process, the database); raises TimeoutError naming ``what``."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        if await check():
-            return
-        if loop.time() > deadline:
-            raise TimeoutError(f"{what}: still not true after {timeout}s")
-        await asyncio.sleep(every)
 
 
 def parse_metric(exposition: str, name: str, **labels: str) -> float:

@@ -24,7 +24,7 @@ from services.assignment import Assigner
 from services.contacts import ContactService, IncomingMessage, Outcome
 from services.timers import TimerService
 from tests.conftest import TEST_DATABASE_URL
-from tests.scale.conftest import eventually
+from tests.harness import eventually
 
 pytestmark = pytest.mark.skipif(
     TEST_DATABASE_URL is None or not TEST_DATABASE_URL.startswith("postgresql"),
@@ -142,7 +142,8 @@ async def test_renewing_leases_skips_a_message_whose_sending_is_being_recorded(
     )
     lease = timedelta(seconds=10)
     async with session_factory() as session, session.begin():
-        first, second, *_ = await DeliveryRepository(session).claim(10, lease)
+        heads = await DeliveryRepository(session).claim(10, lease, [source.id])
+        (first, _), (second, _), *_ = heads
     # The worker's loop records that the second was sent (its transaction still open) ...
     recording = session_factory()
     await recording.begin()
