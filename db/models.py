@@ -76,6 +76,10 @@ class Source(Base):
     title: Mapped[str] = mapped_column(String(128))
     greeting: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The delivery worker that sends this bot's outbox, and until when its lease runs: one
+    # sender per bot, so that the bot's pace holds however many processes run.
+    sender: Mapped[str | None] = mapped_column(String(128))
+    sender_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Operator(Base):

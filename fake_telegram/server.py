@@ -348,6 +348,11 @@ class FakeTelegram:
         self._world.changed()
         return query_id
 
+    def open_chat(self, bot: str, user: User) -> None:
+        """Make ``user``'s private chat with ``bot`` exist without an update, as if they had
+        written to it before the test began (the bot may send to them)."""
+        self._chat_for(self._world.bot(bot), user)
+
     def block(self, bot: str, user_id: int) -> None:
         """The user blocks the bot: later sends to them get 403 "bot was blocked by the user"."""
         state = self._world.bot(bot)

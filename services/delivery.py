@@ -7,8 +7,14 @@ second per chat with short bursts) rather than provoked; a 429 waits ``retry_aft
 """
 
 import asyncio
+import heapq
+import itertools
 import logging
+import math
+import os
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -87,14 +93,6 @@ class TokenBucket:
         self._refill()
         self.tokens -= cost
 
-    def reserve(self, cost: float = 1.0) -> float:
-        """Take ``cost`` tokens, possibly going into debt; the wait until they exist.
-
-        Waiters are served in the order they reserved, each at the moment its debt is repaid.
-        """
-        self.take(cost)
-        return max(0.0, -self.tokens / self.rate)
-
     def wait_time(self, cost: float = 1.0) -> float:
         """How long until ``cost`` tokens (at most a full bucket) are saved; takes nothing."""
         self._refill()
@@ -106,17 +104,63 @@ class TokenBucket:
         self.tokens = min(self.tokens, 1.0 - seconds * self.rate)
 
 
+class BotLine:
+    """One bot's share of Telegram's messages a second, handed out to the chats waiting for it.
+
+    While the bucket holds enough, everyone goes at once. When it runs short, the waiters go by
+    priority: the chat with the most messages still to send first (at about one a second, it
+    has the longest way to go, so every slot it waits lengthens the whole burst), then in the
+    order they came. A chat with one message left, such as a client's acknowledgement, fills the
+    slots the busy chats cannot use while they wait for their own limit.
+    """
+
+    def __init__(self, bucket: TokenBucket) -> None:
+        self.bucket = bucket
+        self._waiters: list[tuple[int, int, float, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+        self._releasing: asyncio.Task[None] | None = None
+
+    async def turn(self, cost: float, priority: int) -> None:
+        """Wait until ``cost`` messages may go, served by descending ``priority``."""
+        if not self._waiters and self.bucket.wait_time(cost) == 0.0:
+            self.bucket.take(cost)
+            return
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (-priority, next(self._arrivals), cost, future))
+        if self._releasing is None or self._releasing.done():
+            self._releasing = asyncio.create_task(self._release(), name="bot-line")
+        await future
+
+    async def _release(self) -> None:
+        while self._waiters:
+            _, _, cost, future = self._waiters[0]
+            if future.done():  # the waiter was cancelled
+                heapq.heappop(self._waiters)
+                continue
+            # Looked at again after every pause: a more urgent chat may have come meanwhile,
+            # and a 429 or a handler's answer may have spent the bucket.
+            pause = self.bucket.wait_time(cost)
+            if pause > 0:
+                await asyncio.sleep(pause)
+                continue
+            heapq.heappop(self._waiters)
+            self.bucket.take(cost)
+            future.set_result(None)
+
+
 class Pacer:
-    """Per-bot and per-chat token buckets."""
+    """Per-bot lines and per-chat token buckets."""
 
     def __init__(self, pacing: Pacing) -> None:
         self.pacing = pacing
-        self.bots: dict[int, TokenBucket] = {}
+        self.bots: dict[int, BotLine] = {}
         self.chats: dict[tuple[int, int], TokenBucket] = {}
 
-    def _buckets(self, source_id: int, chat_id: int) -> tuple[TokenBucket, TokenBucket]:
+    def _buckets(self, source_id: int, chat_id: int) -> tuple[BotLine, TokenBucket]:
         p = self.pacing
-        bot = self.bots.setdefault(source_id, TokenBucket(p.bot_rate, p.bot_burst))
+        bot = self.bots.get(source_id)
+        if bot is None:
+            bot = self.bots[source_id] = BotLine(TokenBucket(p.bot_rate, p.bot_burst))
         chat = self.chats.get((source_id, chat_id))
         if chat is None:
             if len(self.chats) > 50_000:  # forget idle chats; a fresh bucket is full anyway
@@ -124,19 +168,20 @@ class Pacer:
             chat = self.chats[source_id, chat_id] = TokenBucket(p.chat_rate, p.chat_burst)
         return bot, chat
 
-    async def wait(self, source_id: int, chat_id: int, cost: int) -> None:
-        """Sleep until one more message (``cost`` for an album) may go to this chat.
+    async def wait(self, source_id: int, chat_id: int, cost: int, backlog: int = 1) -> None:
+        """Sleep until one more message (``cost`` for an album) may go to this chat, which has
+        ``backlog`` messages pending in all (its priority in the bot's line).
 
-        The chat's budget is spent when the message really leaves, after the bot's queue: had
+        The chat's budget is spent when the message really leaves, after the bot's line: had
         it been spent before waiting for the bot, a message delayed there would leave close
         behind the chat's next one, and Telegram counts when requests arrive. The worker sends
         one message per chat at a time, so nobody else spends this chat's budget meanwhile,
         except a 429 or a handler's answer (``charge``); then the chat waits again.
         """
         bot, chat = self._buckets(source_id, chat_id)
-        # Chat first: a chat that must wait should not hold a slot of the bot's budget.
+        # Chat first: a chat that must wait should not hold a place in the bot's line.
         await asyncio.sleep(chat.wait_time(cost))
-        await asyncio.sleep(bot.reserve(cost))
+        await bot.turn(cost, backlog)
         await asyncio.sleep(chat.wait_time(cost))  # in case the chat's budget went meanwhile
         chat.take(cost)
 
@@ -144,14 +189,14 @@ class Pacer:
         """Count a message sent outside the worker (a handler's answer); the worker waits
         for it instead of Telegram answering 429."""
         bot, chat = self._buckets(source_id, chat_id)
-        bot.take(cost)
+        bot.bucket.take(cost)
         chat.take(cost)
 
     def penalise(self, source_id: int, chat_id: int, seconds: float) -> None:
         """Apply a 429 to the chat and the bot."""
         bot, chat = self._buckets(source_id, chat_id)
         chat.block_for(seconds)
-        bot.block_for(seconds)
+        bot.bucket.block_for(seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,18 +319,27 @@ class DeliveryWorker:
         self._leased: set[int] = set()  # ids of the deliveries leased and not yet settled
         self._sent: list[_Sent] = []
         self._one_at_a_time = asyncio.Lock()  # run_once of the loop, and of drain
+        # This worker's name in sources.sender: one worker sends for a bot at a time, so the
+        # pacing above holds however many processes run.
+        self.sender = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._sending: list[int] = []  # ids of the sources this worker sends for
+        self._sending_taken = -math.inf  # time.monotonic() of the last take_sending
 
     def notify(self) -> None:
         """``OutboxSignal``: something was staged; look now instead of at the next poll."""
         self.wakeup.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until ``stop`` is set, then finish the messages in flight."""
+        """Send until ``stop`` is set, then finish the messages in flight and hand this
+        worker's bots over to the other processes."""
         renewing = asyncio.create_task(self._renew_leases(), name="delivery-leases")
         try:
             await self._run(stop)
         finally:
             renewing.cancel()
+        async with self.session_factory() as session, session.begin():
+            await self.service_factory(session).sources.release_sending(self.sender)
+        self._sending, self._sending_taken = [], -math.inf
 
     async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -322,16 +376,22 @@ class DeliveryWorker:
             async with self.session_factory() as session, session.begin():
                 service = self.service_factory(session)
                 await _record(service, sent)
-                heads = await service.deliveries.claim(free, self.config.lease) if free > 0 else []
+                heads = []
+                if free > 0 and (sources := await self._sources_to_send_for(service)):
+                    heads = await service.deliveries.claim(free, self.config.lease, sources)
                 batches = [
-                    await service.deliveries.claim_album(head, self.config.lease) for head in heads
+                    (
+                        await service.deliveries.claim_album(head.delivery, self.config.lease),
+                        head.backlog,
+                    )
+                    for head in heads
                 ]
         except BaseException:
             self._sent[:0] = sent  # rolled back: recorded by the next transaction
             raise
-        for batch in batches:
+        for batch, backlog in batches:
             self._leased.update(delivery.id for delivery in batch)
-            task = asyncio.create_task(self._deliver_logged(batch))
+            task = asyncio.create_task(self._deliver_logged(batch, backlog))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         for done in sent:
@@ -360,10 +420,10 @@ class DeliveryWorker:
         except Exception:
             log.exception("on_sent failed for delivery %s", done.batch[0].id)
 
-    async def _deliver_logged(self, batch: list[Delivery]) -> None:
+    async def _deliver_logged(self, batch: list[Delivery], backlog: int) -> None:
         """Send one batch; what Telegram took is recorded by the loop's next transaction."""
         try:
-            sent = await self._deliver(batch)
+            sent = await self._deliver(batch, backlog)
         except Exception:
             # Recording a failure failed (database hiccup): the lease expires, and the
             # delivery is tried again.
@@ -375,6 +435,19 @@ class DeliveryWorker:
             self._sent.append(sent)
         self.wakeup.set()
 
+    async def _sources_to_send_for(
+        self, service: DeliveryService, *, renew: bool = False
+    ) -> list[int]:
+        """The bots this worker sends for: taken or renewed every quarter of the lease (or now,
+        with ``renew``), so another process takes them over within a lease if this one dies.
+        A worker that sends for none asks every time (it has nothing else to do)."""
+        now = time.monotonic()
+        stale = now - self._sending_taken > self.config.lease.total_seconds() / 4
+        if renew or stale or not self._sending:
+            self._sending = await service.sources.take_sending(self.sender, self.config.lease)
+            self._sending_taken = now
+        return self._sending
+
     async def _renew_leases(self) -> None:
         """Keep the leases of the messages in flight (waiting for their turn, being sent, or
         sent and not yet recorded) from expiring; if this process dies they expire within
@@ -382,19 +455,21 @@ class DeliveryWorker:
         lease = self.config.lease
         while True:
             await asyncio.sleep(lease.total_seconds() / 4)
-            if not self._leased:
-                continue
             try:
                 async with self.session_factory() as session, session.begin():
-                    deliveries = self.service_factory(session).deliveries
-                    await deliveries.extend_lease(list(self._leased), lease)
+                    service = self.service_factory(session)
+                    # Also when the loop is too busy to (every message slot in flight).
+                    await self._sources_to_send_for(service, renew=True)
+                    if self._leased:
+                        await service.deliveries.extend_lease(list(self._leased), lease)
             except Exception:  # the next round tries again; a lease outlives three misses
                 log.exception("renewing the leases of %d deliveries failed", len(self._leased))
 
-    async def _deliver(self, batch: list[Delivery]) -> _Sent | None:
-        """Send a batch and handle a failure; what Telegram took, if it did."""
+    async def _deliver(self, batch: list[Delivery], backlog: int) -> _Sent | None:
+        """Send a batch (its chat has ``backlog`` messages pending in all) and handle a
+        failure; what Telegram took, if it did."""
         head = batch[0]
-        await self.pacer.wait(head.source_id, head.chat_id, len(batch))
+        await self.pacer.wait(head.source_id, head.chat_id, len(batch), backlog)
         started = time.monotonic()
         try:
             sent_ids = await self.transport.send(batch)

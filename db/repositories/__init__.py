@@ -1,7 +1,7 @@
 """Repositories: they add, flush and select, and never commit."""
 
 from db.repositories.contacts import ContactRepository, OpenContact, PastContact
-from db.repositories.deliveries import DeliveryRepository
+from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.leads import LeadProfile, LeadRepository
 from db.repositories.messages import MessageKey, MessageRepository
@@ -12,6 +12,7 @@ __all__ = [
     "CandidateRow",
     "ContactRepository",
     "DeliveryRepository",
+    "Head",
     "InviteRepository",
     "LeadProfile",
     "LeadRepository",

@@ -1,7 +1,7 @@
 """The transactional outbox of messages to send through the bots."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
@@ -29,6 +29,13 @@ def write_staged(session: Session) -> None:
 def drop_staged(session: Session, _transaction: SessionTransaction) -> None:
     """Forget the deliveries staged in a transaction that was rolled back."""
     session.info.pop(_STAGED, None)
+
+
+class Head(NamedTuple):
+    """The oldest pending message of a chat, leased, and how many are pending there in all."""
+
+    delivery: Delivery
+    backlog: int
 
 
 class DeliveryRepository(Repository):
@@ -67,44 +74,45 @@ class DeliveryRepository(Repository):
             }
         )
 
-    async def claim(self, limit: int, lease: timedelta) -> list[Delivery]:
-        """Lease the oldest pending message of up to ``limit`` chats that are due.
+    async def claim(self, limit: int, lease: timedelta, source_ids: list[int]) -> list[Head]:
+        """Lease the oldest pending message of up to ``limit`` chats of these sources that are
+        due.
 
         Only the head of each chat's line is claimed, so a chat's messages go out in order; the
         conditional UPDATE makes a row claimable by one worker (of any process) at a time.
         """
         now = utcnow()
-        heads = (
-            select(func.min(Delivery.id))
-            .where(_PENDING)
+        lines = (
+            select(func.min(Delivery.id).label("head"), func.count().label("backlog"))
+            .where(_PENDING, Delivery.source_id.in_(source_ids))
             .group_by(Delivery.source_id, Delivery.chat_id)
-            .scalar_subquery()
+            .subquery()
         )
         due = (
-            select(Delivery.id)
+            select(Delivery.id, lines.c.backlog)
+            .join(lines, lines.c.head == Delivery.id)
             .where(
-                Delivery.id.in_(heads),
                 Delivery.next_attempt_at <= now,
                 (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
             )
             .order_by(Delivery.id)
             .limit(limit)
         )
-        ids = list((await self.session.execute(due)).scalars())
-        if not ids:
+        backlogs: dict[int, int] = dict((await self.session.execute(due)).all())
+        if not backlogs:
             return []
         stmt = (
             update(Delivery)
             .where(
-                Delivery.id.in_(ids),
+                Delivery.id.in_(backlogs),
                 _PENDING,
                 (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
             )
             .values(claimed_until=now + lease, attempts=Delivery.attempts + 1)
             .returning(Delivery)
         )
-        claimed = list((await self.session.execute(stmt)).scalars())
-        return sorted(claimed, key=lambda d: d.id)
+        claimed = sorted((await self.session.execute(stmt)).scalars(), key=lambda d: d.id)
+        return [Head(delivery, backlogs[delivery.id]) for delivery in claimed]
 
     async def claim_album(self, head: Delivery, lease: timedelta) -> list[Delivery]:
         """The head plus the rest of its album (pending copies of the same media group to the

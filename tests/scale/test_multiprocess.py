@@ -30,8 +30,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from db.engine import create_engine, create_session_factory
 from db.migrate import current_revisions, head_revisions, upgrade_to_head
-from fake_telegram import SECRET_HEADER, FakeTelegram, User
+from db.repositories import DeliveryRepository, SourceRepository
+from fake_telegram import SECRET_HEADER, FakeTelegram, RateLimits, User
+from services.outbox import Notice, Outbox
 from tests.scale.conftest import (
     SECRET,
     BotProcess,
@@ -232,20 +235,7 @@ async def test_three_processes_share_three_bots_without_breaking_a_limit(tmp_pat
             telegram.add_bot(token, username)
         relay = Relay(RELAY_CONNECTIONS)
         relay_url = await relay.start()
-        env = {
-            "BOT_TOKENS": ",".join(BOTS),
-            "ADMIN_IDS": str(ADMIN.id),
-            "DATABASE_URL": database_url,
-            "TELEGRAM_API_URL": telegram.base_url,
-            "WEBHOOK_URL": relay_url,
-            "WEBHOOK_SECRET": SECRET,
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_PORT": "0",
-            "RETRY_INTERVAL_SECONDS": "3600",  # the queue must drain on events
-            "REMINDER_MINUTES": "0",
-            "AUTO_CLOSE_HOURS": "0",
-            "QUEUE_ALERT_MINUTES": "0",
-        }
+        env = _environment(database_url, relay_url, telegram.base_url, list(BOTS))
         processes = [BotProcess(f"process {n}", env, tmp_path) for n in range(PROCESSES)]
         cluster = Cluster(telegram, relay, database_url)
         try:
@@ -264,9 +254,28 @@ async def test_three_processes_share_three_bots_without_breaking_a_limit(tmp_pat
         assert errors == [], f"{process.name} logged errors"
 
 
-async def _scenario(cluster: Cluster, processes: list[BotProcess]) -> None:
-    telegram, relay = cluster.telegram, cluster.relay
-    # All three start at once on the empty database: they migrate it one after the other.
+def _environment(
+    database_url: str, relay_url: str, telegram_url: str, tokens: list[str]
+) -> dict[str, str]:
+    return {
+        "BOT_TOKENS": ",".join(tokens),
+        "ADMIN_IDS": str(ADMIN.id),
+        "DATABASE_URL": database_url,
+        "TELEGRAM_API_URL": telegram_url,
+        "WEBHOOK_URL": relay_url,
+        "WEBHOOK_SECRET": SECRET,
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": "0",
+        "RETRY_INTERVAL_SECONDS": "3600",  # the queue must drain on events
+        "REMINDER_MINUTES": "0",
+        "AUTO_CLOSE_HOURS": "0",
+        "QUEUE_ALERT_MINUTES": "0",
+    }
+
+
+async def _start(processes: list[BotProcess], relay: Relay) -> None:
+    """Start the processes at once, wait until each is healthy, then relay updates to them."""
+    # They start at once on the empty database: they migrate it one after the other.
     await asyncio.gather(*(process.start() for process in processes))
     ports = await asyncio.gather(*(process.http_port() for process in processes))
     targets = [f"http://127.0.0.1:{port}" for port in ports]
@@ -279,6 +288,11 @@ async def _scenario(cluster: Cluster, processes: list[BotProcess]) -> None:
 
             await eventually(healthy, f"{target}/healthz answers 200")
     relay.forward_to(targets)
+
+
+async def _scenario(cluster: Cluster, processes: list[BotProcess]) -> None:
+    telegram, relay = cluster.telegram, cluster.relay
+    await _start(processes, relay)
     bots = list(BOTS.values())
 
     # The admin adds the operators; each operator starts every bot.
@@ -355,6 +369,42 @@ async def _scenario(cluster: Cluster, processes: list[BotProcess]) -> None:
     async with cluster.engine.connect() as conn:
         loads = (await conn.execute(text("SELECT DISTINCT open_count FROM operators"))).all()
     assert loads == [(RAISED_LIMIT,)]
+
+
+async def test_processes_sharing_a_bot_keep_together_to_its_rate_limit(tmp_path: Path):
+    # Each process paces what it sends at 25 messages/s per bot; two sending for one bot would
+    # go beyond Telegram's 30. One worker sends a bot's outbox at a time (sources.sender).
+    server_url = postgres_url_or_skip()
+    async with dedicated_database(server_url, "pace") as database_url:
+        telegram = FakeTelegram(limits=RateLimits())
+        await telegram.start()
+        token, bot = next(iter(BOTS.items()))
+        bot_id = telegram.add_bot(token, bot)
+        chats = CLIENT_IDS[:250]
+        # Waiting when the processes start: more than one worker leases at once (200).
+        await upgrade_to_head(database_url)
+        engine = create_engine(database_url)
+        async with create_session_factory(engine)() as session, session.begin():
+            source = await SourceRepository(session).ensure(bot_id, bot, bot)
+            outbox = Outbox(DeliveryRepository(session))
+            for chat in chats:
+                telegram.open_chat(bot, User(chat, f"Client {chat}"))
+                outbox.notice(source.id, chat, Notice.CLIENT_QUEUED)
+        await engine.dispose()
+        relay = Relay(RELAY_CONNECTIONS)
+        env = _environment(database_url, await relay.start(), telegram.base_url, [token])
+        processes = [BotProcess(f"process {n}", env, tmp_path) for n in range(2)]
+        try:
+            await _start(processes, relay)
+            for chat in chats:
+                (answer,) = await telegram.wait_received(bot, chat, 1, timeout=60)
+                assert "All operators are busy" in answer.plain_text
+        finally:
+            statuses = [await process.stop() for process in processes if process.process]
+            await relay.close()
+            await telegram.close()
+    assert statuses == [0, 0]
+    assert telegram.too_many_requests == 0
 
 
 async def test_processes_starting_together_migrate_one_after_the_other():

@@ -1,13 +1,15 @@
 """The delivery worker against a scripted transport: order, retries, give-up, 403 effects."""
 
+import asyncio
 import random
 from collections import defaultdict
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from db.models import Contact, ContactStatus, Delivery, DeliveryStatus, OperatorSource
+from db.base import utcnow
+from db.models import Contact, ContactStatus, Delivery, DeliveryStatus, OperatorSource, Source
 from db.repositories import DeliveryRepository
 from services.contacts import ContactService
 from services.delivery import (
@@ -21,6 +23,7 @@ from services.delivery import (
     WorkerConfig,
 )
 from services.errors import OperatorFull
+from tests.harness import eventually
 from tests.services.test_contacts import incoming
 
 ADMIN = 1
@@ -54,8 +57,7 @@ def transport():
     return ScriptedTransport()
 
 
-@pytest.fixture
-def worker(session_factory, transport):
+def make_worker(session_factory, transport) -> DeliveryWorker:
     rng = random.Random(3)
 
     def service(session):
@@ -63,6 +65,11 @@ def worker(session_factory, transport):
 
     config = WorkerConfig(base_backoff=0.0, max_backoff=0.0, max_attempts=3)
     return DeliveryWorker(session_factory, transport, service, [ADMIN], pacing=FAST, config=config)
+
+
+@pytest.fixture
+def worker(session_factory, transport):
+    return make_worker(session_factory, transport)
 
 
 async def statuses(session_factory):
@@ -174,10 +181,12 @@ async def test_a_leased_delivery_is_not_claimed_twice(session_factory, add_sourc
     await register(session_factory, source, 42)
     lease = timedelta(seconds=60)
     async with session_factory() as one, one.begin():
-        first = await DeliveryService(one, random.Random()).deliveries.claim(10, lease)
+        first = await DeliveryService(one, random.Random()).deliveries.claim(10, lease, [source.id])
     async with session_factory() as two, two.begin():
-        second = await DeliveryService(two, random.Random()).deliveries.claim(10, lease)
-    assert sorted(d.chat_id for d in first) == sorted([42, operator.telegram_id])
+        second = await DeliveryService(two, random.Random()).deliveries.claim(
+            10, lease, [source.id]
+        )
+    assert sorted(head.delivery.chat_id for head in first) == sorted([42, operator.telegram_id])
     assert second == []  # each chat's head is leased; later messages wait behind it
 
 
@@ -197,3 +206,59 @@ async def test_messages_staged_in_a_failed_transaction_are_never_sent(session_fa
     async with session_factory() as session:
         rows = (await session.execute(select(Delivery.chat_id, Delivery.payload))).all()
     assert [(chat, payload["key"]) for chat, payload in rows] == [(20, "first"), (10, "second")]
+
+
+async def test_one_worker_sends_for_a_bot_however_many_run(
+    session_factory, add_source, add_operator
+):
+    # Every process runs a worker; each paces the bots it sends for, so two sending for one
+    # bot would together exceed Telegram's limit for it.
+    shop, app = await add_source(), await add_source()
+    await add_operator([shop, app], max_open=100)
+    first, second = ScriptedTransport(), ScriptedTransport()
+    one, two = make_worker(session_factory, first), make_worker(session_factory, second)
+
+    await register(session_factory, shop, 11)
+    await one.drain()  # the first to look takes every bot nobody sends for
+    await register(session_factory, app, 12)
+    await two.drain()
+    assert second.sent == {}
+    await one.drain()
+    assert set(first.sent) >= {11, 12}
+
+    # The first process dies: once its lease has run out, the second takes its bots over.
+    await register(session_factory, shop, 13)
+    await two.drain()
+    assert second.sent == {}
+    async with session_factory() as session, session.begin():
+        await session.execute(update(Source).values(sender_until=utcnow() - timedelta(seconds=1)))
+    await two.drain()
+    assert 13 in second.sent
+    assert 13 not in first.sent
+
+
+async def test_a_stopping_worker_hands_its_bots_over_at_once(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    await add_operator([source], max_open=100)
+    first, second = ScriptedTransport(), ScriptedTransport()
+    one, two = make_worker(session_factory, first), make_worker(session_factory, second)
+    await register(session_factory, source, 21)
+    stop = asyncio.Event()
+    running = asyncio.create_task(one.run(stop))
+    await eventually(_sent_to(first, 21), "the first worker sent to chat 21", timeout=10)
+    stop.set()
+    await running
+
+    await register(session_factory, source, 22)
+    await two.drain()
+    assert 22 in second.sent
+    assert 22 not in first.sent
+
+
+def _sent_to(transport: ScriptedTransport, chat: int):
+    async def check() -> bool:
+        return chat in transport.sent
+
+    return check
