@@ -1,5 +1,6 @@
 """/healthz, /metrics and JSON logs, in polling and in webhook mode."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -64,6 +65,7 @@ async def test_health_and_metrics(running: Running):
 async def test_health_fails_when_the_delivery_worker_stopped(running: Running):
     (worker,) = [task for task in running.app.tasks if task.get_name() == "delivery-worker"]
     worker.cancel()  # as if it had crashed
+    await asyncio.wait([worker])  # it may be mid-transaction, rolling back
 
     status, health = await running.get("/healthz")
 

@@ -1,0 +1,66 @@
+"""aiogram's Bot API types are built on first use (bot.lazy_models), and then work as usual."""
+
+import json
+import subprocess
+import sys
+
+from aiogram.types import Update
+
+# An update touching many types: nested messages, media, entities, a keyboard, a contact.
+RICH_UPDATE = {
+    "update_id": 7,
+    "message": {
+        "message_id": 12,
+        "date": 1_700_000_000,
+        "chat": {"id": 42, "type": "private", "first_name": "<b>&"},
+        "from": {"id": 42, "is_bot": False, "first_name": "<b>&", "language_code": "ru"},
+        "caption": "look",
+        "caption_entities": [{"type": "bold", "offset": 0, "length": 4}],
+        "photo": [
+            {"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 60},
+            {"file_id": "p2", "file_unique_id": "u2", "width": 900, "height": 600},
+        ],
+        "media_group_id": "album-1",
+        "reply_to_message": {
+            "message_id": 11,
+            "date": 1_699_999_999,
+            "chat": {"id": 42, "type": "private"},
+            "contact": {"phone_number": "+100", "first_name": "Ann", "user_id": 42},
+            "reply_markup": {"inline_keyboard": [[{"text": "Close", "callback_data": "close:1"}]]},
+        },
+    },
+}
+
+
+def _in_fresh_interpreter(imports: str) -> str:
+    code = (
+        f"import json, sys\n{imports}\nfrom aiogram.types import Update\n"
+        "print(Update.__pydantic_complete__)\n"
+        "update = Update.model_validate(json.loads(sys.argv[1]))\n"
+        "print(json.dumps(update.model_dump(mode='json', exclude_none=True)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(RICH_UPDATE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_importing_the_bot_leaves_the_bot_api_types_unbuilt():
+    # Built at import, they would cost the process about 100 MB it never uses.
+    complete, _ = _in_fresh_interpreter("import bot.app").splitlines()
+    assert complete == "False"
+
+
+def test_types_built_on_first_use_parse_as_aiogram_builds_them():
+    complete, eager = _in_fresh_interpreter("import aiogram").splitlines()
+    assert complete == "True"  # aiogram alone builds them at import
+    # This process imported the bot first (tests/harness.py), so here they are built lazily.
+    parsed = Update.model_validate(RICH_UPDATE)
+    assert parsed.model_dump(mode="json", exclude_none=True) == json.loads(eager)
+    assert parsed.message is not None and parsed.message.reply_to_message is not None
+    assert parsed.message.from_user is not None
+    assert parsed.message.from_user.first_name == "<b>&"
+    assert parsed.message.reply_to_message.contact is not None
