@@ -60,9 +60,13 @@ class DirectSendCounter(BaseRequestMiddleware):
     ) -> Response[Any]:
         """Charge the pacer for a direct message, then send it without waiting."""
         chat_id = getattr(method, "chat_id", None)
-        if not _WORKER_SENDING.get() and isinstance(chat_id, int) and _is_message(method):
-            self.pacer.charge(self.source_id, chat_id)
-        return await make_request(bot, method)
+        if _WORKER_SENDING.get() or not isinstance(chat_id, int) or not _is_message(method):
+            return await make_request(bot, method)
+        self.pacer.charge(self.source_id, chat_id)
+        try:
+            return await make_request(bot, method)
+        finally:
+            self.pacer.settle(self.source_id, chat_id)
 
 
 class AiogramTransport:

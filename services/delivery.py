@@ -64,27 +64,32 @@ class Transport(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Pacing:
-    """Sending rates, a little below Telegram's so its limits are never hit."""
+    """Sending rates: a bot's a little below Telegram's 30 a second (its messages to many
+    chats are in flight at once, and each reaches Telegram a little later than it left);
+    a chat's exactly Telegram's one a second after a burst of three, since a chat's
+    messages go one at a time and each is counted from when Telegram answered it
+    (``TokenBucket.settle``), which is never earlier than when Telegram counted it."""
 
     bot_rate: float = 25.0
     bot_burst: float = 25.0
-    chat_rate: float = 0.95
-    # One below Telegram's burst of 3: a request delayed on its way (a busy event loop, the
-    # network) would otherwise arrive in the slot of the next one and be refused.
-    chat_burst: float = 2.0
+    chat_rate: float = 1.0
+    chat_burst: float = 3.0
 
 
 class TokenBucket:
     """Token bucket that may go into debt: ``rate`` tokens a second, at most ``burst`` saved."""
 
-    def __init__(self, rate: float, burst: float) -> None:
+    def __init__(
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = rate
         self.burst = burst
+        self.clock = clock
         self.tokens = burst
-        self.stamp = time.monotonic()
+        self.stamp = clock()
 
     def _refill(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
 
@@ -97,6 +102,14 @@ class TokenBucket:
         """How long until ``cost`` tokens (at most a full bucket) are saved; takes nothing."""
         self._refill()
         return max(0.0, (min(cost, self.burst) - self.tokens) / self.rate)
+
+    def settle(self, cost: float = 1.0) -> None:
+        """The ``cost`` tokens taken last were for a request answered just now: count them
+        from now instead of from when it left, as if they were taken now (then the bucket
+        held at most ``burst - cost``). Telegram counted the request somewhere in between,
+        so the bucket is never fuller than Telegram's, however long the request took."""
+        self._refill()
+        self.tokens = min(self.tokens, self.burst - cost)
 
     def block_for(self, seconds: float) -> None:
         """Telegram said 429: the next message may go out only ``seconds`` from now."""
@@ -185,9 +198,14 @@ class Pacer:
         await asyncio.sleep(chat.wait_time(cost))  # in case the chat's budget went meanwhile
         chat.take(cost)
 
+    def settle(self, source_id: int, chat_id: int, cost: int = 1) -> None:
+        """Telegram answered the message just sent to this chat (``wait`` or ``charge``);
+        the chat's next one is counted from now (see ``TokenBucket.settle``)."""
+        self._buckets(source_id, chat_id)[1].settle(cost)
+
     def charge(self, source_id: int, chat_id: int, cost: int = 1) -> None:
         """Count a message sent outside the worker (a handler's answer); the worker waits
-        for it instead of Telegram answering 429."""
+        for it instead of Telegram answering 429. ``settle`` it once answered."""
         bot, chat = self._buckets(source_id, chat_id)
         bot.bucket.take(cost)
         chat.take(cost)
@@ -472,7 +490,10 @@ class DeliveryWorker:
         await self.pacer.wait(head.source_id, head.chat_id, len(batch), backlog)
         started = time.monotonic()
         try:
-            sent_ids = await self.transport.send(batch)
+            try:
+                sent_ids = await self.transport.send(batch)
+            finally:
+                self.pacer.settle(head.source_id, head.chat_id, len(batch))
         except RetryAfter as exc:
             self.pacer.penalise(head.source_id, head.chat_id, exc.seconds)
             await self._retry(batch, exc.seconds, str(exc), count_attempt=False)

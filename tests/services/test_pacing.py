@@ -1,4 +1,5 @@
-"""The bot's line: when its share of Telegram's rate runs short, the busiest chats go first."""
+"""Pacing: a chat's budget counts a message from when Telegram answered it; the bot's line
+serves the busiest chats first when its share of Telegram's rate runs short."""
 
 import asyncio
 
@@ -38,3 +39,37 @@ async def test_a_waiter_that_gives_up_does_not_hold_the_line():
     impatient.cancel()
     async with asyncio.timeout(5):
         assert await _served_in_order(line, [3, 2]) == [3, 2]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_message_answered_late_counts_from_its_answer():
+    clock = _Clock()
+    chat = TokenBucket(rate=1, burst=3, clock=clock)
+    chat.take()  # the first of a burst leaves; Telegram answers only 0.5 s later
+    clock.now += 0.5
+    chat.settle()
+    # Telegram may have counted it just now, its bucket full until then: two more may go at
+    # once, and the one after them a whole second later, not the half second that is left
+    # of a second from when the first left.
+    for _ in range(2):
+        assert chat.wait_time() == 0.0
+        chat.take()
+        chat.settle()
+    assert chat.wait_time() == 1.0
+
+
+def test_settling_a_full_bucket_leaves_room_for_the_rest_of_the_burst_only():
+    clock = _Clock()
+    chat = TokenBucket(rate=1, burst=3, clock=clock)
+    chat.take()
+    clock.now += 5.0  # a slow answer: the bucket refilled meanwhile
+    chat.settle()
+    assert chat.tokens == 2.0  # not 3: the message counts as sent now
+    assert chat.wait_time(2) == 0.0 and chat.wait_time(3) == 1.0
