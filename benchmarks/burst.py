@@ -21,7 +21,6 @@ Prints a Markdown table, PASS/FAIL per target, and a last line of JSON.
 import argparse
 import asyncio
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmarks.figures import Target, log, peak_rss_mb, quantile, verdict
+from benchmarks.figures import Target, log, peak_rss_of_mb, quantile, verdict
 from db.engine import create_engine, create_session_factory
 from fake_telegram import FakeTelegram, RateLimits, User
 from fake_telegram.state import Call
@@ -144,6 +143,8 @@ async def _main(args: argparse.Namespace, workdir: Path) -> Figures:
         burst = await _burst(telegram, staff, crowd, args.messages, names)
         log(f"burst: {burst['seconds']:.1f} s against a bound of {burst['bound']:.1f} s")
         latencies = await _steady(telegram, staff, crowd, args.steady, args.rate)
+        assert process.process is not None
+        peak_rss = peak_rss_of_mb(process.process.pid)
     finally:
         await process.stop()
         await engine.dispose()
@@ -162,7 +163,7 @@ async def _main(args: argparse.Namespace, workdir: Path) -> Figures:
         p50_ms=quantile(latencies, 0.50) * 1e3,
         p99_ms=quantile(latencies, 0.99) * 1e3,
         max_ms=max(latencies) * 1e3,
-        peak_rss_mb=peak_rss_mb(resource.RUSAGE_CHILDREN),
+        peak_rss_mb=peak_rss,
     )
 
 

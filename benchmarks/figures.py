@@ -3,6 +3,7 @@
 import resource
 import statistics
 import sys
+from pathlib import Path
 
 from db.repositories import LeadProfile
 from services.contacts import IncomingMessage
@@ -35,11 +36,22 @@ def quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(ordered, n=1000, method="inclusive")[round(q * 1000) - 1]
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident set size in MiB of this process, or with ``resource.RUSAGE_CHILDREN`` of
-    its largest finished child (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(who).ru_maxrss
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def peak_rss_of_mb(pid: int) -> float:
+    """Peak resident set size in MiB of a running process, from Linux's ``/proc``.
+
+    Not ``getrusage(RUSAGE_CHILDREN)``: Linux carries the parent's peak into a child it
+    starts (it is the child until ``exec``), so that would report this process's size.
+    """
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
 
 
 def log(line: str) -> None:

@@ -149,8 +149,8 @@ async def create_app(
 
 
 def freeze_startup_objects() -> None:
-    """Build the model of an update, then keep what start-up created out of the garbage
-    collector's passes.
+    """Build the models of an update and of the answers to the bot's calls, then keep what
+    start-up created out of the garbage collector's passes.
 
     Those objects (a hundred thousand, many of them aiogram's models of the Bot API) live as
     long as the process; without this every full collection walks them all and stalls the

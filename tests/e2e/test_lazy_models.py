@@ -64,3 +64,21 @@ def test_types_built_on_first_use_parse_as_aiogram_builds_them():
     assert parsed.message.from_user is not None
     assert parsed.message.from_user.first_name == "<b>&"
     assert parsed.message.reply_to_message.contact is not None
+
+
+def test_the_answers_of_every_update_and_send_are_built_once_for_good():
+    # pydantic holds aiogram's Response[...] classes only weakly: were they collected, the next
+    # getUpdates or copyMessage would wait while its answer's model is built again.
+    code = (
+        "import gc, weakref\n"
+        "from bot.app import freeze_startup_objects\n"
+        "freeze_startup_objects()\n"
+        "from aiogram.methods import CopyMessage, GetUpdates, SendMessage\n"
+        "from aiogram.methods.base import Response\n"
+        "answers = [weakref.ref(Response[m.__returning__])"
+        " for m in (GetUpdates, CopyMessage, SendMessage)]\n"
+        "gc.collect()\n"
+        "print(all(answer() is not None for answer in answers))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
