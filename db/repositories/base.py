@@ -5,6 +5,9 @@ from typing import Any
 from sqlalchemy import FromClause, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from db.base import Base
 
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:name))")
 
@@ -42,6 +45,18 @@ class Repository:
         """
         if self.dialect == "postgresql":
             await self.session.execute(_ADVISORY_LOCK, {"name": name})
+
+    def refresh_loaded(self, entity: type[Base], key: int, **values: object) -> None:
+        """Give the session's loaded ``entity`` of primary key ``key``, if it has one, the
+        values an UPDATE on its table just wrote.
+
+        The hot paths update tables, not entities: an ORM UPDATE whose values are bound
+        parameters cannot work them out in Python and costs a query's worth of CPU to
+        synchronise the session, while the caller knows them (or had them RETURNed).
+        """
+        loaded = self.session.identity_map.get(self.session.identity_key(entity, key))
+        for name, value in values.items() if loaded is not None else ():
+            set_committed_value(loaded, name, value)
 
     def upsert(self, table: FromClause) -> Any:
         """An ``INSERT`` that supports ``ON CONFLICT`` on the session's backend."""

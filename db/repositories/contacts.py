@@ -71,6 +71,23 @@ _TOUCH = (
 )
 
 
+_ASSIGN = (
+    update(_CONTACTS)
+    .where(
+        _CONTACTS.c.id == bindparam("contact_id"),
+        _CONTACTS.c.operator_id.is_(None),
+        _CONTACTS.c.status == ContactStatus.NEW,
+    )
+    .values(operator_id=bindparam("operator_id"), assigned_at=bindparam("assigned_at"))
+)
+_GET_FULL = (
+    select(Contact, Lead, Source)
+    .join(Lead, Lead.id == Contact.lead_id)
+    .join(Source, Source.id == Contact.source_id)
+    .where(Contact.id == bindparam("contact_id"))
+)
+
+
 @functools.cache
 def _open_statement(dialect: str) -> Any:
     return (
@@ -147,22 +164,15 @@ class ContactRepository(Repository):
 
     async def get_full(self, contact_id: int) -> Row[tuple[Contact, Lead, Source]] | None:
         """A contact together with its lead and source."""
-        stmt = (
-            select(Contact, Lead, Source)
-            .join(Lead, Lead.id == Contact.lead_id)
-            .join(Source, Source.id == Contact.source_id)
-            .where(Contact.id == contact_id)
-        )
-        return (await self.session.execute(stmt)).first()
+        return (await self.session.execute(_GET_FULL, {"contact_id": contact_id})).first()
 
     async def assign(self, contact_id: int, operator_id: int) -> bool:
         """Give a queued contact to an operator; ``False`` if it is no longer queued."""
-        stmt = (
-            update(Contact)
-            .where(Contact.id == contact_id, _QUEUED)
-            .values(operator_id=operator_id, assigned_at=utcnow())
-        )
-        return (await self.session.execute(stmt)).rowcount == 1
+        values = {"operator_id": operator_id, "assigned_at": utcnow()}
+        if (await self.session.execute(_ASSIGN, {"contact_id": contact_id, **values})).rowcount:
+            self.refresh_loaded(Contact, contact_id, **values)
+            return True
+        return False
 
     async def move(self, contact_id: int, from_operator: int, to_operator: int) -> bool:
         """Hand an open contact from one operator to another."""

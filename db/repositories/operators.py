@@ -44,18 +44,17 @@ _CANDIDATES = (
     )
     .order_by(_OPERATORS.c.id)
 )
-# Prebuilt, so the ORM cannot evaluate its bound parameter in Python to update loaded
-# Operator objects: "fetch" has the database say which row changed instead.
+# The counter goes up only below the limit, in one statement, so the limit holds under
+# concurrency; the new count is returned for the session's loaded Operator (refresh_loaded).
 _TAKE_SLOT = (
-    update(Operator)
+    update(_OPERATORS)
     .where(
-        Operator.id == bindparam("operator_id"),
-        Operator.active.is_(True),
-        Operator.open_count < Operator.max_open,
+        _OPERATORS.c.id == bindparam("operator_id"),
+        _OPERATORS.c.active.is_(True),
+        _OPERATORS.c.open_count < _OPERATORS.c.max_open,
     )
-    .values(open_count=Operator.open_count + 1)
-    .returning(Operator.id)
-    .execution_options(synchronize_session="fetch")
+    .values(open_count=_OPERATORS.c.open_count + 1)
+    .returning(_OPERATORS.c.open_count)
 )
 # Asked for every message anyone writes to a bot (is the sender an operator?).
 _IS_OPERATOR = select(exists().where(Operator.telegram_id == bindparam("telegram_id")))
@@ -103,7 +102,11 @@ class OperatorRepository(Repository):
     async def take_slot(self, operator_id: int) -> bool:
         """Atomically count one more open contact, only if the operator is below the limit."""
         taken = await self.session.execute(_TAKE_SLOT, {"operator_id": operator_id})
-        return taken.first() is not None
+        open_count = taken.scalar_one_or_none()
+        if open_count is None:
+            return False
+        self.refresh_loaded(Operator, operator_id, open_count=open_count)
+        return True
 
     async def release_slot(self, operator_id: int, count: int = 1) -> None:
         """Count ``count`` fewer open contacts."""
