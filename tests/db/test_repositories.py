@@ -1,0 +1,36 @@
+"""Repositories that update tables, not entities, keep the entities a session loaded true."""
+
+from db.models import Lead
+from db.repositories import ContactRepository, OperatorRepository
+
+
+async def test_a_taken_slot_and_an_assignment_show_on_the_loaded_entities(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    operator = await add_operator([source], max_open=1)
+    async with session_factory.begin() as session:
+        lead = Lead(telegram_id=77)
+        session.add(lead)
+        await session.flush()
+        contacts, operators = ContactRepository(session), OperatorRepository(session)
+        contact_id = await contacts.open(lead.id, source.id)
+        assert contact_id is not None
+        row = await contacts.get_full(contact_id)
+        assert row is not None
+        contact = row[0]
+        loaded = await operators.get(operator.id)
+        assert loaded is not None and loaded.open_count == 0
+
+        assert await operators.take_slot(operator.id)
+        assert await contacts.assign(contact_id, operator.id)
+        assert loaded.open_count == 1
+        assert contact.operator_id == operator.id
+        assert contact.assigned_at is not None
+
+        # At the limit, and no longer queued: refused, and the entities stay as they are.
+        assigned_at = contact.assigned_at
+        assert not await operators.take_slot(operator.id)
+        assert not await contacts.assign(contact_id, operator.id + 1)
+        assert loaded.open_count == 1
+        assert (contact.operator_id, contact.assigned_at) == (operator.id, assigned_at)
