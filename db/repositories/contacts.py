@@ -73,11 +73,7 @@ _TOUCH = (
 
 _ASSIGN = (
     update(_CONTACTS)
-    .where(
-        _CONTACTS.c.id == bindparam("contact_id"),
-        _CONTACTS.c.operator_id.is_(None),
-        _CONTACTS.c.status == ContactStatus.NEW,
-    )
+    .where(_CONTACTS.c.id == bindparam("contact_id"), _QUEUED)
     .values(operator_id=bindparam("operator_id"), assigned_at=bindparam("assigned_at"))
 )
 _GET_FULL = (
