@@ -92,7 +92,7 @@ class TimerService(Service):
         await self.deliveries.lock("queue_wait_alert")
         if await self.deliveries.alerted_since("queue_wait", now - waited):
             return False
-        total, _ = await self.contacts.queue_overview(0)
+        total = await self.contacts.queued_count()
         for admin_id in admin_ids:
             self.outbox.notice(
                 source_id,

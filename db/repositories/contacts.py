@@ -308,9 +308,7 @@ class ContactRepository(Repository):
         self, limit: int, offset: int = 0
     ) -> tuple[int, list[Row[tuple[Contact, Lead, Source]]]]:
         """Length of the queue and one page of it (oldest first) with lead and source."""
-        total = (
-            await self.session.execute(select(func.count()).select_from(Contact).where(_QUEUED))
-        ).scalar_one()
+        total = await self.queued_count()
         stmt = (
             select(Contact, Lead, Source)
             .join(Lead, Lead.id == Contact.lead_id)
@@ -321,6 +319,11 @@ class ContactRepository(Repository):
             .offset(offset)
         )
         return total, list((await self.session.execute(stmt)).all())
+
+    async def queued_count(self) -> int:
+        """How many contacts wait for an operator."""
+        stmt = select(func.count()).select_from(Contact).where(_QUEUED)
+        return (await self.session.execute(stmt)).scalar_one()
 
     async def oldest_queued_at(self) -> datetime | None:
         """When the oldest queued contact was opened."""

@@ -102,6 +102,7 @@ async def test_idle_contacts_are_closed_and_clients_told(
 async def test_queue_alert_at_most_once_per_period(timers, session_factory, add_source):
     source = await add_source()
     await register(session_factory, source, 42)
+    await register(session_factory, source, 43)
     assert not await timers().queue_alert(timedelta(minutes=15), [ADMIN], source.id)
 
     await age(session_factory, created_at=utcnow() - timedelta(minutes=16))
@@ -109,3 +110,9 @@ async def test_queue_alert_at_most_once_per_period(timers, session_factory, add_
     assert await timers().queue_alert(timedelta(minutes=15), [ADMIN], source.id)
     assert not await timers().queue_alert(timedelta(minutes=15), [ADMIN], source.id)
     assert await keys_to(session_factory, ADMIN) == ["admin.alert"]
+    async with session_factory() as session:
+        alert = (
+            await session.execute(select(Delivery).where(Delivery.chat_id == ADMIN))
+        ).scalar_one()
+    # The oldest was opened 16 minutes (and a little) before the check; both wait.
+    assert alert.payload["params"] == {"what": "queue_wait", "minutes": 16, "total": 2}
