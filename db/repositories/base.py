@@ -55,7 +55,9 @@ class Repository:
         synchronise the session, while the caller knows them (or had them RETURNed).
         """
         loaded = self.session.identity_map.get(self.session.identity_key(entity, key))
-        for name, value in values.items() if loaded is not None else ():
+        if loaded is None:
+            return
+        for name, value in values.items():
             set_committed_value(loaded, name, value)
 
     def upsert(self, table: FromClause) -> Any:

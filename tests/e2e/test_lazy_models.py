@@ -32,30 +32,32 @@ RICH_UPDATE = {
 }
 
 
-def _in_fresh_interpreter(imports: str) -> str:
+def _in_fresh_interpreter(code: str, *args: str) -> str:
+    """What ``code`` prints, run by a new Python (nothing imported yet) with ``args``."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def _parse_rich_update_after(imports: str) -> str:
     code = (
         f"import json, sys\n{imports}\nfrom aiogram.types import Update\n"
         "print(Update.__pydantic_complete__)\n"
         "update = Update.model_validate(json.loads(sys.argv[1]))\n"
         "print(json.dumps(update.model_dump(mode='json', exclude_none=True)))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(RICH_UPDATE)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
+    return _in_fresh_interpreter(code, json.dumps(RICH_UPDATE))
 
 
 def test_importing_the_bot_leaves_the_bot_api_types_unbuilt():
     # Built at import, they would cost the process about 100 MB it never uses.
-    complete, _ = _in_fresh_interpreter("import bot.app").splitlines()
+    complete, _ = _parse_rich_update_after("import bot.app").splitlines()
     assert complete == "False"
 
 
 def test_types_built_on_first_use_parse_as_aiogram_builds_them():
-    complete, eager = _in_fresh_interpreter("import aiogram").splitlines()
+    complete, eager = _parse_rich_update_after("import aiogram").splitlines()
     assert complete == "True"  # aiogram alone builds them at import
     # This process imported the bot first (tests/harness.py), so here they are built lazily.
     parsed = Update.model_validate(RICH_UPDATE)
@@ -80,5 +82,4 @@ def test_the_answers_of_every_update_and_send_are_built_once_for_good():
         "gc.collect()\n"
         "print(all(answer() is not None for answer in answers))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "True"
+    assert _in_fresh_interpreter(code).strip() == "True"
