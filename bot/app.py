@@ -152,7 +152,7 @@ def freeze_startup_objects() -> None:
     """Build the models of an update and of the answers to the bot's calls, then keep what
     start-up created out of the garbage collector's passes.
 
-    Those objects (a hundred thousand, many of them aiogram's models of the Bot API) live as
+    Those objects (about 165,000, many of them aiogram's models of the Bot API) live as
     long as the process; without this every full collection walks them all and stalls the
     handlers for tens of milliseconds.
     """
