@@ -1,16 +1,17 @@
-"""Command line of the benchmarks: ``python -m benchmarks [contacts|burst|scale] [options]``."""
+"""Command line of the benchmarks: ``python -m benchmarks [COMMAND] [options]``."""
 
 import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import burst, contacts, scale
+from benchmarks import burst, contacts, floor, scale
 
 _DEFAULT = "contacts"
 
 
 _BENCHMARKS = {
     "contacts": (contacts, "register new contacts on an empty database and on one with history"),
+    "floor": (floor, "the SQL of new contacts through SQLAlchemy alone and sqlite3 alone"),
     "burst": (burst, "deliver a burst of client messages through the bot under Telegram's limits"),
     "scale": (scale, "PostgreSQL: new contacts/s with 1 and 3 processes; /stats and /queue times"),
 }

@@ -26,6 +26,18 @@ from db.repositories.deliveries import drop_staged, write_staged
 # safety net for processes that run none.
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 
+# Set on every new SQLite connection.
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=30000",
+    f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}",
+)
+# How every SQLite transaction starts: writers queue on the database lock at once instead of
+# failing when a read lock cannot be upgraded.
+SQLITE_BEGIN = "BEGIN IMMEDIATE"
+
 
 class _TakeTurnsQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
     """Connections handed out in the order they were asked for.
@@ -142,19 +154,13 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        for pragma in (
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA synchronous=NORMAL",
-            "PRAGMA busy_timeout=30000",
-            f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}",
-        ):
+        for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(SQLITE_BEGIN)
 
 
 class _OutboxSession(Session):
