@@ -16,6 +16,9 @@ from services.views import OperatorView, QueueView, SourceView, StatsView, Weigh
 
 # Telegram allows 4096 characters per message; stay below to leave room for entities.
 MESSAGE_LIMIT = 4000
+# Buttons of the "which contact?" question; Telegram allows 100 per keyboard, and a list longer
+# than this is no help to choose from.
+CHOICE_BUTTONS = 50
 
 
 def paginate(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -133,7 +136,14 @@ def error(exc: DomainError, language: str | None = None) -> str:
 def choose_contact(
     choices: list[ContactChoice], message_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Ask an operator which contact an unaddressed message is for."""
+    """Ask an operator which contact an unaddressed message is for.
+
+    Beyond ``CHOICE_BUTTONS`` contacts, the most recently active ones are offered (in the order
+    given) and the question says how many more there are and how to answer them.
+    """
+    by_activity = sorted(choices, key=lambda c: c.last_activity_at, reverse=True)
+    recent = {c.contact_id for c in by_activity[:CHOICE_BUTTONS]}
+    offered = [c for c in choices if c.contact_id in recent]
     rows = [
         [
             InlineKeyboardButton(
@@ -141,9 +151,12 @@ def choose_contact(
                 callback_data=SendTo(contact_id=c.contact_id, message_id=message_id).pack(),
             )
         ]
-        for c in choices[:50]
+        for c in offered
     ]
-    return t("operator.ambiguous"), InlineKeyboardMarkup(inline_keyboard=rows)
+    text = t("operator.ambiguous")
+    if hidden := len(choices) - len(offered):
+        text += "\n" + t("operator.ambiguous_more", shown=len(offered), hidden=hidden)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def open_contacts(views: list[OpenContactView]) -> list[str]:

@@ -46,6 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "operator.sent": "Sent to contact #{contact_id}.",
         "operator.ambiguous": "You have several open contacts here. Which one is this for?",
+        "operator.ambiguous_more": (
+            "Only the {shown} with the latest activity are listed; {hidden} more are open. "
+            "To answer one of those, reply to one of its messages."
+        ),
         "operator.choice": "#{contact_id} {client}",
         "operator.no_contact": "You have no open contact in this bot to send this to.",
         "operator.reply_closed": "Contact #{contact_id} is closed; your message was not sent.",

@@ -2,6 +2,7 @@
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
 from db.repositories import MessageKey
@@ -44,6 +45,7 @@ class ContactChoice:
 
     contact_id: int
     lead: Lead
+    last_activity_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,10 @@ class OperatorService(Service):
             if not rows:
                 return Relay(RelayOutcome.NO_CONTACT)
             if len(rows) > 1:
-                choices = [ContactChoice(contact.id, lead) for contact, lead, _ in rows]
+                choices = [
+                    ContactChoice(contact.id, lead, contact.last_activity_at)
+                    for contact, lead, _ in rows
+                ]
                 return Relay(RelayOutcome.AMBIGUOUS, choices=choices)
             contact_id = rows[0][0].id
         row = await self.contacts.get_full(contact_id)

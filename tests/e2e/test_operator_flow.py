@@ -2,7 +2,7 @@
 
 from fake_telegram import User
 from tests.e2e.conftest import Switchboard
-from tests.e2e.helpers import buttons, cards, copies_from, texts
+from tests.e2e.helpers import buttons, cards, clients, copies_from, settle, texts
 
 OLGA = User(1001, "Olga", username="olga_op")
 PETE = User(1002, "Pete", username="pete_op")
@@ -69,6 +69,32 @@ async def test_unaddressed_message_asks_which_contact(switchboard: Switchboard):
     assert _relayed(switchboard, BEN) == ["Which of you was it?"]
     assert _relayed(switchboard, ANNA) == []
     assert question.plain_text == "Sent to contact #2."
+
+
+async def test_more_open_contacts_than_buttons_offers_the_most_recently_active(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA, limit=60, bots=("alpha_bot",))
+    writers = clients(52)
+    for client in writers:
+        await telegram.send_message("alpha_bot", client, "Hello")
+    await settle(switchboard)
+    # The first two write again: of the 52 contacts, #3 and #4 are now the least active.
+    for client in writers[:2]:
+        await telegram.send_message("alpha_bot", client, "Still there?")
+    await settle(switchboard)
+
+    await telegram.send_message("alpha_bot", OLGA, "Hello all")
+    await switchboard.idle()
+    question = telegram.received("alpha_bot", OLGA.id)[-1]
+    assert question.plain_text == (
+        "You have several open contacts here. Which one is this for?\n"
+        "Only the 50 with the latest activity are listed; 2 more are open. "
+        "To answer one of those, reply to one of its messages."
+    )
+    offered = [label.split()[0] for label, _ in buttons(question)]
+    assert offered == ["#1", "#2", *(f"#{n}" for n in range(5, 53))]
 
 
 async def test_close_by_reply_and_by_number(switchboard: Switchboard):
