@@ -271,6 +271,37 @@ class FakeTelegram:
             raise ValueError(msg)
         return await self.send_message(bot, user, text)
 
+    async def send_raw(
+        self, bot: str, user: User, content: dict[str, Any], *, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        """``user``'s private chat with ``bot`` gets a message with ``content`` as given (any
+        Message fields: a service message such as ``pinned_message``, a quiz poll, ...)."""
+        return self._post_as_user(self._world.bot(bot), user, content, reply_to)
+
+    async def send_group_message(
+        self, bot: str, user: User, text: str, *, group_id: int = -1_001_000_000_001
+    ) -> dict[str, Any]:
+        """``user`` writes ``text`` in a supergroup ``bot`` is a member of; returns the Message.
+
+        Only the update is simulated: the group has no chat state, so whatever the bot sends
+        there is answered "chat not found".
+        """
+        state = self._world.bot(bot)
+        self._world.users[user.id] = user
+        message: dict[str, Any] = {
+            "message_id": state.serial(),
+            "from": user.to_dict(),
+            "chat": {"id": group_id, "type": "supergroup", "title": f"Group {-group_id}"},
+            "date": int(time.time()),
+            "text": text,
+        }
+        entities = command_entities(text)
+        if entities:
+            message["entities"] = entities
+        state.enqueue("message", message)
+        self._world.changed()
+        return message
+
     async def send_media(
         self,
         bot: str,

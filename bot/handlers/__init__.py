@@ -1,6 +1,7 @@
 """Routers per role; the order of inclusion is the order of precedence."""
 
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.enums import ChatType
 
 from bot.handlers import admin, client, operator, start
 
@@ -8,6 +9,11 @@ from bot.handlers import admin, client, operator, start
 def build_router() -> Router:
     """Admin commands first, then /start and /help, operators, and everyone else as a client."""
     root = Router(name="switchboard")
+    # The help desk lives in private chats. In a group the bot was added to, a message is
+    # nobody's contact, and an answer (an admin's /queue, say) would show clients to strangers.
+    private = F.chat.type == ChatType.PRIVATE
+    root.message.filter(private)
+    root.edited_message.filter(private)
     root.include_routers(
         admin.build_router(),
         start.build_router(),

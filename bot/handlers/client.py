@@ -3,16 +3,12 @@
 from aiogram import Router
 from aiogram.types import Message
 
+from bot.content import Relayability, relayability
 from bot.filters import IsAdmin
 from bot.texts import t
 from db.models import Source
 from db.repositories import LeadProfile
 from services.contacts import ContactService, IncomingMessage
-
-# Telegram refuses to copy these (copyMessage), so they cannot reach an operator.
-UNCOPYABLE = frozenset(
-    {"invoice", "successful_payment", "giveaway", "giveaway_winners", "paid_media", "unknown"}
-)
 
 
 def _profile(message: Message) -> LeadProfile:
@@ -34,10 +30,12 @@ async def not_a_client(message: Message) -> None:
 
 async def incoming(message: Message, contacts: ContactService, source: Source) -> None:
     """Store the message in the client's contact; the services stage every reply."""
-    if message.from_user is None or message.chat.type != "private":
+    if message.from_user is None:
         return
-    if message.content_type in UNCOPYABLE:
+    kind = relayability(message)
+    if kind is Relayability.UNCOPYABLE:
         await message.answer(t("client.unsupported", message.from_user.language_code))
+    if kind is not Relayability.RELAYABLE:
         return
     shared = message.contact
     own_phone = shared.phone_number if shared and shared.user_id == message.from_user.id else None
@@ -57,7 +55,7 @@ async def incoming(message: Message, contacts: ContactService, source: Source) -
 
 async def edited(message: Message, contacts: ContactService, source: Source) -> None:
     """An edited client message reaches the operator as a marked new copy."""
-    if message.from_user is None or message.chat.type != "private":
+    if message.from_user is None:
         return
     await contacts.register_edit(source.id, message.chat.id, message.message_id)
 

@@ -135,3 +135,61 @@ async def test_long_queue_is_split_into_messages_telegram_accepts(switchboard: S
     # The oldest 50, in order, and how many more wait.
     assert [line.split()[0] for line in listed] == [f"#{n}" for n in range(1, 51)]
     assert lines[-1] == "…and 70 more."
+
+
+UNSUPPORTED = "Sorry, this kind of message cannot be passed on. Please send text."
+QUIZ = {
+    "id": "quiz-1",
+    "question": "2 + 2?",
+    "options": [
+        {"persistent_id": "0", "text": "4", "voter_count": 0},
+        {"persistent_id": "1", "text": "5", "voter_count": 0},
+    ],
+    "total_voter_count": 0,
+    "is_closed": False,
+    "is_anonymous": True,
+    "type": "quiz",
+    "allows_multiple_answers": False,
+    "allows_revoting": False,
+    "members_only": False,
+}
+
+
+async def test_what_telegram_cannot_copy_gets_a_clear_answer_and_opens_nothing(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    invoice = {
+        "title": "Order",
+        "description": "Pay for it",
+        "start_parameter": "pay",
+        "currency": "EUR",
+        "total_amount": 500,
+    }
+    await telegram.send_raw("alpha_bot", ANNA, {"invoice": invoice})
+    # A forwarded quiz comes without its answer; Telegram copies a quiz only with it.
+    await telegram.send_raw("alpha_bot", ANNA, {"poll": QUIZ})
+    await switchboard.idle()
+    assert texts(telegram, "alpha_bot", ANNA.id) == [UNSUPPORTED, UNSUPPORTED]
+    assert await switchboard.command(ADMIN, "/queue") == "The queue is empty."
+
+    await telegram.send_raw("alpha_bot", ANNA, {"poll": {**QUIZ, "correct_option_id": 0}})
+    await switchboard.idle()
+    assert "You are in the queue" in texts(telegram, "alpha_bot", ANNA.id)[-1]
+
+
+async def test_service_messages_and_group_chats_are_not_conversations(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    before = len(telegram.calls)
+
+    timer = {"message_auto_delete_timer_changed": {"message_auto_delete_time": 86_400}}
+    await telegram.send_raw("alpha_bot", ANNA, timer)
+    # A group the bot was added to: clients, operators and admins talk there among themselves.
+    for user, text in ((ANNA, "Hello all"), (OLGA, "Hi"), (ADMIN, "/queue"), (ADMIN, "ok")):
+        await telegram.send_group_message("alpha_bot", user, text)
+    await switchboard.idle()
+
+    sent = [call.method for call in telegram.calls[before:] if "chat_id" in call.params]
+    assert sent == []
+    assert await switchboard.command(ADMIN, "/queue") == "The queue is empty."

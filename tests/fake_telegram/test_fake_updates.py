@@ -57,6 +57,19 @@ async def test_offset_confirms_updates_and_limit_caps_the_batch(fake, bot):
     assert fake.pending_updates("lead_bot") == 0
 
 
+async def test_raw_and_group_messages_reach_the_bot_as_given(fake, bot):
+    timer = {"message_auto_delete_timer_changed": {"message_auto_delete_time": 86_400}}
+    await fake.send_raw("lead_bot", ANN, timer)
+    await fake.send_group_message("lead_bot", BOB, "/queue", group_id=-100_42)
+
+    service, grouped = await bot.get_updates()
+    assert service.message.content_type == "message_auto_delete_timer_changed"
+    assert (service.message.chat.type, service.message.chat.id) == ("private", ANN.id)
+    assert (grouped.message.chat.type, grouped.message.chat.id) == ("supergroup", -100_42)
+    assert grouped.message.from_user.id == BOB.id
+    assert grouped.message.entities[0].type == "bot_command"
+
+
 async def test_negative_offset_keeps_only_the_latest_updates(fake, bot):
     for text in ("one", "two", "three"):
         await fake.send_message("lead_bot", ANN, text)
