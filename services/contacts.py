@@ -256,6 +256,8 @@ class ContactService(Service):
             backlog = await self.messages.of_contact(contact.id)
             await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
         self.signal.notify()
+        if previous is not None:
+            await self.assign_pending()  # the previous operator's freed slot
         return Reassignment(
             contact_id, target.telegram_id, previous.telegram_id if previous else None
         )

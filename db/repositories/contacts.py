@@ -275,10 +275,13 @@ class ContactRepository(Repository):
         return list((await self.session.execute(stmt)).all())
 
     async def idle(self, active_before: datetime, limit: int) -> list[int]:
-        """Open contacts without activity since ``active_before``, oldest first."""
+        """Open contacts with an operator and without activity since ``active_before``, oldest
+        first. A queued contact is never idle: the silence is the desk's, not the client's."""
         stmt = (
             select(Contact.id)
-            .where(_OPEN, Contact.last_activity_at < active_before)
+            .where(
+                _OPEN, Contact.operator_id.is_not(None), Contact.last_activity_at < active_before
+            )
             .order_by(Contact.last_activity_at)
             .limit(limit)
         )

@@ -238,6 +238,22 @@ async def test_reassign_moves_the_contact_and_the_slot(
     assert await notice_keys(session_factory, second.telegram_id) == ["operator.card", "copy"]
 
 
+async def test_reassign_gives_the_freed_slot_to_the_queue_at_once(
+    service, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    first = await add_operator([source], max_open=1)
+    await add_operator([source], weight=0, username="second")  # only for admins' choices
+    moved = (await service().register_incoming(incoming(source, 1))).contact_id
+    queued = await service().register_incoming(incoming(source, 2))
+    assert queued.outcome is Outcome.QUEUED
+
+    await service().reassign(moved, "@second")
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, queued.contact_id)).operator_id == first.id
+
+
 async def test_reassign_refuses_a_full_or_unknown_operator(service, add_source, add_operator):
     source = await add_source()
     await add_operator([source])

@@ -99,6 +99,18 @@ async def test_idle_contacts_are_closed_and_clients_told(
     assert (await keys_to(session_factory, 42))[-1] == "client.auto_closed"
 
 
+async def test_queued_contacts_are_never_closed_as_idle(timers, session_factory, add_source):
+    source = await add_source()  # nobody to answer
+    queued = (await register(session_factory, source, 42)).contact_id
+    await age(session_factory, last_activity_at=utcnow() - timedelta(hours=25))
+
+    assert await timers().auto_close(timedelta(hours=24)) == 0
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, queued)).status is ContactStatus.NEW
+    assert "client.auto_closed" not in await keys_to(session_factory, 42)
+
+
 async def test_queue_alert_at_most_once_per_period(timers, session_factory, add_source):
     source = await add_source()
     await register(session_factory, source, 42)
