@@ -7,7 +7,7 @@ from datetime import datetime
 from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
 from db.repositories import MessageKey
 from services.base import Service
-from services.errors import InvalidInvite, OperatorExists, UnknownOperator
+from services.errors import InvalidInvite, UnknownOperator
 from services.views import OperatorView
 
 
@@ -93,18 +93,24 @@ class OperatorService(Service):
 
     async def redeem_invite(
         self, code: str, telegram_id: int, source_id: int, username: str | None, name: str
-    ) -> Operator:
-        """Make the user who opened an invite link an operator (once per link)."""
+    ) -> tuple[Operator, bool]:
+        """Make the user who opened an invite link an operator (once per link); whether they
+        became one now.
+
+        An operator already opening a link has pressed Start in this bot all the same: that is
+        recorded, and the link stays unused for the person it was meant for.
+        """
         async with self.session.begin():
-            if await self.operators.by_telegram_id(telegram_id) is not None:
-                raise OperatorExists(ref=telegram_id)
-            max_open = await self.invites.redeem(code, telegram_id)
-            if max_open is None:
-                raise InvalidInvite()
-            operator = await self.create_operator(telegram_id, max_open, name)
+            operator = await self.operators.by_telegram_id(telegram_id)
+            joined = operator is None
+            if operator is None:
+                max_open = await self.invites.redeem(code, telegram_id)
+                if max_open is None:
+                    raise InvalidInvite()
+                operator = await self.create_operator(telegram_id, max_open, name)
             await self._mark_started(operator, source_id, username, name)
         await self.assign_pending()
-        return operator
+        return operator, joined
 
     async def set_paused(self, telegram_id: int, paused: bool) -> Operator:
         """Pause (no new contacts; open ones stay) or resume an operator."""

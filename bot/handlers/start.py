@@ -25,16 +25,21 @@ async def start_with_invite(
     bot: Bot,
     admin_ids: frozenset[int],
 ) -> None:
-    """``/start <code>`` from an invite link: the user becomes an operator."""
+    """``/start <code>`` from an invite link: the user becomes an operator (an operator
+    already is just starting this bot)."""
     user = message.from_user
     assert user is not None and command.args
-    operator = await operators.redeem_invite(
+    operator, joined = await operators.redeem_invite(
         command.args, user.id, source.id, user.username, _name(message)
     )
     await set_operator_menu(bot, user.id, is_admin=user.id in admin_ids)
-    await message.answer(
-        t("operator.welcome", user.language_code, name=_name(message), limit=operator.max_open)
-    )
+    if joined:
+        text = t(
+            "operator.welcome", user.language_code, name=_name(message), limit=operator.max_open
+        )
+    else:
+        text = t("operator.started", user.language_code, source=source.username)
+    await message.answer(text)
 
 
 async def start(

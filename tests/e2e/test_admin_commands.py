@@ -297,7 +297,13 @@ async def test_invite_link_makes_an_operator_once(switchboard: Switchboard):
     assert await command(OSCAR, f"/start {code}") == (
         "This invite link is invalid or was used already."
     )
-    assert await command(NINA, f"/start {code}") == "1003 is an operator already."
+    # An operator opening an invite in a bot they had not started has started it.
+    beta_invite = await command(ADMIN, "/invite 2", bot="beta_bot")
+    beta_code = beta_invite.split("start=", 1)[1].split()[0]
+    assert await command(NINA, f"/start {beta_code}", bot="beta_bot") == (
+        "You will get contacts from @beta_bot here."
+    )
+    assert "@beta_bot: weight 1\n" in await command(NINA, "/me") + "\n"
     assert await command(OSCAR, "/start op_made-up") == (
         "This invite link is invalid or was used already."
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from db.models import Delivery, OperatorSource
 from services.admin import AdminService
 from services.contacts import ContactService, Outcome
-from services.errors import InvalidInvite, OperatorExists
+from services.errors import InvalidInvite
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
 from tests.services.test_contacts import incoming
 
@@ -46,17 +46,34 @@ async def test_operator_gets_contacts_only_after_starting_the_bot(
 async def test_invite_is_single_use(session_factory, rng, operators, add_source):
     source = await add_source()
     code = await AdminService(session_factory(), rng).create_invite(1, 4)
-    op = await operators().redeem_invite(code, 900, source.id, "newbie", "New Bie")
-    assert op.max_open == 4
+    op, joined = await operators().redeem_invite(code, 900, source.id, "newbie", "New Bie")
+    assert (op.max_open, joined) == (4, True)
     async with session_factory() as session:
         link = (await session.execute(select(OperatorSource))).scalar_one()
         assert (link.started, link.weight) == (True, 1)
-    with pytest.raises(OperatorExists):
-        await operators().redeem_invite(code, 900, source.id, None, "again")
     with pytest.raises(InvalidInvite):
         await operators().redeem_invite(code, 901, source.id, None, "late")
     with pytest.raises(InvalidInvite):
         await operators().redeem_invite("made-up", 902, source.id, None, "guess")
+
+
+async def test_an_operator_opening_an_invite_starts_the_bot_and_leaves_the_link_unused(
+    session_factory, rng, operators, add_source, add_operator
+):
+    alpha, beta = await add_source(), await add_source()
+    op = await add_operator([alpha])
+    queued = await ContactService(session_factory(), rng).register_incoming(incoming(beta, 1))
+    code = await AdminService(session_factory(), rng).create_invite(1, 4)
+
+    again, joined = await operators().redeem_invite(code, op.telegram_id, beta.id, None, "Op")
+
+    assert (again.id, joined) == (op.id, False)
+    # Opening a link is pressing Start: beta may now message the operator, who gets its queue.
+    assert [c.contact.id for c in await operators().open_contacts(op.telegram_id)] == [
+        queued.contact_id
+    ]
+    newcomer, joined = await operators().redeem_invite(code, 900, alpha.id, None, "New")
+    assert (newcomer.max_open, joined) == (4, True)
 
 
 async def test_pause_stops_new_contacts_and_resume_drains(
