@@ -41,13 +41,14 @@ class Assigner:
         self.sources = SourceRepository(session)
         self.outbox = Outbox(DeliveryRepository(session))
 
-    async def take_operator(self, source_id: int) -> CandidateRow | None:
-        """Pick an operator for the source and count one more contact against their limit.
+    async def take_operator(self, source_id: int, lead: Lead) -> CandidateRow | None:
+        """Pick an operator for the lead's contact in the source and count one more contact
+        against their limit.
 
         The pick is only a proposal: the conditional UPDATE in ``take_slot`` is what holds the
         limit under concurrency. If it loses a race, the next pick is drawn without that operator.
         """
-        pool = await self.operators.candidates(source_id)
+        pool = await self.operators.candidates(source_id, lead.telegram_id)
         while (pick := pick_operator(pool, self.rng)) is not None:
             if await self.operators.take_slot(pick.operator_id):
                 return pick
@@ -72,7 +73,7 @@ class Assigner:
         self, contact: Contact, lead: Lead, source: Source
     ) -> Assignment | None:
         """Give one queued contact to an operator, with its backlog; tell the client."""
-        pick = await self.take_operator(source.id)
+        pick = await self.take_operator(source.id, lead)
         if pick is None:
             return None
         if not await self.contacts.assign(contact.id, pick.operator_id):

@@ -129,7 +129,7 @@ class ContactService(Service):
         row = await self.contacts.get_full(contact_id)
         assert row is not None  # inserted in this transaction
         contact, lead, source = row
-        pick = await self.assigner.take_operator(source.id)
+        pick = await self.assigner.take_operator(source.id, lead)
         if pick is None:
             self._tell_client(lead, source, contact, Notice.CLIENT_QUEUED)
             return Registration(Outcome.QUEUED, contact.id)

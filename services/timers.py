@@ -44,9 +44,12 @@ class TimerService(Service):
 
     async def _hand_to_another(self, contact_id: int, operator_id: int, source_id: int) -> None:
         async with self.session.begin():
+            row = await self.contacts.get_full(contact_id)
+            assert row is not None  # contacts are never deleted
+            lead = row[1]
             others = [
                 c
-                for c in await self.operators.candidates(source_id)
+                for c in await self.operators.candidates(source_id, lead.telegram_id)
                 if c.operator_id != operator_id
             ]
         pick = pick_operator(others, self.rng)

@@ -41,6 +41,8 @@ _CANDIDATES = (
         _LINKS.c.unreachable.is_(False),
         _OPERATORS.c.active.is_(True),
         _OPERATORS.c.open_count < _OPERATORS.c.max_open,
+        # A client who is an operator too never answers themselves.
+        _OPERATORS.c.telegram_id != bindparam("client_telegram_id"),
     )
     .order_by(_OPERATORS.c.id)
 )
@@ -94,9 +96,10 @@ class OperatorRepository(Repository):
         """Remove an operator and their links."""
         await self.session.execute(delete(Operator).where(Operator.id == operator_id))
 
-    async def candidates(self, source_id: int) -> list[CandidateRow]:
-        """Operators that could take a contact of this source right now."""
-        rows = await self.session.execute(_CANDIDATES, {"source_id": source_id})
+    async def candidates(self, source_id: int, client_telegram_id: int) -> list[CandidateRow]:
+        """Operators that could take a contact of this source from this client right now."""
+        params = {"source_id": source_id, "client_telegram_id": client_telegram_id}
+        rows = await self.session.execute(_CANDIDATES, params)
         return list(map(CandidateRow._make, rows))
 
     async def take_slot(self, operator_id: int) -> bool:

@@ -171,6 +171,19 @@ async def test_concurrent_messages_of_one_lead_open_one_contact(
         assert await session.scalar(select(func.count()).select_from(Message)) == 200
 
 
+async def test_a_client_who_is_an_operator_never_gets_their_own_contact(
+    service, add_source, add_operator
+):
+    source = await add_source()
+    carla = await add_operator([source], telegram_id=3001)
+
+    own = await service().register_incoming(incoming(source, carla.telegram_id))
+    assert own.outcome is Outcome.QUEUED
+
+    other = await add_operator([source])
+    assert [a.operator_id for a in await service().assign_pending()] == [other.id]
+
+
 async def test_close_frees_the_slot_for_the_oldest_queued_contact(
     service, session_factory, add_source, add_operator
 ):
