@@ -54,11 +54,14 @@ OPEN_CONTACT_SQL = "status <> 'closed'"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings (no native PG enum) so migrations stay simple across backends.
+    # Stored as plain strings (no native PG enum) so migrations stay simple across backends;
+    # the CHECK constraint (named ck_<table>_<name> by the naming convention) makes the
+    # database refuse any other value too, whoever writes it.
     return Enum(
         cls,
         name=name,
         native_enum=False,
+        create_constraint=True,
         length=16,
         validate_strings=True,
         values_callable=lambda e: [m.value for m in e],

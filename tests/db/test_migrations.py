@@ -1,7 +1,8 @@
 """Alembic migrations: `upgrade head` gives exactly the schema of db.models, and back.
 
 Runs on a fresh SQLite file, and on PostgreSQL when TEST_DATABASE_URL points at a reachable
-server (a throw-away database is created there and dropped afterwards).
+server (a throw-away database is created there and dropped afterwards). Revision 0004 (CHECK
+constraints; on SQLite it rebuilds tables) also runs on a database holding rows at 0003.
 """
 
 import asyncio
@@ -10,13 +11,17 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
+from alembic.util import CommandError
+from sqlalchemy import Connection, column, inspect, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -25,6 +30,7 @@ from sqlalchemy.pool import NullPool
 from db.engine import create_engine, create_session_factory
 from db.migrate import (
     ALEMBIC_INI,
+    alembic_config,
     current_revisions,
     downgrade_to_base,
     head_revisions,
@@ -35,6 +41,9 @@ from db.models import Base, Contact, ContactStatus, Lead, Source
 
 PG_URL_ENV = "TEST_DATABASE_URL"
 PG_CONNECT_TIMEOUT = 5.0
+# The revision before the CHECK constraints on enum-valued columns, and a time for its rows.
+BEFORE_CHECKS = "0003"
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _sqlite_url(path: Path) -> str:
@@ -93,6 +102,183 @@ def _index_sql(connection: Connection, name: str) -> str:
     else:
         query = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
     return connection.execute(text(query), {"name": name}).scalar_one()
+
+
+def _indexes_and_checks(connection: Connection) -> dict[str, list[str]]:
+    """Per table, its indexes with their predicate and its CHECK constraints: what
+    compare_metadata leaves out (it sees no difference between a partial index and a full one)."""
+    inspector = inspect(connection)
+    where = f"{connection.dialect.name}_where"
+    described = {}
+    for name in sorted(_table_names(connection) - {"alembic_version"}):
+        indexes = [
+            f"{'unique ' if found['unique'] else ''}index {found['name']} {found['column_names']}"
+            f" where {found.get('dialect_options', {}).get(where)}"
+            for found in inspector.get_indexes(name)
+        ]
+        checks = [
+            f"check {c['name']} {c['sqltext']}" for c in inspector.get_check_constraints(name)
+        ]
+        described[name] = sorted(indexes + checks)
+    return described
+
+
+def _rows(connection: Connection) -> dict[str, list[dict[str, object]]]:
+    """Every row of every table but alembic_version, ordered by the first column (the id)."""
+    return {
+        name: [
+            dict(row)
+            for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1")).mappings()
+        ]
+        for name in sorted(_table_names(connection) - {"alembic_version"})
+    }
+
+
+def _alembic(
+    connection: Connection, alembic_command: Callable[[Config, str], object], revision: str
+) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    alembic_command(config, revision)
+
+
+async def _migrate(
+    url: str, alembic_command: Callable[[Config, str], object], revision: str
+) -> None:
+    """Upgrade or downgrade to ``revision`` as db.migrate does (its own connection)."""
+    await run_in_transaction(url, lambda c: _alembic(c, alembic_command, revision))
+
+
+def _insert(connection: Connection, name: str, **values: object) -> None:
+    """One row in plain SQL, as any client could write it: no model validates the values."""
+    connection.execute(table(name, *map(column, values)).insert().values(values))
+
+
+def _insert_contact(
+    connection: Connection, contact_id: int, lead_id: int, source_id: int, status: str
+) -> None:
+    _insert(
+        connection,
+        "contacts",
+        id=contact_id,
+        lead_id=lead_id,
+        source_id=source_id,
+        operator_id=1 if status == "in_progress" else None,
+        status=status,
+        created_at=T0,
+        last_activity_at=T0,
+        closed_at=T0 if status == "closed" else None,
+    )
+
+
+def _insert_message(
+    connection: Connection, message_id: int, contact_id: int, source_id: int, direction: str
+) -> None:
+    _insert(
+        connection,
+        "messages",
+        id=message_id,
+        contact_id=contact_id,
+        source_id=source_id,
+        direction=direction,
+        chat_id=contact_id,
+        telegram_message_id=message_id,
+        content_type="text",
+        text="hello",
+        created_at=T0,
+    )
+
+
+def _insert_delivery(
+    connection: Connection,
+    delivery_id: int,
+    contact_id: int,
+    source_id: int,
+    status: str,
+    message_id: int | None = None,
+) -> None:
+    """A notice, or the copy of ``message_id`` when given."""
+    _insert(
+        connection,
+        "deliveries",
+        id=delivery_id,
+        source_id=source_id,
+        chat_id=contact_id,
+        contact_id=contact_id,
+        message_id=message_id,
+        kind="notice" if message_id is None else "copy",
+        payload='{"key": "client.queued"}',
+        status=status,
+        attempts=1,
+        created_at=T0,
+        next_attempt_at=T0,
+    )
+
+
+def _seed(connection: Connection) -> None:
+    """Two bots, two leads, an operator, open and closed contacts with messages and
+    deliveries: rows as every revision since 0001 takes them."""
+    for n in (1, 2):
+        _insert(
+            connection,
+            "sources",
+            id=n,
+            bot_id=2000 + n,
+            username=f"bot{n}",
+            title=f"Bot {n}",
+            created_at=T0,
+        )
+        _insert(
+            connection,
+            "leads",
+            id=n,
+            telegram_id=1000 + n,
+            first_name=f"Lead {n}",
+            created_at=T0,
+            last_seen_at=T0,
+        )
+    _insert(
+        connection,
+        "operators",
+        id=1,
+        telegram_id=3001,
+        display_name="Olga",
+        active=True,
+        max_open=5,
+        open_count=1,
+        created_at=T0,
+    )
+    _insert(
+        connection,
+        "operator_sources",
+        id=1,
+        operator_id=1,
+        source_id=1,
+        weight=1,
+        started=True,
+        unreachable=False,
+    )
+    # Lead 1 in bot 1: a closed contact and an open one; lead 2: one being answered in bot 1
+    # and one closed in bot 2.
+    contacts = [
+        (1, 1, 1, "closed"),
+        (2, 1, 1, "new"),
+        (3, 2, 1, "in_progress"),
+        (4, 2, 2, "closed"),
+    ]
+    statuses = {"closed": "sent", "new": "pending", "in_progress": "failed"}
+    for contact_id, lead_id, source_id, status in contacts:
+        _insert_contact(connection, contact_id, lead_id, source_id, status)
+        _insert_message(connection, 2 * contact_id, contact_id, source_id, "in")
+        _insert_message(connection, 2 * contact_id + 1, contact_id, source_id, "out")
+        _insert_delivery(connection, contact_id, contact_id, source_id, statuses[status])
+    # A copy references the message as well as the contact.
+    _insert_delivery(connection, 10, 3, 1, "sent", message_id=6)
+
+
+async def _seeded_before_checks(url: str) -> None:
+    await _migrate(url, command.upgrade, BEFORE_CHECKS)
+    await run_in_transaction(url, _seed)
 
 
 async def test_upgrade_gives_the_models_schema(database_url: str) -> None:
@@ -162,6 +348,108 @@ async def test_downgrade_removes_everything_and_upgrade_again(database_url: str)
 
     assert await current_revisions(database_url) == head_revisions()
     assert await run_in_transaction(database_url, _schema_diff) == []
+
+
+async def test_upgrade_gives_the_models_indexes_and_checks(database_url: str) -> None:
+    await upgrade_to_head(database_url)
+    migrated = await run_in_transaction(database_url, _indexes_and_checks)
+    await downgrade_to_base(database_url)
+    await run_in_transaction(database_url, Base.metadata.create_all)
+
+    assert migrated == await run_in_transaction(database_url, _indexes_and_checks)
+    assert any(
+        line.startswith("check ck_contacts_contact_status ") for line in migrated["contacts"]
+    )
+
+
+async def test_check_constraints_keep_every_row_both_ways(database_url: str) -> None:
+    await _seeded_before_checks(database_url)
+    rows = await run_in_transaction(database_url, _rows)
+    schema = await run_in_transaction(database_url, _indexes_and_checks)
+    assert all(rows[name] for name in ("contacts", "messages", "deliveries"))
+
+    await upgrade_to_head(database_url)
+    upgraded = await run_in_transaction(database_url, _rows)
+    await _migrate(database_url, command.downgrade, BEFORE_CHECKS)
+
+    assert upgraded == rows
+    assert await run_in_transaction(database_url, _rows) == rows
+    assert await run_in_transaction(database_url, _indexes_and_checks) == schema
+    await upgrade_to_head(database_url)
+    assert await run_in_transaction(database_url, _rows) == rows
+    assert await run_in_transaction(database_url, _schema_diff) == []
+
+
+async def test_one_open_contact_per_lead_and_source_after_the_upgrade(database_url: str) -> None:
+    await _seeded_before_checks(database_url)
+    await upgrade_to_head(database_url)
+
+    # Lead 1 has a closed and an open contact in bot 1, lead 2 a closed one in bot 2: one more
+    # closed contact and an open one beside a closed one are fine, a second open one is not.
+    await run_in_transaction(database_url, lambda c: _insert_contact(c, 20, 1, 1, "closed"))
+    await run_in_transaction(database_url, lambda c: _insert_contact(c, 21, 2, 2, "new"))
+    with pytest.raises(IntegrityError):
+        await run_in_transaction(database_url, lambda c: _insert_contact(c, 22, 1, 1, "new"))
+
+
+@pytest.mark.parametrize(
+    ("constraint", "insert"),
+    [
+        ("ck_contacts_contact_status", lambda c: _insert_contact(c, 20, 2, 2, "bogus")),
+        ("ck_messages_direction", lambda c: _insert_message(c, 20, 2, 1, "bogus")),
+        ("ck_deliveries_delivery_status", lambda c: _insert_delivery(c, 20, 2, 1, "bogus")),
+    ],
+)
+async def test_upgraded_database_refuses_a_value_outside_the_enum(
+    database_url: str, constraint: str, insert: Callable[[Connection], None]
+) -> None:
+    await _seeded_before_checks(database_url)
+    await upgrade_to_head(database_url)
+
+    with pytest.raises(IntegrityError, match=constraint):
+        await run_in_transaction(database_url, insert)
+
+
+async def test_upgrade_fails_on_a_value_outside_the_enum_and_changes_nothing(
+    database_url: str,
+) -> None:
+    await _seeded_before_checks(database_url)
+    await run_in_transaction(database_url, lambda c: _insert_contact(c, 20, 2, 2, "bogus"))
+    rows = await run_in_transaction(database_url, _rows)
+
+    with pytest.raises(CommandError, match=r"contacts\.status holds values outside .*'bogus'"):
+        await upgrade_to_head(database_url)
+
+    assert await current_revisions(database_url) == (BEFORE_CHECKS,)
+    assert await run_in_transaction(database_url, _rows) == rows
+
+
+async def test_sqlite_upgrade_refuses_to_rebuild_tables_with_foreign_keys_on(
+    sqlite_url: str,
+) -> None:
+    await _seeded_before_checks(sqlite_url)
+    rows = await run_in_transaction(sqlite_url, _rows)
+    engine = create_engine(sqlite_url)  # the application's engine: foreign keys on
+    try:
+        with pytest.raises(CommandError, match="foreign keys are on"):
+            async with engine.begin() as connection:
+                await connection.run_sync(_alembic, command.upgrade, "head")
+    finally:
+        await engine.dispose()
+
+    assert await current_revisions(sqlite_url) == (BEFORE_CHECKS,)
+    assert await run_in_transaction(sqlite_url, _rows) == rows
+
+
+async def test_sqlite_upgrade_fails_on_a_broken_foreign_key(sqlite_url: str) -> None:
+    await _seeded_before_checks(sqlite_url)
+    # Written with foreign keys off (the migration engine's connection): contact 99 is missing.
+    await run_in_transaction(sqlite_url, lambda c: _insert_message(c, 20, 99, 1, "in"))
+
+    with pytest.raises(CommandError, match="messages row 20 -> contacts"):
+        await upgrade_to_head(sqlite_url)
+
+    assert await current_revisions(sqlite_url) == (BEFORE_CHECKS,)
 
 
 async def test_failed_upgrade_leaves_nothing_behind(database_url: str) -> None:
