@@ -253,7 +253,7 @@ class ContactService(Service):
                     Notice.OPERATOR_TAKEN_AWAY,
                     contact_id=contact.id,
                 )
-            backlog = await self.messages.of_contact(contact.id)
+            backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
         self.signal.notify()
         return Reassignment(
