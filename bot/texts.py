@@ -71,6 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "operator.only": "This command is for operators.",
         "button.close": "✅ Close #{contact_id}",
+        "button.stale": "This button is no longer valid.",
         # Admins
         "admin.only": "Sorry, only admins can do that.",
         "admin.usage": "Usage: {usage}",

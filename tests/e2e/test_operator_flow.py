@@ -3,6 +3,7 @@
 from fake_telegram import User
 from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import buttons, cards, clients, copies_from, settle, texts
+from tests.harness import ADMIN
 
 OLGA = User(1001, "Olga", username="olga_op")
 PETE = User(1002, "Pete", username="pete_op")
@@ -148,6 +149,20 @@ async def test_operator_cannot_touch_another_operators_contact(switchboard: Swit
     )
     assert _relayed(switchboard, ANNA) == _relayed(switchboard, BEN) == []
     assert not texts(telegram, "alpha_bot", ANNA.id)[-1].startswith("This conversation is closed")
+
+
+async def test_an_old_button_of_a_removed_operator_is_answered(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await _two_open_contacts(switchboard)
+    anna_card, _ = cards(telegram, "alpha_bot", OLGA.id)
+    await switchboard.command(ADMIN, f"/delop {OLGA.id}")
+
+    ((_, close),) = buttons(anna_card)
+    query_id = await telegram.press_button("alpha_bot", OLGA, anna_card.message_id, close)
+    await switchboard.idle()
+
+    (answer,) = [a for a in telegram.answered_callbacks if a["callback_query_id"] == query_id]
+    assert (answer["text"], answer["show_alert"]) == ("This button is no longer valid.", True)
 
 
 async def test_operator_media_reaches_the_client(switchboard: Switchboard):
