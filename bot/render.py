@@ -10,7 +10,7 @@ from bot.callbacks import CloseContact, SendTo
 from bot.texts import Markup, plain, t
 from db.models import Lead
 from services.errors import DomainError
-from services.operators import ContactChoice, OpenContactView
+from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.outbox import Notice
 from services.views import OperatorView, QueueView, SourceView, StatsView, WeightsView
 
@@ -157,6 +157,29 @@ def choose_contact(
     if hidden := len(choices) - len(offered):
         text += "\n" + t("operator.ambiguous_more", shown=len(offered), hidden=hidden)
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# Why an operator's message was not sent, by outcome.
+_NOT_SENT = {
+    RelayOutcome.NO_CONTACT: "operator.no_contact",
+    RelayOutcome.CLOSED: "operator.reply_closed",
+    RelayOutcome.TAKEN_AWAY: "operator.reply_taken_away",
+}
+
+
+def not_sent(relay: Relay) -> str | None:
+    """Why an operator's message was not sent; ``None`` when there is nothing to say (it was
+    sent, or it is a redelivered update of one that was)."""
+    key = _NOT_SENT.get(relay.outcome)
+    return t(key, contact_id=relay.contact_id) if key else None
+
+
+def contact_chosen(relay: Relay) -> str:
+    """The "which contact?" question, once the operator pressed one of its buttons."""
+    if relay.outcome is RelayOutcome.DUPLICATE:
+        # A second tap: say where the message went, not where this button points.
+        return t("operator.already_sent", contact_id=relay.contact_id)
+    return not_sent(relay) or t("operator.sent", contact_id=relay.contact_id)
 
 
 def open_contacts(views: list[OpenContactView]) -> list[str]:

@@ -45,6 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "✏️ Contact #{contact_id}: the client edited a message; its new version follows."
         ),
         "operator.sent": "Sent to contact #{contact_id}.",
+        "operator.already_sent": "This message was sent to contact #{contact_id} already.",
         "operator.ambiguous": "You have several open contacts here. Which one is this for?",
         "operator.ambiguous_more": (
             "Only the {shown} with the latest activity are listed; {hidden} more are open. "
@@ -53,6 +54,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "operator.choice": "#{contact_id} {client}",
         "operator.no_contact": "You have no open contact in this bot to send this to.",
         "operator.reply_closed": "Contact #{contact_id} is closed; your message was not sent.",
+        "operator.reply_taken_away": (
+            "Contact #{contact_id} was given to another operator; your message was not sent."
+        ),
+        "operator.edit_not_relayed": (
+            "✏️ Edits do not reach the client: contact #{contact_id} keeps the message as you "
+            "first sent it. Please send the correction as a new message."
+        ),
         "operator.contacts_none": "You have no open contacts.",
         "operator.contacts_head": "Your open contacts ({count}):",
         "operator.contacts_item": "#{contact_id} via @{source}: {client}, {status}, {created}",
@@ -71,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "operator.only": "This command is for operators.",
         "button.close": "✅ Close #{contact_id}",
+        "button.stale": "This button is no longer valid.",
         # Admins
         "admin.only": "Sorry, only admins can do that.",
         "admin.usage": "Usage: {usage}",

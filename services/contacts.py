@@ -141,11 +141,15 @@ class ContactService(Service):
     async def register_edit(self, source_id: int, chat_id: int, message_id: int) -> bool:
         """Give the operator a marked copy of a message the client edited (a copy shows the
         message as it is now, whatever its type or length); ``False`` if nobody needs to know
-        (unknown message, closed or still queued contact: a queued copy is made later, from
-        the edited message itself)."""
+        (unknown or operator's message, closed or still queued contact: a queued copy is made
+        later, from the edited message itself)."""
         async with self.session.begin():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
-            contact = await self.contacts.get(stored.contact_id) if stored else None
+            # An operator's reply (e.g. edited after /delop, so no operator handler took it) is
+            # not the client's: announcing it as a client edit would mislead its own author.
+            if stored is None or stored.direction is not Direction.IN:
+                return False
+            contact = await self.contacts.get(stored.contact_id)
             if contact is None or contact.status is ContactStatus.CLOSED:
                 return False
             operator = await self._operator_of(contact)
@@ -253,7 +257,7 @@ class ContactService(Service):
                     Notice.OPERATOR_TAKEN_AWAY,
                     contact_id=contact.id,
                 )
-            backlog = await self.messages.of_contact(contact.id)
+            backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
         self.signal.notify()
         if previous is not None:

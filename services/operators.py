@@ -36,7 +36,8 @@ class RelayOutcome(enum.StrEnum):
     AMBIGUOUS = "ambiguous"
     NO_CONTACT = "no_contact"
     CLOSED = "closed"
-    DUPLICATE = "duplicate"
+    TAKEN_AWAY = "taken_away"  # open, but no longer this operator's (e.g. an admin's /assign)
+    DUPLICATE = "duplicate"  # this message was relayed already, to ``Relay.contact_id``
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Relay:
     """The result of relaying an operator's message."""
 
     outcome: RelayOutcome
+    # The contact it went to (or was refused for); for a duplicate, the one it went to first.
     contact_id: int | None = None
     choices: list[ContactChoice] = field(default_factory=list)
 
@@ -149,8 +151,11 @@ class OperatorService(Service):
         return relay
 
     async def _relay(self, message: OperatorMessage, contact_id: int | None) -> Relay:
-        if await self.messages.exists(message.key):
-            return Relay(RelayOutcome.DUPLICATE)
+        relayed = await self.messages.by_key(message.key)
+        if relayed is not None:
+            # A redelivered update, or a second tap on the "which contact?" buttons: the
+            # message went to this contact, and nowhere else.
+            return Relay(RelayOutcome.DUPLICATE, relayed.contact_id)
         operator = await self.operators.by_telegram_id(message.chat_id)
         if operator is None:
             raise UnknownOperator(ref=message.chat_id)
@@ -171,8 +176,10 @@ class OperatorService(Service):
         if row is None or row[0].source_id != message.source_id:
             return Relay(RelayOutcome.NO_CONTACT)
         contact, lead, _source = row
-        if contact.status is ContactStatus.CLOSED or contact.operator_id != operator.id:
+        if contact.status is ContactStatus.CLOSED:
             return Relay(RelayOutcome.CLOSED, contact.id)
+        if contact.operator_id != operator.id:
+            return Relay(RelayOutcome.TAKEN_AWAY, contact.id)
         stored = await self.messages.add(
             message.key,
             contact.id,
@@ -192,6 +199,16 @@ class OperatorService(Service):
         )
         await self.contacts.mark_replied(contact.id)
         return Relay(RelayOutcome.SENT, contact.id)
+
+    async def edited(self, source_id: int, chat_id: int, message_id: int) -> int | None:
+        """The contact an operator's now edited message was relayed to, ``None`` if it was
+        not relayed. The client keeps the copy as it was sent: edits are not passed on."""
+        async with self.session.begin():
+            stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
+        # An IN message here is one the operator wrote as a client, before becoming one.
+        if stored is None or stored.direction is not Direction.OUT:
+            return None
+        return stored.contact_id
 
     async def current_contact(
         self, source_id: int, telegram_id: int, reply_to: int | None

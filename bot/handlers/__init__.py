@@ -3,11 +3,12 @@
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
-from bot.handlers import admin, client, operator, start
+from bot.handlers import admin, client, operator, stale, start
 
 
 def build_router() -> Router:
-    """Admin commands first, then /start and /help, operators, and everyone else as a client."""
+    """Admin commands first, then /start and /help, operators, everyone else as a client, and
+    last an answer to buttons nobody handled."""
     root = Router(name="switchboard")
     # The help desk lives in private chats. In a group the bot was added to, a message is
     # nobody's contact, and an answer (an admin's /queue, say) would show clients to strangers.
@@ -19,5 +20,6 @@ def build_router() -> Router:
         start.build_router(),
         operator.build_router(),
         client.build_router(),
+        stale.build_router(),
     )
     return root

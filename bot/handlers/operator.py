@@ -13,7 +13,7 @@ from bot.texts import t
 from db.models import Source
 from services.base import Actor
 from services.contacts import ContactService
-from services.operators import OperatorMessage, OperatorService, Relay, RelayOutcome
+from services.operators import OperatorMessage, OperatorService, RelayOutcome
 
 
 def _sender(event: Message | CallbackQuery) -> int:
@@ -81,9 +81,7 @@ async def send_to(
     )
     await query.answer()
     if isinstance(query.message, Message) and not isinstance(query.message, InaccessibleMessage):
-        await query.message.edit_text(
-            _relay_text(relayed) or t("operator.sent", contact_id=relayed.contact_id)
-        )
+        await query.message.edit_text(render.contact_chosen(relayed))
 
 
 async def unknown_command(message: Message) -> None:
@@ -107,16 +105,15 @@ async def relay(message: Message, operators: OperatorService, source: Source) ->
     if relayed.outcome is RelayOutcome.AMBIGUOUS:
         text, markup = render.choose_contact(relayed.choices, message.message_id)
         await message.reply(text, reply_markup=markup)
-    elif text := _relay_text(relayed):
+    elif text := render.not_sent(relayed):
         await message.reply(text)
 
 
-def _relay_text(relayed: Relay) -> str | None:
-    if relayed.outcome is RelayOutcome.NO_CONTACT:
-        return t("operator.no_contact")
-    if relayed.outcome is RelayOutcome.CLOSED:
-        return t("operator.reply_closed", contact_id=relayed.contact_id)
-    return None
+async def edited(message: Message, operators: OperatorService, source: Source) -> None:
+    """An operator edited a message: if it went to a client, say that the edit did not."""
+    contact_id = await operators.edited(source.id, message.chat.id, message.message_id)
+    if contact_id is not None:
+        await message.reply(t("operator.edit_not_relayed", contact_id=contact_id))
 
 
 async def refuse(message: Message) -> None:
@@ -129,6 +126,8 @@ def build_router() -> Router:
     operators_only = Router(name=f"{__name__}.operators_only")
     operators_only.message.filter(IsOperator())
     operators_only.callback_query.filter(IsOperator())
+    # Operators' edits stop here: the client router would take them for a client's.
+    operators_only.edited_message.filter(IsOperator())
     refusals = Router(name=f"{__name__}.refusals")
     operators_only.message.register(contacts_list, Command("contacts"))
     operators_only.message.register(close_command, Command("close"))
@@ -138,6 +137,7 @@ def build_router() -> Router:
     operators_only.callback_query.register(send_to, SendTo.filter())
     operators_only.message.register(unknown_command, F.text.startswith("/"))
     operators_only.message.register(relay)
+    operators_only.edited_message.register(edited)
     refusals.message.register(refuse, Command(*OPERATOR_COMMANDS))
     router = Router(name=__name__)
     router.include_routers(operators_only, refusals)

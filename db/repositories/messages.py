@@ -64,13 +64,13 @@ class MessageRepository(Repository):
         message_id = (await self.session.execute(_INSERT, values)).scalar_one()
         return Message(id=message_id, **values)
 
-    async def of_contact(
-        self, contact_id: int, direction: Direction | None = None
-    ) -> list[Message]:
-        """Messages of a contact in the order they arrived."""
-        stmt = select(Message).where(Message.contact_id == contact_id).order_by(Message.id)
-        if direction is not None:
-            stmt = stmt.where(Message.direction == direction)
+    async def of_contact(self, contact_id: int, direction: Direction) -> list[Message]:
+        """A contact's messages in one direction, in the order they arrived."""
+        stmt = (
+            select(Message)
+            .where(Message.contact_id == contact_id, Message.direction == direction)
+            .order_by(Message.id)
+        )
         return list((await self.session.execute(stmt)).scalars())
 
     async def by_key(self, key: MessageKey) -> Message | None:

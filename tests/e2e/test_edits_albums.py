@@ -29,6 +29,32 @@ async def test_an_edit_reaches_the_operator_as_a_marked_text(switchboard: Switch
     assert new_version.plain_text == "My order is 1243"
 
 
+async def test_an_operators_edit_stays_with_her_and_she_is_told(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    await telegram.send_message("alpha_bot", ANNA, "Is it in stock?")
+    await settle(switchboard)
+    answer = await telegram.send_message("alpha_bot", OLGA, "Yes, ten of them")
+    await settle(switchboard)
+    olga_before = len(telegram.received("alpha_bot", OLGA.id))
+    anna_before = len(telegram.received("alpha_bot", ANNA.id))
+
+    await telegram.edit_message("alpha_bot", OLGA, answer["message_id"], "Yes, two of them")
+    await settle(switchboard)
+
+    (told,) = telegram.received("alpha_bot", OLGA.id)[olga_before:]
+    assert told.plain_text == (
+        "✏️ Edits do not reach the client: contact #1 keeps the message as you first sent it. "
+        "Please send the correction as a new message."
+    )
+    assert told.reply_to == answer["message_id"]
+    # Anna got nothing new: no copy of the edit, and nothing dressed up as her own edit.
+    assert len(telegram.received("alpha_bot", ANNA.id)) == anna_before
+    assert [c.plain_text for c in copies_from(telegram, "alpha_bot", ANNA.id, OLGA)] == [
+        "Yes, ten of them"
+    ]
+
+
 async def test_an_edit_to_the_longest_text_reaches_the_operator_whole(switchboard: Switchboard):
     telegram = switchboard.telegram
     await switchboard.add_operator(OLGA)

@@ -3,6 +3,7 @@
 from fake_telegram import User
 from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import buttons, cards, clients, copies_from, settle, texts
+from tests.harness import ADMIN
 
 OLGA = User(1001, "Olga", username="olga_op")
 PETE = User(1002, "Pete", username="pete_op")
@@ -69,6 +70,26 @@ async def test_unaddressed_message_asks_which_contact(switchboard: Switchboard):
     assert _relayed(switchboard, BEN) == ["Which of you was it?"]
     assert _relayed(switchboard, ANNA) == []
     assert question.plain_text == "Sent to contact #2."
+
+
+async def test_a_second_tap_on_which_contact_says_where_the_message_went(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await _two_open_contacts(switchboard)
+    await telegram.send_message("alpha_bot", OLGA, "Which of you was it?")
+    await switchboard.idle()
+    question = telegram.received("alpha_bot", OLGA.id)[-1]
+    (_, for_anna), (_, for_ben) = buttons(question)
+
+    # Both taps arrive before the first one has changed the question.
+    await telegram.press_button("alpha_bot", OLGA, question.message_id, for_anna)
+    await telegram.press_button("alpha_bot", OLGA, question.message_id, for_ben)
+    await settle(switchboard)
+
+    assert _relayed(switchboard, ANNA) == ["Which of you was it?"]
+    assert _relayed(switchboard, BEN) == []
+    assert question.plain_text == "This message was sent to contact #1 already."
 
 
 async def test_more_open_contacts_than_buttons_offers_the_most_recently_active(
@@ -148,6 +169,44 @@ async def test_operator_cannot_touch_another_operators_contact(switchboard: Swit
     )
     assert _relayed(switchboard, ANNA) == _relayed(switchboard, BEN) == []
     assert not texts(telegram, "alpha_bot", ANNA.id)[-1].startswith("This conversation is closed")
+
+
+async def test_answer_to_a_contact_given_to_another_operator_says_so(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await _two_open_contacts(switchboard)
+    await switchboard.add_operator(PETE)
+    anna_card, _ = cards(telegram, "alpha_bot", OLGA.id)
+    assert await switchboard.command(ADMIN, "/assign 1 @pete_op") == (
+        "Contact #1 is now with @pete_op."
+    )
+
+    late = await telegram.send_message(
+        "alpha_bot", OLGA, "Here is your answer", reply_to=anna_card.message_id
+    )
+    await switchboard.idle()
+
+    refusal = telegram.received("alpha_bot", OLGA.id)[-1]
+    assert refusal.plain_text == (
+        "Contact #1 was given to another operator; your message was not sent."
+    )
+    assert refusal.reply_to == late["message_id"]
+    assert _relayed(switchboard, ANNA) == []
+
+
+async def test_an_old_button_of_a_removed_operator_is_answered(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await _two_open_contacts(switchboard)
+    anna_card, _ = cards(telegram, "alpha_bot", OLGA.id)
+    await switchboard.command(ADMIN, f"/delop {OLGA.id}")
+
+    ((_, close),) = buttons(anna_card)
+    query_id = await telegram.press_button("alpha_bot", OLGA, anna_card.message_id, close)
+    await switchboard.idle()
+
+    (answer,) = [a for a in telegram.answered_callbacks if a["callback_query_id"] == query_id]
+    assert (answer["text"], answer["show_alert"]) == ("This button is no longer valid.", True)
 
 
 async def test_operator_media_reaches_the_client(switchboard: Switchboard):

@@ -17,6 +17,7 @@ from services.errors import (
     UnknownContact,
     UnknownOperator,
 )
+from services.operators import OperatorMessage, OperatorService
 
 
 def incoming(source, user_id: int, message_id: int = 1, text: str = "hi", **kw) -> IncomingMessage:
@@ -265,6 +266,28 @@ async def test_reassign_gives_the_freed_slot_to_the_queue_at_once(
 
     async with session_factory() as session:
         assert (await session.get(Contact, queued.contact_id)).operator_id == first.id
+
+
+async def test_reassign_hands_over_only_the_clients_messages(
+    service, session_factory, rng, add_source, add_operator
+):
+    source = await add_source()
+    first = await add_operator([source])
+    second = await add_operator([source], weight=0, username="second")
+    contact = (await service().register_incoming(incoming(source, 1, 1))).contact_id
+    answer = OperatorMessage(source.id, first.telegram_id, 500, "text", "answer")
+    await OperatorService(session_factory(), rng).relay(answer)
+    await service().register_incoming(incoming(source, 1, 2, "thanks"))
+
+    await service().reassign(contact, "@second")
+
+    # Copies of the first operator's answers would look like the client's own words.
+    handed = await deliveries_to(session_factory, second.telegram_id)
+    assert [d.payload.get("key", "copy") for d in handed] == ["operator.card", "copy", "copy"]
+    assert [(d.payload["from_chat_id"], d.payload["message_id"]) for d in handed[1:]] == [
+        (1, 1),
+        (1, 2),
+    ]
 
 
 async def test_reassign_refuses_a_full_or_unknown_operator(service, add_source, add_operator):

@@ -102,7 +102,7 @@ async def test_single_open_contact_gets_the_reply(
     again = await operators().relay(reply(source, op, 500))
 
     assert (relay.outcome, relay.contact_id) == (RelayOutcome.SENT, contact)
-    assert again.outcome is RelayOutcome.DUPLICATE
+    assert (again.outcome, again.contact_id) == (RelayOutcome.DUPLICATE, contact)
     copies = [d for d in await sent_to(session_factory, 1) if d.kind == "copy"]
     assert [(d.payload["from_chat_id"], d.payload["message_id"]) for d in copies] == [
         (op.telegram_id, 500)
@@ -144,3 +144,21 @@ async def test_no_open_contact(operators, add_source, add_operator):
     source = await add_source()
     op = await add_operator([source])
     assert (await operators().relay(reply(source, op, 1))).outcome is RelayOutcome.NO_CONTACT
+
+
+async def test_an_operators_edited_reply_is_not_taken_for_a_clients_edit(
+    operators, contacts, add_source, add_operator, session_factory
+):
+    source = await add_source()
+    op = await add_operator([source])
+    contact = (await contacts().register_incoming(incoming(source, 1))).contact_id
+    await operators().relay(reply(source, op, 500))
+    staged = len(await sent_to(session_factory, op.telegram_id))
+
+    # The client router's edit handler, reached e.g. by an operator removed since.
+    assert not await contacts().register_edit(source.id, op.telegram_id, 500)
+    assert len(await sent_to(session_factory, op.telegram_id)) == staged
+    assert await operators().edited(source.id, op.telegram_id, 500) == contact
+    assert await operators().edited(source.id, op.telegram_id, 501) is None
+    # The client's own message is not one the operator relayed.
+    assert await operators().edited(source.id, 1, 1) is None
