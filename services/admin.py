@@ -4,7 +4,7 @@ import secrets
 
 from db.base import utcnow
 from db.models import Operator, Source
-from services.base import Service, parse_operator_ref
+from services.base import Service
 from services.errors import (
     InvalidLimit,
     InvalidOperatorRef,
@@ -12,6 +12,7 @@ from services.errors import (
     OperatorExists,
     UnknownSource,
 )
+from services.numbers import MAX_ID, parse_number
 from services.outbox import Notice
 from services.views import (
     OperatorRemoved,
@@ -35,10 +36,10 @@ MAX_WEIGHT = 1000
 
 def parse_limit(value: str | int) -> int:
     """A limit of open contacts: a whole number from 0 to ``MAX_LIMIT``."""
-    text = str(value).strip()
-    if not text.isdigit() or int(text) > MAX_LIMIT:
+    limit = parse_number(str(value).strip(), 0, MAX_LIMIT)
+    if limit is None:
         raise InvalidLimit(value=str(value), maximum=MAX_LIMIT)
-    return int(text)
+    return limit
 
 
 def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
@@ -50,11 +51,12 @@ def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
         ref, sep, weight = pair.partition("=")
         if not sep or not ref:
             raise InvalidWeights(detail=f"{pair!r} is not <operator>=<weight>")
-        if not weight.isdigit() or int(weight) > MAX_WEIGHT:
+        number = parse_number(weight, 0, MAX_WEIGHT)
+        if number is None:
             raise InvalidWeights(
                 detail=f"weight of {ref} must be a whole number from 0 to {MAX_WEIGHT}"
             )
-        parsed.append((ref, int(weight)))
+        parsed.append((ref, number))
     return parsed
 
 
@@ -74,8 +76,8 @@ class AdminService(Service):
         self, telegram_id: str | int, limit: str | int, display_name: str | None = None
     ) -> OperatorView:
         """Make a Telegram user an operator with weight 1 in every source."""
-        ref = parse_operator_ref(str(telegram_id))
-        if not isinstance(ref, int) or ref <= 0:  # user ids are positive
+        ref = parse_number(str(telegram_id).strip(), 1, MAX_ID)  # user ids are positive
+        if ref is None:
             raise InvalidOperatorRef(ref=str(telegram_id))
         max_open = parse_limit(limit)
         async with self.session.begin():

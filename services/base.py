@@ -17,6 +17,7 @@ from db.repositories import (
 )
 from services.assignment import Assigner, Assignment
 from services.errors import InvalidOperatorRef, UnknownOperator
+from services.numbers import MAX_ID, MIN_INT64, parse_number
 from services.outbox import NoSignal, Outbox, OutboxSignal
 from services.views import LinkView, OperatorView
 
@@ -38,10 +39,15 @@ SYSTEM = Actor("system")
 
 
 def parse_operator_ref(ref: str) -> int | str:
-    """A Telegram id (int) or a lower-case username (str) from ``123`` or ``@name``."""
+    """A Telegram id (int) or a lower-case username (str) from ``123`` or ``@name``.
+
+    Negative ids (those of groups) are read, too: they name no operator, and the answer says so.
+    A number that does not fit a Telegram id's 64 bits is no reference at all.
+    """
     ref = ref.strip()
-    if ref.lstrip("-").isdigit():
-        return int(ref)
+    telegram_id = parse_number(ref, MIN_INT64, MAX_ID, signed=True)
+    if telegram_id is not None:
+        return telegram_id
     name = ref.removeprefix("@")
     if ref.startswith("@") and name and all(ch.isalnum() or ch == "_" for ch in name):
         return name.lower()

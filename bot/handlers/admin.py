@@ -10,8 +10,9 @@ from bot.handlers.replies import answer_pages
 from bot.menus import ADMIN_COMMANDS, set_operator_menu
 from bot.texts import t
 from db.models import Source
-from services.admin import AdminService
+from services.admin import AdminService, parse_limit
 from services.contacts import ContactService
+from services.numbers import is_number, parse_contact_number
 
 USAGE = {
     "addop": "/addop <telegram id> [limit]",
@@ -57,7 +58,8 @@ async def add_operator(
 ) -> None:
     """``/addop <telegram id> [limit]``."""
     args = _args(command, 1, 2)
-    if args is None or not args[0].isdigit():  # only a numeric id: usernames are not known yet
+    # Only a numeric id: usernames are not known yet. Its range is the service's to check.
+    if args is None or not is_number(args[0]):
         return await _usage(message, "addop")
     view = await admin.add_operator(args[0], args[1] if len(args) > 1 else default_limit)
     await message.answer(render.operator_added(view))
@@ -141,9 +143,10 @@ async def stats(message: Message, admin: AdminService) -> None:
 async def assign(message: Message, command: CommandObject, contacts: ContactService) -> None:
     """``/assign <contact> <op>``."""
     args = _args(command, 2, 2)
-    if args is None or not args[0].lstrip("#").isdigit():
+    contact_id = parse_contact_number(args[0]) if args else None
+    if args is None or contact_id is None:
         return await _usage(message, "assign")
-    moved = await contacts.reassign(int(args[0].lstrip("#")), args[1])
+    moved = await contacts.reassign(contact_id, args[1])
     await message.answer(t("admin.assigned", contact_id=moved.contact_id, operator=args[1]))
     return None
 
@@ -159,7 +162,7 @@ async def invite(
     args = _args(command, 0, 1)
     if args is None:
         return await _usage(message, "invite")
-    limit = args[0] if args else default_limit
+    limit = parse_limit(args[0]) if args else default_limit
     code = await admin.create_invite(message.chat.id, limit)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={code}"

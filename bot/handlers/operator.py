@@ -13,6 +13,7 @@ from bot.texts import t
 from db.models import Source
 from services.base import Actor
 from services.contacts import ContactService
+from services.numbers import parse_contact_number
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
 
 
@@ -37,8 +38,8 @@ async def close_command(
 ) -> None:
     """``/close <number>``, ``/close`` as a reply to a contact's message, or ``/close`` when
     the operator has one open contact in this bot."""
-    arg = (command.args or "").strip().lstrip("#")
-    contact_id: int | None = int(arg) if arg.isdigit() else None
+    arg = (command.args or "").strip()
+    contact_id = parse_contact_number(arg) if arg else None
     if arg and contact_id is None:
         await message.answer(t("operator.close_usage"))
         return

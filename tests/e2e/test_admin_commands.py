@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from fake_telegram import User
 from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import cards, copies_from, texts
@@ -393,3 +395,94 @@ async def test_pause_and_resume(switchboard: Switchboard):
     resumed = await switchboard.command(ANN, "/resume")
     assert resumed.startswith("▶️ Resumed: you get new contacts again.")
     assert "📨 New contact #1 via @alpha_bot" in resumed
+
+
+NOT_A_REF = "{} is neither a Telegram id nor an @username."
+BAD_LIMIT = "The limit must be a whole number from 0 to 1000, not {}."
+BAD_WEIGHT = "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+TOO_BIG = "9223372036854775808"  # one more than the largest Telegram id (a signed 64-bit int)
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "attempts",
+    [
+        pytest.param(
+            [
+                (ADMIN, "/addop ²", "Usage: /addop <telegram id> [limit]"),
+                (ADMIN, "/addop ١٠٠٣", "Usage: /addop <telegram id> [limit]"),
+                (ADMIN, f"/addop {TOO_BIG}", NOT_A_REF.format(TOO_BIG)),
+                (ADMIN, f"/addop {HUGE} 3", NOT_A_REF.format(HUGE)),
+                (ADMIN, "/delop ²", NOT_A_REF.format("²")),
+                (ADMIN, "/delop --5", NOT_A_REF.format("--5")),
+                (ADMIN, f"/delop {HUGE}", NOT_A_REF.format(HUGE)),
+                (ADMIN, "/limit ² 3", NOT_A_REF.format("²")),
+                (ADMIN, "/limit ١٠٠١ 4", NOT_A_REF.format("١٠٠١")),
+                (ADMIN, f"/limit {HUGE} 3", NOT_A_REF.format(HUGE)),
+                (ADMIN, f"/deactivate {TOO_BIG}", NOT_A_REF.format(TOO_BIG)),
+            ],
+            id="telegram id",
+        ),
+        pytest.param(
+            [
+                (ADMIN, "/addop 1003 ²", BAD_LIMIT.format("²")),
+                (ADMIN, "/limit @ann_op ²", BAD_LIMIT.format("²")),
+                (ADMIN, "/limit @ann_op ٥", BAD_LIMIT.format("٥")),
+                (ADMIN, "/limit @ann_op +3", BAD_LIMIT.format("+3")),
+                (ADMIN, f"/limit @ann_op {HUGE}", BAD_LIMIT.format(HUGE)),
+                (ADMIN, "/invite ²", BAD_LIMIT.format("²")),
+                (ADMIN, "/invite ٣", BAD_LIMIT.format("٣")),
+            ],
+            id="limit",
+        ),
+        pytest.param(
+            [
+                (ADMIN, "/weights @ann_op=²", BAD_WEIGHT),
+                (ADMIN, "/weights @ann_op=١", BAD_WEIGHT),
+                (ADMIN, f"/weights @ann_op={HUGE}", BAD_WEIGHT),
+                (ADMIN, "/weights @bob_op=2 ²=1", NOT_A_REF.format("²")),
+                (ADMIN, f"/weights @bob_op=2 {TOO_BIG}=1", NOT_A_REF.format(TOO_BIG)),
+            ],
+            id="weights",
+        ),
+        pytest.param(
+            [
+                (ADMIN, "/assign ² @bob_op", "Usage: /assign <contact> <op>"),
+                (ADMIN, "/assign #١ @bob_op", "Usage: /assign <contact> <op>"),
+                (ADMIN, f"/assign {HUGE} @bob_op", f"There is no contact #{HUGE}."),
+                (ADMIN, f"/assign #{TOO_BIG} @bob_op", f"There is no contact #{TOO_BIG}."),
+                (ADMIN, "/assign 1 ²", NOT_A_REF.format("²")),
+            ],
+            id="contact number",
+        ),
+        pytest.param(
+            [
+                (ANN, "/close ²", "Usage: /close <contact number>, or reply /close to a message."),
+                (ANN, "/close #١", "Usage: /close <contact number>, or reply /close to a message."),
+                (
+                    ANN,
+                    "/close --1",
+                    "Usage: /close <contact number>, or reply /close to a message.",
+                ),
+                (ANN, f"/close {HUGE}", f"There is no contact #{HUGE}."),
+                (ANN, f"/close #{TOO_BIG}", f"There is no contact #{TOO_BIG}."),
+            ],
+            id="operator close",
+        ),
+    ],
+)
+async def test_malformed_numbers_are_refused_and_change_nothing(switchboard: Switchboard, attempts):
+    """Only ASCII digits are numbers, and only those a Telegram id or our database can hold:
+    anything else gets the usage line or a clear refusal, never an internal error."""
+    command = switchboard.command
+    await _ann_and_bob(switchboard)
+    await command(ADMIN, "/weights @bob_op=0")
+    await switchboard.telegram.send_message("alpha_bot", CLIENT, "Help!")
+    await switchboard.idle()
+    before = [await command(ADMIN, "/operators"), await command(ADMIN, "/weights")]
+    assert "Ann (1001, @ann_op): active, 1/3" in before[0]  # contact #1, open
+
+    for user, attempt, answer in attempts:
+        assert await command(user, attempt) == answer, attempt
+
+    assert [await command(ADMIN, "/operators"), await command(ADMIN, "/weights")] == before
