@@ -1,7 +1,5 @@
 """Which messages can be passed on between a client and an operator (as copies)."""
 
-import enum
-
 from aiogram.enums import ContentType, PollType
 from aiogram.types import Message
 
@@ -41,24 +39,19 @@ UNCOPYABLE = frozenset(
 )
 
 
-class Relayability(enum.Enum):
-    """Whether a message can be passed on as a copy."""
+async def can_pass_on(message: Message, refusal: str) -> bool:
+    """Whether ``message`` can be copied to the other side of a contact.
 
-    RELAYABLE = "relayable"
-    # Something the user said that Telegram will not copy: tell them.
-    UNCOPYABLE = "uncopyable"
-    # Not something the user said (a pin, an auto-delete timer, ...): nothing to pass on.
-    SERVICE = "service"
-
-
-def relayability(message: Message) -> Relayability:
-    """Whether ``message`` can be copied to the other side of a contact."""
+    If the user said something Telegram will not copy, they get ``refusal`` as a reply. Any
+    other type is a service message (a pin, an auto-delete timer, ...): not something the user
+    said, so there is nothing to pass on or answer.
+    """
     poll = message.poll
     # A forwarded quiz comes without its answer, and Telegram copies a quiz only with it.
-    if poll is not None and poll.type == PollType.QUIZ and poll.correct_option_id is None:
-        return Relayability.UNCOPYABLE
-    if message.content_type in RELAYABLE:
-        return Relayability.RELAYABLE
-    if message.content_type in UNCOPYABLE:
-        return Relayability.UNCOPYABLE
-    return Relayability.SERVICE
+    unanswered_quiz = (
+        poll is not None and poll.type == PollType.QUIZ and poll.correct_option_id is None
+    )
+    if unanswered_quiz or message.content_type in UNCOPYABLE:
+        await message.reply(refusal)
+        return False
+    return message.content_type in RELAYABLE

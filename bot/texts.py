@@ -46,6 +46,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "operator.sent": "Sent to contact #{contact_id}.",
         "operator.already_sent": "This message was sent to contact #{contact_id} already.",
+        "operator.unsupported": (
+            "Telegram does not let bots pass this kind of message on; it was not sent."
+        ),
         "operator.ambiguous": "You have several open contacts here. Which one is this for?",
         "operator.ambiguous_more": (
             "Only the {shown} with the latest activity are listed; {hidden} more are open. "

@@ -3,7 +3,7 @@
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.content import Relayability, relayability
+from bot.content import can_pass_on
 from bot.filters import IsAdmin
 from bot.texts import t
 from db.models import Source
@@ -32,10 +32,7 @@ async def incoming(message: Message, contacts: ContactService, source: Source) -
     """Store the message in the client's contact; the services stage every reply."""
     if message.from_user is None:
         return
-    kind = relayability(message)
-    if kind is Relayability.UNCOPYABLE:
-        await message.answer(t("client.unsupported", message.from_user.language_code))
-    if kind is not Relayability.RELAYABLE:
+    if not await can_pass_on(message, t("client.unsupported", message.from_user.language_code)):
         return
     shared = message.contact
     own_phone = shared.phone_number if shared and shared.user_id == message.from_user.id else None

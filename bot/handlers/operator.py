@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot import render
 from bot.callbacks import CloseContact, SendTo
+from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
 from bot.menus import OPERATOR_COMMANDS
@@ -92,6 +93,8 @@ async def unknown_command(message: Message) -> None:
 
 async def relay(message: Message, operators: OperatorService, source: Source) -> None:
     """Anything else an operator writes goes to a client (copied, so they stay anonymous)."""
+    if not await can_pass_on(message, t("operator.unsupported")):
+        return
     relayed = await operators.relay(
         OperatorMessage(
             source.id,

@@ -228,3 +228,22 @@ async def test_operator_media_reaches_the_client(switchboard: Switchboard):
     assert [item.copied_from[1] for item in relayed] == [photo["message_id"], voice["message_id"]]
     assert relayed[0].plain_text == "Here is the diagram"
     assert _relayed(switchboard, ANNA) == []
+
+
+async def test_what_telegram_cannot_copy_stays_with_the_operator(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    await telegram.send_message("alpha_bot", ANNA, "Hello")
+    await switchboard.idle()
+    before = len(telegram.received("alpha_bot", OLGA.id))
+
+    game = {"game": {"title": "Snake", "description": "A game", "photo": []}}
+    await telegram.send_raw("alpha_bot", OLGA, game)
+    timer = {"message_auto_delete_timer_changed": {"message_auto_delete_time": 86_400}}
+    await telegram.send_raw("alpha_bot", OLGA, timer)
+    await switchboard.idle()
+
+    assert texts(telegram, "alpha_bot", OLGA.id, since=before) == [
+        "Telegram does not let bots pass this kind of message on; it was not sent."
+    ]
+    assert _relayed(switchboard, ANNA) == []
