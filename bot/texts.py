@@ -153,6 +153,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         # Errors (keys of services.errors.DomainError)
         "error.generic": "That did not work.",
         "error.unknown_operator": "There is no operator {ref}.",
+        "error.ambiguous_operator": (
+            "Several operators were known as {ref} (Telegram ids {ids}); use the id instead."
+        ),
         "error.operator_exists": "{ref} is an operator already.",
         "error.invalid_limit": "The limit must be a whole number from 0 to {maximum}, not {value}.",
         "error.invalid_weights": "Nothing changed: {detail}.",

@@ -16,7 +16,7 @@ from db.repositories import (
     SourceRepository,
 )
 from services.assignment import Assigner, Assignment
-from services.errors import InvalidOperatorRef, UnknownOperator
+from services.errors import AmbiguousOperator, InvalidOperatorRef, UnknownOperator
 from services.numbers import MAX_ID, MIN_INT64, parse_number
 from services.outbox import NoSignal, Outbox, OutboxSignal
 from services.views import LinkView, OperatorView
@@ -139,7 +139,12 @@ class Service:
         if isinstance(key, int):
             operator = await self.operators.by_telegram_id(key)
         else:
-            operator = await self.operators.by_username(key)
+            named = await self.operators.with_username(key)
+            if len(named) > 1:
+                # Acting on either could hit the wrong person (a removal, say): ask for the id.
+                ids = ", ".join(str(o.telegram_id) for o in named)
+                raise AmbiguousOperator(ref=ref, ids=ids)
+            operator = named[0] if named else None
         if operator is None:
             raise UnknownOperator(ref=ref)
         return operator

@@ -21,6 +21,13 @@ class UnknownOperator(DomainError):
     template = "unknown operator {ref}"
 
 
+class AmbiguousOperator(DomainError):
+    """An @username that several operators were known by."""
+
+    key = "error.ambiguous_operator"
+    template = "several operators were known as {ref}: {ids}"
+
+
 class OperatorExists(DomainError):
     """The user is an operator already."""
 

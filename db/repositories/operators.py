@@ -79,10 +79,18 @@ class OperatorRepository(Repository):
         params = {"telegram_id": telegram_id}
         return bool((await self.session.execute(_IS_OPERATOR, params)).scalar())
 
-    async def by_username(self, username: str) -> Operator | None:
-        """An operator by Telegram @username, case-insensitive."""
-        stmt = select(Operator).where(func.lower(Operator.username) == username.lower()).limit(1)
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+    async def with_username(self, username: str) -> list[Operator]:
+        """Operators known by this Telegram @username (case-insensitive), oldest first.
+
+        More than one when someone took a name an operator used to have: an operator's username
+        is refreshed only when they start a bot.
+        """
+        stmt = (
+            select(Operator)
+            .where(func.lower(Operator.username) == username.lower())
+            .order_by(Operator.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
 
     async def all(self) -> list[Operator]:
         """Every operator, in the order they were added."""

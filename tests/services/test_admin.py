@@ -7,6 +7,7 @@ from db.models import Contact, Operator, OperatorSource
 from services.admin import AdminService
 from services.contacts import ContactService, Outcome
 from services.errors import (
+    AmbiguousOperator,
     InvalidLimit,
     InvalidOperatorRef,
     InvalidWeights,
@@ -115,6 +116,23 @@ async def test_negative_limit_and_unknown_operator_change_nothing(
     with pytest.raises(InvalidOperatorRef):
         await admin().set_limit("ann bob", "3")
     assert await snapshot(session_factory) == before
+
+
+async def test_a_username_two_operators_were_known_by_needs_the_id(
+    admin, add_source, add_operator, session_factory
+):
+    source = await add_source()
+    # Ann was @ann_op, renamed herself without starting a bot since; Bob took the name.
+    ann = await add_operator([source], username="ann_op")
+    bob = await add_operator([source], username="Ann_Op")
+    before = await snapshot(session_factory)
+
+    with pytest.raises(AmbiguousOperator) as refused:
+        await admin().remove_operator("@ann_op")
+
+    assert refused.value.params["ids"] == f"{ann.telegram_id}, {bob.telegram_id}"
+    assert await snapshot(session_factory) == before
+    await admin().remove_operator(str(bob.telegram_id))
 
 
 async def test_raising_a_limit_assigns_queued_contacts_at_once(
