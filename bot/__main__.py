@@ -43,6 +43,9 @@ def main(argv: list[str]) -> int:
     configure_logging(settings.log_format, settings.log_level)
     try:
         asyncio.run(_run(settings))
+    except ConfigError as exc:
+        log.error("invalid setting %s", exc)
+        return 2
     except TelegramUnauthorizedError:
         log.error("Telegram rejected a token in BOT_TOKENS")
         return 2

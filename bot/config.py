@@ -1,11 +1,23 @@
 """Settings from the environment and ``.env`` (pydantic-settings)."""
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.numbers import MAX_ID
+
 _TOKEN_SHAPE = "<bot id>:<secret>, as @BotFather gives it"
+# What Telegram accepts as a webhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+# A Telegram user id.
+UserId = Annotated[int, Field(gt=0, le=MAX_ID)]
+# Periods: finite and within what the scheduler can represent, so a typo fails here, by name,
+# instead of overflowing at start.
+Minutes = Annotated[float, Field(ge=0, le=365 * 24 * 60, allow_inf_nan=False)]
+Hours = Annotated[float, Field(ge=0, le=10 * 365 * 24, allow_inf_nan=False)]
 
 
 class ConfigError(Exception):
@@ -18,21 +30,26 @@ def _split(value: object) -> object:
     return value
 
 
+def _none_if_empty(value: object) -> object:
+    return None if value == "" else value
+
+
 class Settings(BaseSettings):
     """Every setting of Switchboard; see ``.env.example`` for what each one does."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     bot_tokens: Annotated[list[SecretStr], NoDecode] = Field(min_length=1)
-    admin_ids: Annotated[list[int], NoDecode] = Field(min_length=1)
+    admin_ids: Annotated[list[UserId], NoDecode] = Field(min_length=1)
     database_url: str = "sqlite+aiosqlite:///./switchboard.db"
     telegram_api_url: str | None = None
-    retry_interval_seconds: float = Field(default=30, gt=0)
+    # At least a tenth of a second: less would only keep the scheduler busy.
+    retry_interval_seconds: float = Field(default=30, ge=0.1, le=86_400, allow_inf_nan=False)
     default_limit: int = Field(default=5, ge=0, le=1000)
-    reminder_minutes: float = Field(default=10, ge=0)
+    reminder_minutes: Minutes = 10
     reassign_on_reminder: bool = False
-    auto_close_hours: float = Field(default=24, ge=0)
-    queue_alert_minutes: float = Field(default=15, ge=0)
+    auto_close_hours: Hours = 24
+    queue_alert_minutes: Minutes = 15
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     poll_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -43,15 +60,31 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     _split_lists = field_validator("bot_tokens", "admin_ids", "poll_tokens", mode="before")(_split)
+    # ``NAME=`` in .env (as .env.example ships them) means not set.
+    _empty_is_unset = field_validator(
+        "telegram_api_url", "webhook_url", "webhook_secret", mode="before"
+    )(_none_if_empty)
 
     @field_validator("bot_tokens", "poll_tokens")
     @classmethod
     def _token_shape(cls, tokens: list[SecretStr]) -> list[SecretStr]:
+        bot_ids = set()
         for token in tokens:
             bot_id, _, secret = token.get_secret_value().partition(":")
-            if not bot_id.isdigit() or not secret:
+            if not (bot_id.isascii() and bot_id.isdigit()) or not secret:
                 raise ValueError(f"each token must look like {_TOKEN_SHAPE}")
+            # Polling one bot twice makes Telegram refuse both pollers (409 Conflict).
+            if bot_id in bot_ids:
+                raise ValueError(f"bot {bot_id} is listed twice")
+            bot_ids.add(bot_id)
         return tokens
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
+            raise ValueError("must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
+        return secret
 
     @field_validator("database_url")
     @classmethod
@@ -90,4 +123,5 @@ def load_settings(**overrides: object) -> Settings:
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing":
             message = "is required"
-        raise ConfigError(f"{where or 'settings'}: {message}") from None
+        # A check of several variables (no location) names them in its message.
+        raise ConfigError(f"{where}: {message}" if where else message) from None

@@ -135,8 +135,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "⚠️ A message to chat {chat} (contact #{contact_id}) could not be delivered: {error}"
         ),
         "admin.alert.operator_unreachable": (
-            "⚠️ Operator {operator} ({telegram_id}) blocked a bot; {requeued} contact(s) went "
-            "back to the queue."
+            "⚠️ Operator {operator} ({telegram_id}) blocked @{source}; {requeued} contact(s) "
+            "from it went back to the queue. Writing to @{source} again undoes this."
         ),
         "help.client": "Write your question and an operator will answer here.",
         "help.operator": (

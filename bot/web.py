@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import signal
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.config import ConfigError
 from bot.logs import redact
 
 if TYPE_CHECKING:  # bot.app imports this module
@@ -99,7 +101,12 @@ async def start_server(web_app: web.Application, host: str, port: int) -> web.Ap
     (with port 0 the system picks a free one)."""
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:  # taken, or an address this host does not have
+        await runner.cleanup()
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ConfigError(f"HTTP_HOST/HTTP_PORT {host}:{port}: {reason}") from exc
     for address in runner.addresses:
         log.info("HTTP server on %s:%s", *address[:2])
     return runner

@@ -262,12 +262,15 @@ class DeliveryService(Service):
                 await self.contacts.requeue(contact.id, operator.id)
             if rows:
                 await self.operators.release_slot(operator.id, len(rows))
+            source = await self.sources.get(source_id)
+            assert source is not None  # it sent the message that was refused
             self.alert(
                 source_id,
                 admin_ids,
                 "operator_unreachable",
                 operator=operator.display_name,
                 telegram_id=telegram_id,
+                source=source.username,
                 requeued=len(rows),
             )
         self.signal.notify()

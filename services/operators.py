@@ -145,20 +145,26 @@ class OperatorService(Service):
         result lists the choices and nothing is sent.
         """
         async with self.session.begin():
-            relay = await self._relay(message, contact_id)
+            relayed = await self.messages.by_key(message.key)
+            if relayed is not None:
+                # A redelivered update, or a second tap on the "which contact?" buttons: the
+                # message went to this contact, and nowhere else.
+                return Relay(RelayOutcome.DUPLICATE, relayed.contact_id)
+            operator = await self.operators.by_telegram_id(message.chat_id)
+            if operator is None:
+                raise UnknownOperator(ref=message.chat_id)
+            # Writing here shows the bot may message them again (after a block, say).
+            back = await self.operators.mark_reachable(operator.id, message.source_id)
+            relay = await self._relay(operator, message, contact_id)
         if relay.outcome is RelayOutcome.SENT:
             self.signal.notify()
+        if back:
+            await self.assign_pending()
         return relay
 
-    async def _relay(self, message: OperatorMessage, contact_id: int | None) -> Relay:
-        relayed = await self.messages.by_key(message.key)
-        if relayed is not None:
-            # A redelivered update, or a second tap on the "which contact?" buttons: the
-            # message went to this contact, and nowhere else.
-            return Relay(RelayOutcome.DUPLICATE, relayed.contact_id)
-        operator = await self.operators.by_telegram_id(message.chat_id)
-        if operator is None:
-            raise UnknownOperator(ref=message.chat_id)
+    async def _relay(
+        self, operator: Operator, message: OperatorMessage, contact_id: int | None
+    ) -> Relay:
         if contact_id is None and message.reply_to is not None:
             contact_id = await self._contact_replied_to(message)
         if contact_id is None:

@@ -74,7 +74,12 @@ _TOUCH = (
 _ASSIGN = (
     update(_CONTACTS)
     .where(_CONTACTS.c.id == bindparam("contact_id"), _QUEUED)
-    .values(operator_id=bindparam("operator_id"), assigned_at=bindparam("assigned_at"))
+    .values(
+        operator_id=bindparam("operator_id"),
+        assigned_at=bindparam("assigned_at"),
+        # Idle time counts from here: waiting in the queue was the desk's silence.
+        last_activity_at=bindparam("last_activity_at"),
+    )
 )
 _GET_FULL = (
     select(Contact, Lead, Source)
@@ -164,18 +169,22 @@ class ContactRepository(Repository):
 
     async def assign(self, contact_id: int, operator_id: int) -> bool:
         """Give a queued contact to an operator; ``False`` if it is no longer queued."""
-        values = {"operator_id": operator_id, "assigned_at": utcnow()}
+        now = utcnow()
+        values = {"operator_id": operator_id, "assigned_at": now, "last_activity_at": now}
         if (await self.session.execute(_ASSIGN, {"contact_id": contact_id, **values})).rowcount:
             self.refresh_loaded(Contact, contact_id, **values)
             return True
         return False
 
     async def move(self, contact_id: int, from_operator: int, to_operator: int) -> bool:
-        """Hand an open contact from one operator to another."""
+        """Hand an open contact from one operator to another (who gets a full idle period)."""
+        now = utcnow()
         stmt = (
             update(Contact)
             .where(Contact.id == contact_id, Contact.operator_id == from_operator, _OPEN)
-            .values(operator_id=to_operator, assigned_at=utcnow(), reminded_at=None)
+            .values(
+                operator_id=to_operator, assigned_at=now, last_activity_at=now, reminded_at=None
+            )
         )
         return (await self.session.execute(stmt)).rowcount == 1
 

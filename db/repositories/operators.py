@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 
 from db.models import Operator, OperatorSource
 from db.repositories.base import Repository
@@ -151,6 +151,20 @@ class OperatorRepository(Repository):
             OperatorSource.operator_id == operator_id, OperatorSource.source_id == source_id
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def mark_reachable(self, operator_id: int, source_id: int) -> bool:
+        """The operator wrote in this bot, so it may message them: whether that is news (the
+        link said they had not started it, or had blocked it)."""
+        stmt = (
+            update(OperatorSource)
+            .where(
+                OperatorSource.operator_id == operator_id,
+                OperatorSource.source_id == source_id,
+                or_(OperatorSource.started.is_(False), OperatorSource.unreachable.is_(True)),
+            )
+            .values(started=True, unreachable=False)
+        )
+        return (await self.session.execute(stmt)).rowcount == 1
 
     async def set_link(self, operator_id: int, source_id: int, **values: object) -> None:
         """Create or update the operator × source link with the given columns."""

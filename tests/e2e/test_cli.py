@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -75,25 +76,45 @@ def test_demo_plays_a_day_at_the_help_desk(tmp_path):
     assert transcript.rstrip().endswith("Demo finished.")
 
 
-async def test_a_token_telegram_rejects_stops_the_start_with_one_clear_line(
-    telegram: FakeTelegram, tmp_path: Path
-):
-    revoked = f"999999:{SECRET}"  # well-formed, but no such bot (revoked in @BotFather)
+async def _start_failure(telegram: FakeTelegram, tmp_path: Path, **settings: object) -> str:
+    """The one line ``python -m bot`` prints when it cannot start with ``settings``."""
     env = bot_environment(
-        bot_tokens=f"{ALPHA},{revoked}",
         admin_ids=1,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         telegram_api_url=telegram.base_url,
         log_level="WARNING",
+        **settings,
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
     )
     _, stderr = await asyncio.wait_for(process.communicate(), TIMEOUT)
     output = stderr.decode()
-
     assert process.returncode != 0
     assert "Traceback" not in output
-    (line,) = output.splitlines()
-    assert line.endswith("Telegram rejected a token in BOT_TOKENS"), line
     assert SECRET not in output
+    (line,) = output.splitlines()
+    return line
+
+
+async def test_a_token_telegram_rejects_stops_the_start_with_one_clear_line(
+    telegram: FakeTelegram, tmp_path: Path
+):
+    revoked = f"999999:{SECRET}"  # well-formed, but no such bot (revoked in @BotFather)
+    line = await _start_failure(telegram, tmp_path, bot_tokens=f"{ALPHA},{revoked}")
+    assert line.endswith("Telegram rejected a token in BOT_TOKENS"), line
+
+
+async def test_a_taken_http_port_stops_the_start_with_one_clear_line(
+    telegram: FakeTelegram, tmp_path: Path
+):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = await _start_failure(
+            telegram, tmp_path, bot_tokens=ALPHA, http_host="127.0.0.1", http_port=port
+        )
+    assert line.endswith(
+        f"invalid setting HTTP_HOST/HTTP_PORT 127.0.0.1:{port}: Address already in use"
+    ), line

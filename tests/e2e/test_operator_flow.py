@@ -247,3 +247,24 @@ async def test_what_telegram_cannot_copy_stays_with_the_operator(switchboard: Sw
         "Telegram does not let bots pass this kind of message on; it was not sent."
     ]
     assert _relayed(switchboard, ANNA) == []
+
+
+async def test_an_operator_who_unblocks_a_bot_and_writes_there_gets_contacts_again(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA, bots=("alpha_bot",))
+    telegram.block("alpha_bot", OLGA.id)
+    await telegram.send_message("alpha_bot", ANNA, "Hello")
+    await settle(switchboard)
+    assert texts(telegram, "alpha_bot", ADMIN.id)[-1] == (
+        "⚠️ Operator Olga (1001) blocked @alpha_bot; 1 contact(s) from it went back to the "
+        "queue. Writing to @alpha_bot again undoes this."
+    )
+
+    telegram.unblock("alpha_bot", OLGA.id)
+    await telegram.send_message("alpha_bot", OLGA, "I'm back")
+    await settle(switchboard)
+
+    (card,) = cards(telegram, "alpha_bot", OLGA.id)
+    assert "Client: Anna (id 3001)" in card.plain_text

@@ -111,6 +111,22 @@ async def test_queued_contacts_are_never_closed_as_idle(timers, session_factory,
     assert "client.auto_closed" not in await keys_to(session_factory, 42)
 
 
+async def test_a_contact_assigned_after_a_long_wait_is_not_idle(
+    timers, session_factory, add_source, add_operator
+):
+    source = await add_source()  # nobody to answer yet
+    waited = (await register(session_factory, source, 42)).contact_id
+    await age(session_factory, last_activity_at=utcnow() - timedelta(hours=30))
+    operator = await add_operator([source])
+    await ContactService(session_factory(), random.Random(1)).assign_pending()
+
+    assert await timers().auto_close(timedelta(hours=24)) == 0
+
+    async with session_factory() as session:
+        contact = await session.get(Contact, waited)
+        assert (contact.operator_id, contact.status) == (operator.id, ContactStatus.NEW)
+
+
 async def test_queue_alert_at_most_once_per_period(timers, session_factory, add_source):
     source = await add_source()
     await register(session_factory, source, 42)
