@@ -124,8 +124,11 @@ class AiogramTransport:
             self.on_error("4xx")
             raise Rejected(exc.message) from exc
         except TelegramNetworkError as exc:
-            self.on_error("network")
+            # aiogram reports a request that timed out as a network error, raised while it
+            # handled the TimeoutError.
+            timed_out = isinstance(exc.__context__, TimeoutError)
+            self.on_error("timeout" if timed_out else "network")
             raise Transient(str(exc)) from exc
-        except (TelegramAPIError, TimeoutError) as exc:  # 5xx and timeouts
-            self.on_error("5xx" if isinstance(exc, TelegramAPIError) else "timeout")
-            raise Transient(str(exc) or type(exc).__name__) from exc
+        except TelegramAPIError as exc:  # 5xx
+            self.on_error("5xx")
+            raise Transient(str(exc)) from exc

@@ -5,6 +5,7 @@ UPDATE, closing is conditional, and an alert is skipped when one was staged rece
 check and the staging hold a lock, so two processes cannot both find none).
 """
 
+import math
 from datetime import timedelta
 
 from db.base import utcnow
@@ -23,7 +24,7 @@ class TimerService(Service):
     async def remind(self, after: timedelta, *, reassign: bool = False) -> int:
         """Remind operators whose client has waited ``after`` for a first reply; optionally
         give such a contact to another free operator. Returns how many were reminded."""
-        minutes = int(after.total_seconds() // 60)
+        minutes = math.ceil(after.total_seconds() / 60)  # REMINDER_MINUTES=0.5 says 1
         async with self.session.begin():
             due = await self.contacts.due_reminders(utcnow() - after, BATCH)
             operators = {op.id: op for op in await self.operators.all()}
