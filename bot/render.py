@@ -21,19 +21,25 @@ MESSAGE_LIMIT = 4000
 CHOICE_BUTTONS = 50
 
 
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: in UTF-16 code units, so most emoji count twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def paginate(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Join lines into as few messages as fit Telegram's length limit."""
     pages: list[str] = []
     current = ""
     for line in lines:
-        while len(line) > limit:  # a single huge line is cut, never dropped
+        while telegram_length(line) > limit:  # a single huge line is cut, never dropped
             if current:
                 pages.append(current)
                 current = ""
-            pages.append(line[:limit])
-            line = line[limit:]
+            # Half the limit in characters is within it in UTF-16 units, whatever they are.
+            pages.append(line[: limit // 2])
+            line = line[limit // 2 :]
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+        if telegram_length(candidate) > limit:
             pages.append(current)
             candidate = line
         current = candidate

@@ -8,6 +8,7 @@ import string
 
 import pytest
 
+from bot.render import MESSAGE_LIMIT, paginate, telegram_length
 from bot.texts import MESSAGES, t
 from fake_telegram.tg_html import parse_html
 
@@ -21,3 +22,17 @@ def test_text_is_valid_html_and_shows_values_as_typed(language, key):
     fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
     shown, _ = parse_html(t(key, language, **dict.fromkeys(fields, HOSTILE)))
     assert shown.count(HOSTILE) == len(fields)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [f"#{n} Client 😀😀😀 <b>&amp;" * 5 for n in range(400)],  # many lines, emoji in each
+        ["😀" * 5_000, "after it"],  # one line longer than a message
+    ],
+)
+def test_pages_fit_telegram_which_counts_most_emoji_twice(lines):
+    pages = paginate(lines)
+    assert all(telegram_length(page) <= MESSAGE_LIMIT for page in pages)
+    # Nothing lost or reordered: pages break between lines, or inside a line too long for one.
+    assert "".join(pages).replace("\n", "") == "".join(lines)
