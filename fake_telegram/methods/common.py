@@ -134,7 +134,7 @@ def message_text(params: Params) -> Formatted:
     )
     if not formatted.text:
         raise bad_request("message text is empty")
-    if len(formatted.text) > MAX_TEXT:
+    if utf16_len(formatted.text) > MAX_TEXT:  # Telegram counts UTF-16 code units
         raise bad_request("message is too long")
     return formatted
 
@@ -142,7 +142,7 @@ def message_text(params: Params) -> Formatted:
 def caption_of(raw: str | None, parse_mode: str | None, entities: Any) -> Formatted:
     """Format a caption and enforce the 1024 character limit."""
     formatted = format_text(raw, parse_mode, entities)
-    if len(formatted.text) > MAX_CAPTION:
+    if utf16_len(formatted.text) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return formatted
 

@@ -136,6 +136,10 @@ async def test_text_length_is_counted_after_entity_parsing(fake, bot):
     await bot.send_message(ANN.id, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
     with pytest.raises(TelegramBadRequest, match="message is too long"):
         await bot.send_message(ANN.id, "x" * 4097)
+    # In UTF-16 code units, as Telegram counts: this emoji is two.
+    await bot.send_message(ANN.id, "😀" * 2048)
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(ANN.id, "😀" * 2049)
     with pytest.raises(TelegramBadRequest, match="message text is empty"):
         await bot.send_message(ANN.id, " \n ")
     with pytest.raises(TelegramBadRequest, match="message text is empty"):
