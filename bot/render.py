@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CloseContact, SendTo
 from bot.texts import Markup, plain, t
-from db.models import Lead
+from db.models import Lead, Operator
 from services.errors import DomainError
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.outbox import Notice
@@ -226,8 +226,33 @@ def _links(view: OperatorView) -> list[str]:
     return lines
 
 
-def _state(active: bool) -> str:
-    return t("operator.state_active") if active else t("operator.state_paused")
+# An operator's state by (active, paused): the admin's switch and the operator's own.
+_STATES = {
+    (True, False): "operator.state_active",
+    (True, True): "operator.state_paused",
+    (False, False): "operator.state_inactive",
+    (False, True): "operator.state_inactive_paused",
+}
+
+
+def _state(operator: Operator) -> str:
+    return t(_STATES[operator.active, operator.paused])
+
+
+def paused(operator: Operator) -> str:
+    """``/pause`` and ``/resume``: whether new contacts come now, and if not, why."""
+    if operator.paused:
+        return t("operator.paused")
+    return t("operator.resumed" if operator.active else "operator.resumed_inactive")
+
+
+def activated(operator: Operator) -> str:
+    """``/activate`` and ``/deactivate``: whether new contacts come now, and if not, why."""
+    if not operator.active:
+        key = "admin.deactivated"
+    else:
+        key = "admin.activated_paused" if operator.paused else "admin.activated"
+    return t(key, name=operator.display_name)
 
 
 def me(view: OperatorView) -> str:
@@ -237,7 +262,7 @@ def me(view: OperatorView) -> str:
     return t(
         "operator.me",
         name=op.display_name,
-        state=_state(op.active),
+        state=_state(op),
         open=op.open_count,
         limit=op.max_open,
         links=Markup(links),
@@ -257,7 +282,7 @@ def operators(views: list[OperatorView]) -> list[str]:
                 name=op.display_name,
                 telegram_id=op.telegram_id,
                 username=f", @{op.username}" if op.username else "",
-                state=_state(op.active),
+                state=_state(op),
                 open=op.open_count,
                 limit=op.max_open,
             )

@@ -69,9 +69,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "operator.contacts_item": "#{contact_id} via @{source}: {client}, {status}, {created}",
         "operator.paused": "⏸ Paused: you get no new contacts. Your open contacts stay with you.",
         "operator.resumed": "▶️ Resumed: you get new contacts again.",
+        "operator.resumed_inactive": (
+            "▶️ Your pause is lifted, but an admin has deactivated you: you get no new contacts "
+            "until an admin activates you again. Your open contacts stay with you."
+        ),
         "operator.me": ("{name}: {state}, {open} open of {limit}.\nBots: {links}"),
         "operator.state_active": "active",
         "operator.state_paused": "paused",
+        "operator.state_inactive": "inactive",
+        "operator.state_inactive_paused": "inactive and paused",
         "operator.welcome": (
             "Welcome, {name}! You are an operator now (limit {limit}). Open every bot you should "
             "answer in and press Start there, too."
@@ -99,6 +105,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "admin.limit_set": "Limit of {name}: {previous} → {limit}.",
         "admin.activated": "{name} is active.",
+        "admin.activated_paused": (
+            "{name} is active, but has paused themselves: they get new contacts once they /resume."
+        ),
         "admin.deactivated": "{name} is inactive; their open contacts stay with them.",
         "admin.operators_none": (
             "No operators yet. Add one with /addop &lt;telegram id&gt; [limit]."
@@ -164,7 +173,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.contact_closed": "Contact #{contact_id} is closed already.",
         "error.not_your_contact": "Contact #{contact_id} is not yours.",
         "error.operator_full": (
-            "{ref} cannot take it: inactive, has not started this bot, or at the limit."
+            "{ref} cannot take it: inactive, paused, has not started this bot, or at the limit."
         ),
         "error.unknown_source": "Unknown bot {ref}.",
         "error.invalid_invite": "This invite link is invalid or was used already.",

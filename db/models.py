@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -98,7 +99,10 @@ class Operator(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     display_name: Mapped[str] = mapped_column(String(256))
+    # Two switches, so that neither side can lift the other's: ``active`` is the admin's
+    # (/activate, /deactivate), ``paused`` the operator's own (/pause, /resume).
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_open: Mapped[int] = mapped_column(Integer, default=5)
     # Number of contacts with operator_id = id and status <> closed; only ever changed by
     # conditional UPDATEs in the same transaction as the contact row (see ContactRepository).
@@ -108,6 +112,12 @@ class Operator(Base):
     links: Mapped[list["OperatorSource"]] = relationship(
         back_populates="operator", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def available(self) -> bool:
+        """Neither deactivated by an admin nor paused: new contacts may come (their bots and
+        limit permitting)."""
+        return self.active and not self.paused
 
 
 class OperatorSource(Base):

@@ -68,8 +68,11 @@ class AdminService(Service):
     """What admins do. Policy on an operator's open contacts:
 
     * removing an operator returns their open contacts to the queue (redistributed at once);
-    * deactivating or lowering the limit below the current load keeps the open contacts with
-      the operator; they just get no new ones until below the limit again.
+    * deactivating, pausing or lowering the limit below the current load keeps the open
+      contacts with the operator; they just get no new ones until below the limit again.
+
+    Deactivation is the admin's switch and the pause the operator's own: neither lifts the
+    other, and new contacts come only with both off.
     """
 
     async def add_operator(
@@ -109,12 +112,13 @@ class AdminService(Service):
         return OperatorRemoved(operator.telegram_id, requeued, started)
 
     async def set_active(self, ref: str, active: bool) -> Operator:
-        """Activate or deactivate an operator (open contacts stay with them)."""
+        """Activate or deactivate an operator (open contacts stay with them). Activating does
+        not lift the operator's own pause: the operator returned tells whether one holds."""
         async with self.session.begin():
             operator = await self.find_operator(ref)
             await self.operators.set_fields(operator.id, active=active)
             operator.active = active
-        if active:
+        if operator.available:
             await self.assign_pending()
         return operator
 

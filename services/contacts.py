@@ -229,8 +229,8 @@ class ContactService(Service):
     async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:
         """Give an open contact to another operator (an admin's ``/assign``).
 
-        The new operator must be able to take it (active, started the bot, below the limit);
-        the previous one, if any, is told and gets the slot back.
+        The new operator must be able to take it (active, not paused, started the bot, below
+        the limit); the previous one, if any, is told and gets the slot back.
         """
         async with self.session.begin():
             contact, lead, source = await self._open_contact(contact_id)

@@ -22,7 +22,11 @@ class Candidate(Protocol):
 
     @property
     def active(self) -> bool:
-        """Not paused or deactivated."""
+        """Not deactivated by an admin."""
+
+    @property
+    def paused(self) -> bool:
+        """Paused by the operator themselves."""
 
     @property
     def started(self) -> bool:
@@ -36,6 +40,7 @@ def is_eligible(candidate: Candidate) -> bool:
     """Whether an operator may receive a new contact now."""
     return (
         candidate.active
+        and not candidate.paused
         and candidate.started
         and candidate.weight > 0
         and candidate.open_count < candidate.max_open

@@ -81,7 +81,9 @@ class OperatorFull(DomainError):
     """The operator cannot take one more contact."""
 
     key = "error.operator_full"
-    template = "{ref} cannot take more contacts (inactive, not started the bot, or at the limit)"
+    template = (
+        "{ref} cannot take more contacts (inactive, paused, not started the bot, or at the limit)"
+    )
 
 
 class UnknownSource(DomainError):

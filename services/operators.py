@@ -115,12 +115,16 @@ class OperatorService(Service):
         return operator, joined
 
     async def set_paused(self, telegram_id: int, paused: bool) -> Operator:
-        """Pause (no new contacts; open ones stay) or resume an operator."""
+        """Pause (no new contacts; open ones stay) or resume an operator.
+
+        Resuming lifts only the operator's own pause, never an admin's deactivation: the
+        operator returned tells which of the two still holds.
+        """
         async with self.session.begin():
             operator = await self.find_operator(telegram_id)
-            await self.operators.set_fields(operator.id, active=not paused)
-            operator.active = not paused
-        if not paused:
+            await self.operators.set_fields(operator.id, paused=paused)
+            operator.paused = paused
+        if operator.available:
             await self.assign_pending()
         return operator
 

@@ -73,6 +73,7 @@ def add_operator(session_factory) -> SeedOperator:
         weight: int = 1,
         max_open: int = 5,
         active: bool = True,
+        paused: bool = False,
         started: bool = True,
         username: str | None = None,
         telegram_id: int | None = None,
@@ -84,6 +85,7 @@ def add_operator(session_factory) -> SeedOperator:
                 username=username,
                 display_name=f"Operator {n}",
                 active=active,
+                paused=paused,
                 max_open=max_open,
                 open_count=0,
             )

@@ -109,10 +109,8 @@ async def set_active(message: Message, command: CommandObject, admin: AdminServi
     args = _args(command, 1, 1)
     if args is None:
         return await _usage(message, command.command)
-    active = command.command == "activate"
-    operator = await admin.set_active(args[0], active)
-    key = "admin.activated" if active else "admin.deactivated"
-    await message.answer(t(key, name=operator.display_name))
+    operator = await admin.set_active(args[0], command.command == "activate")
+    await message.answer(render.activated(operator))
     return None
 
 

@@ -63,9 +63,8 @@ async def close_button(
 
 async def pause(message: Message, command: CommandObject, operators: OperatorService) -> None:
     """``/pause`` and ``/resume``."""
-    paused = command.command == "pause"
-    await operators.set_paused(_sender(message), paused)
-    await message.answer(t("operator.paused" if paused else "operator.resumed"))
+    operator = await operators.set_paused(_sender(message), command.command == "pause")
+    await message.answer(render.paused(operator))
 
 
 async def me(message: Message, operators: OperatorService) -> None:

@@ -18,6 +18,7 @@ class CandidateRow(NamedTuple):
     open_count: int
     max_open: int
     active: bool
+    paused: bool
     started: bool
 
 
@@ -31,6 +32,7 @@ _CANDIDATES = (
         _OPERATORS.c.open_count,
         _OPERATORS.c.max_open,
         _OPERATORS.c.active,
+        _OPERATORS.c.paused,
         _LINKS.c.started,
     )
     .join(_LINKS, _LINKS.c.operator_id == _OPERATORS.c.id)
@@ -40,6 +42,7 @@ _CANDIDATES = (
         _LINKS.c.started.is_(True),
         _LINKS.c.unreachable.is_(False),
         _OPERATORS.c.active.is_(True),
+        _OPERATORS.c.paused.is_(False),
         _OPERATORS.c.open_count < _OPERATORS.c.max_open,
         # A client who is an operator too never answers themselves.
         _OPERATORS.c.telegram_id != bindparam("client_telegram_id"),
@@ -47,12 +50,14 @@ _CANDIDATES = (
     .order_by(_OPERATORS.c.id)
 )
 # The counter goes up only below the limit, in one statement, so the limit holds under
-# concurrency; the new count is returned for the session's loaded Operator (refresh_loaded).
+# concurrency; a /deactivate or /pause committed since the pick holds, too. The new count is
+# returned for the session's loaded Operator (refresh_loaded).
 _TAKE_SLOT = (
     update(_OPERATORS)
     .where(
         _OPERATORS.c.id == bindparam("operator_id"),
         _OPERATORS.c.active.is_(True),
+        _OPERATORS.c.paused.is_(False),
         _OPERATORS.c.open_count < _OPERATORS.c.max_open,
     )
     .values(open_count=_OPERATORS.c.open_count + 1)
@@ -111,7 +116,8 @@ class OperatorRepository(Repository):
         return list(map(CandidateRow._make, rows))
 
     async def take_slot(self, operator_id: int) -> bool:
-        """Atomically count one more open contact, only if the operator is below the limit."""
+        """Atomically count one more open contact, only if the operator is active, not paused
+        and below the limit."""
         taken = await self.session.execute(_TAKE_SLOT, {"operator_id": operator_id})
         open_count = taken.scalar_one_or_none()
         if open_count is None:

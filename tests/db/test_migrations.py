@@ -2,7 +2,8 @@
 
 Runs on a fresh SQLite file, and on PostgreSQL when TEST_DATABASE_URL points at a reachable
 server (a throw-away database is created there and dropped afterwards). Revision 0004 (CHECK
-constraints; on SQLite it rebuilds tables) also runs on a database holding rows at 0003.
+constraints; on SQLite it rebuilds tables) also runs on a database holding rows at 0003, and
+revision 0005 (operators.paused) on one holding rows at 0004.
 """
 
 import asyncio
@@ -43,6 +44,9 @@ PG_URL_ENV = "TEST_DATABASE_URL"
 PG_CONNECT_TIMEOUT = 5.0
 # The revision before the CHECK constraints on enum-valued columns, and a time for its rows.
 BEFORE_CHECKS = "0003"
+WITH_CHECKS = "0004"
+# The last revision where operators.active was both the admin's and the operator's switch.
+BEFORE_PAUSED = "0004"
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
@@ -368,16 +372,87 @@ async def test_check_constraints_keep_every_row_both_ways(database_url: str) -> 
     schema = await run_in_transaction(database_url, _indexes_and_checks)
     assert all(rows[name] for name in ("contacts", "messages", "deliveries"))
 
-    await upgrade_to_head(database_url)
+    await _migrate(database_url, command.upgrade, WITH_CHECKS)
     upgraded = await run_in_transaction(database_url, _rows)
     await _migrate(database_url, command.downgrade, BEFORE_CHECKS)
 
     assert upgraded == rows
     assert await run_in_transaction(database_url, _rows) == rows
     assert await run_in_transaction(database_url, _indexes_and_checks) == schema
-    await upgrade_to_head(database_url)
+    await _migrate(database_url, command.upgrade, WITH_CHECKS)
     assert await run_in_transaction(database_url, _rows) == rows
+    await upgrade_to_head(database_url)
     assert await run_in_transaction(database_url, _schema_diff) == []
+
+
+def _switches(connection: Connection) -> list[tuple[int, bool, bool]]:
+    """(id, active, paused) of every operator."""
+    rows = connection.execute(text("SELECT id, active, paused FROM operators ORDER BY id"))
+    return [(id_, bool(active), bool(paused)) for id_, active, paused in rows]
+
+
+def _insert_operator(connection: Connection, operator_id: int, **switches: bool) -> None:
+    _insert(
+        connection,
+        "operators",
+        id=operator_id,
+        telegram_id=3000 + operator_id,
+        display_name=f"Operator {operator_id}",
+        max_open=5,
+        open_count=0,
+        created_at=T0,
+        **switches,
+    )
+
+
+async def test_inactive_operators_become_paused_and_inactive_again_on_downgrade(
+    database_url: str,
+) -> None:
+    await _migrate(database_url, command.upgrade, BEFORE_PAUSED)
+    await run_in_transaction(database_url, _seed)  # operator 1, active, with contacts
+    await run_in_transaction(database_url, lambda c: _insert_operator(c, 2, active=False))
+    rows = await run_in_transaction(database_url, _rows)
+    schema = await run_in_transaction(database_url, _indexes_and_checks)
+
+    await upgrade_to_head(database_url)
+    upgraded = await run_in_transaction(database_url, _switches)
+    await _migrate(database_url, command.downgrade, BEFORE_PAUSED)
+
+    # Deactivated by an admin or paused, nobody knows: paused, which the operator can lift.
+    assert upgraded == [(1, True, False), (2, True, True)]
+    assert await run_in_transaction(database_url, _rows) == rows
+    assert await run_in_transaction(database_url, _indexes_and_checks) == schema
+
+
+async def test_downgrade_makes_paused_or_inactive_operators_inactive(database_url: str) -> None:
+    def insert(connection: Connection) -> None:
+        _insert_operator(connection, 1, active=True, paused=True)
+        _insert_operator(connection, 2, active=False, paused=False)
+        _insert_operator(connection, 3, active=False, paused=True)
+        # Written without the new column, as before it: not paused.
+        _insert_operator(connection, 4, active=True)
+
+    await upgrade_to_head(database_url)
+    await run_in_transaction(database_url, insert)
+
+    assert await run_in_transaction(database_url, _switches) == [
+        (1, True, True),
+        (2, False, False),
+        (3, False, True),
+        (4, True, False),
+    ]
+    await _migrate(database_url, command.downgrade, BEFORE_PAUSED)
+
+    def active(connection: Connection) -> list[tuple[int, bool]]:
+        rows = connection.execute(text("SELECT id, active FROM operators ORDER BY id"))
+        return [(id_, bool(flag)) for id_, flag in rows]
+
+    assert await run_in_transaction(database_url, active) == [
+        (1, False),
+        (2, False),
+        (3, False),
+        (4, True),
+    ]
 
 
 async def test_one_open_contact_per_lead_and_source_after_the_upgrade(database_url: str) -> None:

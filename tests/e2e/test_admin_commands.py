@@ -130,7 +130,7 @@ async def test_limit_activate_and_deactivate(switchboard: Switchboard):
     assert await command(ADMIN, "/deactivate @ann_op") == (
         "Ann is inactive; their open contacts stay with them."
     )
-    assert "Ann (1001, @ann_op): paused, 0/7" in await command(ADMIN, "/operators")
+    assert "Ann (1001, @ann_op): inactive, 0/7" in await command(ADMIN, "/operators")
     await telegram.send_message("alpha_bot", CLIENT, "Anybody?")
     await switchboard.idle()
     assert "You are in the queue" in texts(telegram, "alpha_bot", CLIENT.id)[0]
@@ -143,6 +143,55 @@ async def test_limit_activate_and_deactivate(switchboard: Switchboard):
     assert await command(ADMIN, "/activate 1001") == "Ann is active."
     assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
     assert "Ann (1001, @ann_op): active, 1/7" in await command(ADMIN, "/operators")
+
+
+async def test_resume_does_not_undo_an_admins_deactivate(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = switchboard.command
+    await switchboard.add_operator(ANN)
+
+    assert await command(ADMIN, "/deactivate @ann_op") == (
+        "Ann is inactive; their open contacts stay with them."
+    )
+    assert await command(ANN, "/resume") == (
+        "▶️ Your pause is lifted, but an admin has deactivated you: you get no new contacts "
+        "until an admin activates you again. Your open contacts stay with you."
+    )
+    assert "Ann (1001, @ann_op): inactive, 0/5" in await command(ADMIN, "/operators")
+    assert (await command(ANN, "/me")).startswith("Ann: inactive, 0 open of 5.")
+    await telegram.send_message("alpha_bot", CLIENT, "Anybody?")
+    await switchboard.idle()
+    assert "You are in the queue" in texts(telegram, "alpha_bot", CLIENT.id)[0]
+    assert cards(telegram, "alpha_bot", ANN.id) == []
+
+    # The admin's /activate is what lets the queued contact come.
+    assert await command(ADMIN, "/activate @ann_op") == "Ann is active."
+    assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
+    assert [c.plain_text for c in copies_from(telegram, "alpha_bot", ANN.id, CLIENT)] == [
+        "Anybody?"
+    ]
+    assert "Ann (1001, @ann_op): active, 1/5" in await command(ADMIN, "/operators")
+
+
+async def test_activate_does_not_undo_an_operators_pause(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = switchboard.command
+    await switchboard.add_operator(ANN)
+    await command(ANN, "/pause")
+    assert "Ann (1001, @ann_op): paused, 0/5" in await command(ADMIN, "/operators")
+    await command(ADMIN, "/deactivate @ann_op")
+    assert "Ann (1001, @ann_op): inactive and paused, 0/5" in await command(ADMIN, "/operators")
+    await telegram.send_message("alpha_bot", CLIENT, "Anybody?")
+    await switchboard.idle()
+
+    assert await command(ADMIN, "/activate @ann_op") == (
+        "Ann is active, but has paused themselves: they get new contacts once they /resume."
+    )
+    assert (await command(ANN, "/me")).startswith("Ann: paused, 0 open of 5.")
+    assert cards(telegram, "alpha_bot", ANN.id) == []
+    resumed = await command(ANN, "/resume")
+    assert resumed.startswith("▶️ Resumed: you get new contacts again.")
+    assert "📨 New contact #1 via @alpha_bot" in resumed
 
 
 async def test_weights_show_set_and_refuse_malformed(switchboard: Switchboard):
@@ -246,7 +295,7 @@ async def test_assign(switchboard: Switchboard):
     await switchboard.idle()
     assert "You are in the queue" in texts(telegram, "alpha_bot", other.id)[0]
     assert await command(ADMIN, "/assign 2 @bob_op") == (
-        "@bob_op cannot take it: inactive, has not started this bot, or at the limit."
+        "@bob_op cannot take it: inactive, paused, has not started this bot, or at the limit."
     )
     assert "You are in the queue" in texts(telegram, "alpha_bot", other.id)[-1]
 

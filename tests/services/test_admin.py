@@ -14,6 +14,7 @@ from services.errors import (
     OperatorExists,
     UnknownOperator,
 )
+from services.operators import OperatorService
 from tests.services.test_contacts import incoming
 
 
@@ -167,6 +168,25 @@ async def test_activating_and_adding_weight_drain_the_queue(
     await admin().set_active("@ann", True)
     assert (await admin().queue()).total == 1
     await admin().set_weights(source.id, ["@bob=1"])
+    assert (await admin().queue()).total == 0
+
+
+async def test_activating_does_not_lift_the_operators_own_pause(
+    admin, contacts, add_source, add_operator, session_factory, rng
+):
+    source = await add_source()
+    ann = await add_operator([source], username="ann", paused=True)
+    queued = await contacts().register_incoming(incoming(source, 1))
+    await admin().set_active("@ann", False)
+
+    activated = await admin().set_active("@ann", True)
+
+    assert (activated.active, activated.paused) == (True, True)
+    assert [item.contact.id for item in (await admin().queue()).items] == [queued.contact_id]
+    (view,) = await admin().list_operators()
+    assert (view.operator.active, view.operator.paused) == (True, True)
+    # The operator's /resume is what lets the contacts come.
+    await OperatorService(session_factory(), rng).set_paused(ann.telegram_id, False)
     assert (await admin().queue()).total == 0
 
 

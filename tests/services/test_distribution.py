@@ -17,6 +17,7 @@ class Cand:
     open_count: int = 0
     max_open: int = 5
     active: bool = True
+    paused: bool = False
     started: bool = True
 
 
@@ -47,6 +48,8 @@ def test_ineligible_operators_are_never_picked():
     candidates = [
         Cand("zero", 0),
         Cand("inactive", 5, active=False),
+        Cand("paused", 5, paused=True),
+        Cand("inactive-and-paused", 5, active=False, paused=True),
         Cand("full", 5, open_count=5, max_open=5),
         Cand("not-started", 5, started=False),
         Cand("no-limit", 5, max_open=0),
@@ -70,6 +73,7 @@ cands = st.lists(
         open_count=st.integers(0, 3),
         max_open=st.integers(0, 3),
         active=st.booleans(),
+        paused=st.booleans(),
         started=st.booleans(),
     ),
     max_size=8,
@@ -83,3 +87,23 @@ def test_pick_is_eligible_or_none_exactly_when_nobody_is(candidates, seed):
         assert pick is not None and is_eligible(pick)
     else:
         assert pick is None
+
+
+@given(cands, st.integers(0, 2**32))
+def test_an_inactive_or_paused_operator_is_never_picked(candidates, seed):
+    pick = pick_operator(candidates, random.Random(seed))
+    assert pick is None or (pick.active and not pick.paused)
+
+
+def test_shares_among_the_others_follow_weights_when_some_are_paused_or_inactive():
+    candidates = [
+        Cand("a", 1),
+        Cand("paused", 50, paused=True),
+        Cand("b", 3),
+        Cand("inactive", 50, active=False),
+    ]
+    rng = random.Random(11)
+    n = 10_000
+    counts = Counter(pick_operator(candidates, rng).name for _ in range(n))
+    assert set(counts) == {"a", "b"}
+    assert abs(counts["b"] / n - 0.75) < 0.02, counts

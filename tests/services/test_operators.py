@@ -83,8 +83,32 @@ async def test_pause_stops_new_contacts_and_resume_drains(
     op = await add_operator([source])
     await operators().set_paused(op.telegram_id, True)
     assert (await contacts().register_incoming(incoming(source, 1))).outcome is Outcome.QUEUED
-    await operators().set_paused(op.telegram_id, False)
+    resumed = await operators().set_paused(op.telegram_id, False)
+    assert (resumed.active, resumed.paused) == (True, False)
     assert (await operators().me(op.telegram_id)).operator.open_count == 1
+
+
+async def test_resume_does_not_lift_an_admins_deactivation(
+    session_factory, rng, operators, contacts, add_source, add_operator
+):
+    source = await add_source()
+    op = await add_operator([source], username="ann")
+    await AdminService(session_factory(), rng).set_active("@ann", False)
+    await operators().set_paused(op.telegram_id, True)
+
+    resumed = await operators().set_paused(op.telegram_id, False)
+    queued = await contacts().register_incoming(incoming(source, 1))
+
+    # Still switched off, by the admin (what the answer to /resume says), not by a pause.
+    assert (resumed.active, resumed.paused) == (False, False)
+    assert queued.outcome is Outcome.QUEUED
+    me = (await operators().me(op.telegram_id)).operator
+    assert (me.active, me.paused, me.open_count) == (False, False, 0)
+    # The pause is gone all the same: activating is enough to get the queue.
+    await AdminService(session_factory(), rng).set_active("@ann", True)
+    assert [c.contact.id for c in await operators().open_contacts(op.telegram_id)] == [
+        queued.contact_id
+    ]
 
 
 def reply(source, op, message_id, reply_to=None):
