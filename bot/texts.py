@@ -67,6 +67,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "operator.contacts_none": "You have no open contacts.",
         "operator.contacts_head": "Your open contacts ({count}):",
         "operator.contacts_item": "#{contact_id} via @{source}: {client}, {status}, {created}",
+        "operator.deactivated": (
+            "⏸ An admin has deactivated you: you get no new contacts until an admin activates "
+            "you again. Your open contacts stay with you."
+        ),
+        "operator.activated": "▶️ An admin has activated you: you get new contacts again.",
+        "operator.activated_paused": (
+            "An admin has activated you; you have paused yourself, so send /resume to get new "
+            "contacts."
+        ),
+        "operator.limit_changed": (
+            "An admin set your limit of open contacts to {limit} (it was {previous})."
+        ),
         "operator.paused": "⏸ Paused: you get no new contacts. Your open contacts stay with you.",
         "operator.resumed": "▶️ Resumed: you get new contacts again.",
         "operator.resumed_inactive": (

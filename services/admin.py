@@ -116,8 +116,14 @@ class AdminService(Service):
         not lift the operator's own pause: the operator returned tells whether one holds."""
         async with self.session.begin():
             operator = await self.find_operator(ref)
+            changed = operator.active != active
             await self.operators.set_fields(operator.id, active=active)
             operator.active = active
+            if changed:
+                key = Notice.OPERATOR_ACTIVATED if active else Notice.OPERATOR_DEACTIVATED
+                await self._tell_operator(operator, key, paused=operator.paused)
+        if changed:
+            self.signal.notify()
         if operator.available:
             await self.assign_pending()
         return operator
@@ -130,9 +136,26 @@ class AdminService(Service):
             previous = operator.max_open
             await self.operators.set_fields(operator.id, max_open=max_open)
             operator.max_open = max_open
+            if max_open != previous:
+                await self._tell_operator(
+                    operator, Notice.OPERATOR_LIMIT_CHANGED, limit=max_open, previous=previous
+                )
+        if max_open != previous:
+            self.signal.notify()
         if max_open > previous:
             await self.assign_pending()
         return operator, previous
+
+    async def _tell_operator(self, operator: Operator, key: Notice, **params: object) -> None:
+        """Stage a notice to an operator through the first bot that can reach them (none if
+        they have started no bot, or blocked every one)."""
+        reachable = [
+            link.source_id
+            for link in await self.operators.links(operator_id=operator.id)
+            if link.started and not link.unreachable
+        ]
+        if reachable:
+            self.outbox.notice(min(reachable), operator.telegram_id, key, **params)
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
         """Set weights in a source, all or nothing: any bad pair changes nothing."""

@@ -30,6 +30,9 @@ class Notice(enum.StrEnum):
     OPERATOR_TAKEN_AWAY = "operator.contact_taken_away"
     OPERATOR_REMINDER = "operator.reminder"
     OPERATOR_CLIENT_EDITED = "operator.client_edited"
+    OPERATOR_DEACTIVATED = "operator.deactivated"
+    OPERATOR_ACTIVATED = "operator.activated"
+    OPERATOR_LIMIT_CHANGED = "operator.limit_changed"
     ADMIN_ALERT = "admin.alert"
 
 

@@ -126,10 +126,20 @@ async def test_limit_activate_and_deactivate(switchboard: Switchboard):
     operators = await command(ADMIN, "/operators")
     assert "Ann (1001, @ann_op): active, 0/7" in operators
     assert "Bob (1002, @bob_op): active, 0/0" in operators
+    # Operators learn what admins changed about them (once per change).
+    told_ann = len(telegram.received("alpha_bot", ANN.id))
+    assert texts(telegram, "alpha_bot", BOB.id)[-1] == (
+        "An admin set your limit of open contacts to 0 (it was 2)."
+    )
 
     assert await command(ADMIN, "/deactivate @ann_op") == (
         "Ann is inactive; their open contacts stay with them."
     )
+    await command(ADMIN, "/deactivate @ann_op")
+    assert texts(telegram, "alpha_bot", ANN.id, since=told_ann) == [
+        "⏸ An admin has deactivated you: you get no new contacts until an admin activates you "
+        "again. Your open contacts stay with you."
+    ]
     assert "Ann (1001, @ann_op): inactive, 0/7" in await command(ADMIN, "/operators")
     await telegram.send_message("alpha_bot", CLIENT, "Anybody?")
     await switchboard.idle()
@@ -141,6 +151,9 @@ async def test_limit_activate_and_deactivate(switchboard: Switchboard):
     assert await command(ADMIN, "/deactivate a b") == "Usage: /deactivate <op>"
     # Activating takes the queue at once.
     assert await command(ADMIN, "/activate 1001") == "Ann is active."
+    assert "▶️ An admin has activated you: you get new contacts again." in texts(
+        telegram, "alpha_bot", ANN.id, since=told_ann
+    )
     assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
     assert "Ann (1001, @ann_op): active, 1/7" in await command(ADMIN, "/operators")
 
@@ -186,6 +199,9 @@ async def test_activate_does_not_undo_an_operators_pause(switchboard: Switchboar
 
     assert await command(ADMIN, "/activate @ann_op") == (
         "Ann is active, but has paused themselves: they get new contacts once they /resume."
+    )
+    assert texts(telegram, "alpha_bot", ANN.id)[-1] == (
+        "An admin has activated you; you have paused yourself, so send /resume to get new contacts."
     )
     assert (await command(ANN, "/me")).startswith("Ann: paused, 0 open of 5.")
     assert cards(telegram, "alpha_bot", ANN.id) == []
