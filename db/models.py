@@ -204,10 +204,18 @@ class Contact(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(64))
     close_reason: Mapped[str | None] = mapped_column(String(256))
+    # When an operator's contact went back to the queue (removed, blocked the bot); its wait
+    # counts from then, not from when the client first wrote.
+    requeued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lead: Mapped[Lead] = relationship(lazy="raise")
     source: Mapped[Source] = relationship(lazy="raise")
     operator: Mapped[Operator | None] = relationship(lazy="raise")
+
+    @property
+    def queued_since(self) -> datetime:
+        """Since when it waits for an operator (if it does)."""
+        return self.requeued_at or self.created_at
 
 
 class SourceTally(Base):

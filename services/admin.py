@@ -222,7 +222,7 @@ class AdminService(Service):
         now = utcnow()
         async with self.session.begin():
             total, rows = await self.contacts.queue_overview(limit, offset)
-        items = [QueueItem(c, lead, s, now - c.created_at) for c, lead, s in rows]
+        items = [QueueItem(c, lead, s, now - c.queued_since) for c, lead, s in rows]
         return QueueView(total, items)
 
     async def stats(self) -> StatsView:

@@ -193,7 +193,7 @@ class ContactRepository(Repository):
         stmt = (
             update(Contact)
             .where(Contact.operator_id == operator_id, _OPEN)
-            .values(**_BACK_TO_QUEUE)
+            .values(**_BACK_TO_QUEUE, requeued_at=utcnow())
         )
         return (await self.session.execute(stmt)).rowcount
 
@@ -202,7 +202,7 @@ class ContactRepository(Repository):
         stmt = (
             update(Contact)
             .where(Contact.id == contact_id, Contact.operator_id == operator_id, _OPEN)
-            .values(**_BACK_TO_QUEUE)
+            .values(**_BACK_TO_QUEUE, requeued_at=utcnow())
         )
         return (await self.session.execute(stmt)).rowcount == 1
 
@@ -338,8 +338,10 @@ class ContactRepository(Repository):
         return (await self.session.execute(stmt)).scalar_one()
 
     async def oldest_queued_at(self) -> datetime | None:
-        """When the oldest queued contact was opened."""
-        stmt = select(func.min(Contact.created_at)).where(_QUEUED)
+        """Since when the contact waiting longest has waited (from its requeueing, if any)."""
+        stmt = select(func.min(func.coalesce(Contact.requeued_at, Contact.created_at))).where(
+            _QUEUED
+        )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def roll_up_closed(self) -> None:

@@ -1,9 +1,13 @@
 """AdminService: operators, limits, weights, stats; bad input changes nothing."""
 
-import pytest
-from sqlalchemy import select
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select, update
+
+from db.base import utcnow
 from db.models import Contact, Operator, OperatorSource
+from db.repositories import ContactRepository
 from services.admin import AdminService
 from services.contacts import ContactService, Outcome
 from services.errors import (
@@ -226,6 +230,24 @@ async def test_removing_an_operator_requeues_and_redistributes(
         assert await session.get(Operator, ann.id) is None
     queue = await admin().queue()
     assert queue.total == 1 and queue.items[0].lead.telegram_id == 2
+
+
+async def test_a_requeued_contact_waits_from_its_requeueing(
+    admin, contacts, add_source, add_operator, session_factory
+):
+    source = await add_source()
+    await add_operator([source], username="ann")
+    await contacts().register_incoming(incoming(source, 1))
+    async with session_factory() as session, session.begin():  # handled for two days
+        await session.execute(update(Contact).values(created_at=utcnow() - timedelta(days=2)))
+
+    await admin().remove_operator("@ann")
+
+    (item,) = (await admin().queue()).items
+    assert item.waited < timedelta(minutes=1)
+    async with session_factory() as session:
+        oldest = await ContactRepository(session).oldest_queued_at()
+    assert oldest is not None and utcnow() - oldest < timedelta(minutes=1)
 
 
 async def test_stats_compare_shares_with_weights(admin, contacts, add_source, add_operator, rng):

@@ -18,7 +18,7 @@ the rows referencing it are left alone.
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-02 10:00:00.000000
+Create Date: 2026-12-01 11:30:00.000000
 """
 
 from collections.abc import Sequence
