@@ -157,7 +157,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "admin.alert.operator_unreachable": (
             "⚠️ Operator {operator} ({telegram_id}) blocked @{source}; {requeued} contact(s) "
-            "from it went back to the queue. Writing to @{source} again undoes this."
+            "from it went back to the queue. Their next message to a client through @{source}, "
+            "or /start there, undoes this."
         ),
         "help.client": "Write your question and an operator will answer here.",
         "help.operator": (
@@ -183,6 +184,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.invalid_operator_ref": "{ref} is neither a Telegram id nor an @username.",
         "error.unknown_contact": "There is no contact #{contact_id}.",
         "error.contact_closed": "Contact #{contact_id} is closed already.",
+        "error.contact_changed": (
+            "Contact #{contact_id} was assigned or closed by someone else just now; nothing was "
+            "changed. Look at it again (/queue) and retry if still needed."
+        ),
         "error.not_your_contact": "Contact #{contact_id} is not yours.",
         "error.operator_full": (
             "{ref} cannot take it: inactive, paused, has not started this bot, or at the limit."

@@ -105,7 +105,8 @@ async def start_server(web_app: web.Application, host: str, port: int) -> web.Ap
         await web.TCPSite(runner, host, port).start()
     except OSError as exc:  # taken, or an address this host does not have
         await runner.cleanup()
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        # asyncio words a bind error at length; a name lookup error has a negative errno.
+        reason = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
         raise ConfigError(f"HTTP_HOST/HTTP_PORT {host}:{port}: {reason}") from exc
     for address in runner.addresses:
         log.info("HTTP server on %s:%s", *address[:2])

@@ -8,7 +8,13 @@ from sqlalchemy.exc import IntegrityError
 from db.models import Contact, ContactStatus, Direction, Lead, Message, Operator, Source
 from db.repositories import LeadProfile, MessageKey, OpenContact
 from services.base import Actor, Service
-from services.errors import ContactAlreadyClosed, NotYourContact, OperatorFull, UnknownContact
+from services.errors import (
+    ContactAlreadyClosed,
+    ContactChanged,
+    NotYourContact,
+    OperatorFull,
+    UnknownContact,
+)
 from services.outbox import Notice
 
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
@@ -245,11 +251,15 @@ class ContactService(Service):
             previous = (
                 await self.operators.get(contact.operator_id) if contact.operator_id else None
             )
+            # Conditional updates: another process may have assigned, moved or closed it since
+            # it was read; then nothing here happened (the transaction is undone).
             if previous is None:
-                await self.contacts.assign(contact.id, target.id)
+                if not await self.contacts.assign(contact.id, target.id):
+                    raise ContactChanged(contact_id=contact_id)
                 self._tell_client(lead, source, contact, Notice.CLIENT_OPERATOR_JOINED)
             else:
-                await self.contacts.move(contact.id, previous.id, target.id)
+                if not await self.contacts.move(contact.id, previous.id, target.id):
+                    raise ContactChanged(contact_id=contact_id)
                 await self.operators.release_slot(previous.id)
                 self.outbox.notice(
                     source.id,

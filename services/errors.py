@@ -63,6 +63,13 @@ class UnknownContact(DomainError):
     template = "there is no contact #{contact_id}"
 
 
+class ContactChanged(DomainError):
+    """The contact was assigned, moved or closed by someone else meanwhile."""
+
+    key = "error.contact_changed"
+    template = "contact #{contact_id} changed meanwhile"
+
+
 class ContactAlreadyClosed(DomainError):
     """The contact is closed already."""
 

@@ -4,6 +4,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
 from db.repositories import MessageKey
 from services.base import Service
@@ -148,23 +150,34 @@ class OperatorService(Service):
         message replied to, or the operator's only open contact in this bot. Otherwise the
         result lists the choices and nothing is sent.
         """
-        async with self.session.begin():
-            relayed = await self.messages.by_key(message.key)
-            if relayed is not None:
-                # A redelivered update, or a second tap on the "which contact?" buttons: the
-                # message went to this contact, and nowhere else.
-                return Relay(RelayOutcome.DUPLICATE, relayed.contact_id)
-            operator = await self.operators.by_telegram_id(message.chat_id)
-            if operator is None:
-                raise UnknownOperator(ref=message.chat_id)
-            # Writing here shows the bot may message them again (after a block, say).
-            back = await self.operators.mark_reachable(operator.id, message.source_id)
-            relay = await self._relay(operator, message, contact_id)
+        try:
+            async with self.session.begin():
+                if (earlier := await self._relayed_before(message)) is not None:
+                    return earlier
+                operator = await self.operators.by_telegram_id(message.chat_id)
+                if operator is None:
+                    raise UnknownOperator(ref=message.chat_id)
+                # Writing here shows the bot may message them again (after a block, say).
+                back = await self.operators.mark_reachable(operator.id, message.source_id)
+                relay = await self._relay(operator, message, contact_id)
+        except IntegrityError:
+            # Relayed at this very moment by another process (a redelivered update, a second
+            # tap handled elsewhere): the message key was taken; this transaction is undone.
+            async with self.session.begin():
+                if (earlier := await self._relayed_before(message)) is None:
+                    raise
+            return earlier
         if relay.outcome is RelayOutcome.SENT:
             self.signal.notify()
         if back:
             await self.assign_pending()
         return relay
+
+    async def _relayed_before(self, message: OperatorMessage) -> Relay | None:
+        """A redelivered update, or a second tap on the "which contact?" buttons: the message
+        went to one contact, and nowhere else."""
+        relayed = await self.messages.by_key(message.key)
+        return None if relayed is None else Relay(RelayOutcome.DUPLICATE, relayed.contact_id)
 
     async def _relay(
         self, operator: Operator, message: OperatorMessage, contact_id: int | None

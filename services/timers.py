@@ -12,7 +12,7 @@ from db.base import utcnow
 from services.base import SYSTEM, Service
 from services.contacts import ContactService
 from services.distribution import pick_operator
-from services.errors import ContactAlreadyClosed, OperatorFull
+from services.errors import ContactAlreadyClosed, ContactChanged, OperatorFull
 from services.outbox import Notice
 
 BATCH = 100
@@ -59,7 +59,7 @@ class TimerService(Service):
         contacts = ContactService(self.session, self.rng, self.signal)
         try:
             await contacts.reassign(contact_id, pick.telegram_id)
-        except (OperatorFull, ContactAlreadyClosed):
+        except (OperatorFull, ContactAlreadyClosed, ContactChanged):
             return  # the pick filled up or the contact ended meanwhile: keep it where it is
 
     async def auto_close(self, idle_for: timedelta) -> int:

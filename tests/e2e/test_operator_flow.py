@@ -259,7 +259,7 @@ async def test_an_operator_who_unblocks_a_bot_and_writes_there_gets_contacts_aga
     await settle(switchboard)
     assert texts(telegram, "alpha_bot", ADMIN.id)[-1] == (
         "⚠️ Operator Olga (1001) blocked @alpha_bot; 1 contact(s) from it went back to the "
-        "queue. Writing to @alpha_bot again undoes this."
+        "queue. Their next message to a client through @alpha_bot, or /start there, undoes this."
     )
 
     telegram.unblock("alpha_bot", OLGA.id)

@@ -13,15 +13,18 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
-from db.models import Contact, Delivery, DeliveryStatus, Message, Operator
+from db.models import Contact, Delivery, DeliveryStatus, Direction, Message, Operator
 from db.repositories import (
     ContactRepository,
     DeliveryRepository,
     LeadProfile,
+    MessageRepository,
     OperatorRepository,
 )
 from services.assignment import Assigner
 from services.contacts import ContactService, IncomingMessage, Outcome
+from services.errors import ContactChanged
+from services.operators import OperatorMessage, OperatorService, RelayOutcome
 from services.timers import TimerService
 from tests.conftest import TEST_DATABASE_URL
 from tests.harness import eventually
@@ -195,3 +198,74 @@ async def test_two_processes_due_for_a_queue_alert_at_once_send_it_once(
     async with session_factory() as session:
         alerts = (await session.scalars(select(Delivery.id).where(Delivery.chat_id == 1))).all()
     assert len(alerts) == 1
+
+
+async def test_an_admin_moving_a_contact_that_is_being_closed_changes_nothing(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    ann = await add_operator([source], max_open=5, username="ann")
+    bob = await add_operator([source], max_open=5, weight=0, username="bob")
+    rng = random.Random(4)
+    first = await ContactService(session_factory(), rng).register_incoming(
+        _message(source.id, 900, 1)
+    )
+    assert first.operator_telegram_id == ann.telegram_id
+
+    # Ann's process is closing the contact ...
+    closing = session_factory()
+    await closing.begin()
+    closed, _ = await ContactRepository(closing).close(first.contact_id, "operator", "done")
+    assert closed
+    await OperatorRepository(closing).release_slot(ann.id)
+    # ... while an admin gives it to Bob in another.
+    async with session_factory() as admin, session_factory() as observer:
+        moving = asyncio.create_task(ContactService(admin, rng).reassign(first.contact_id, "@bob"))
+        await _wait_until_blocked_by(observer, closing)
+        await closing.commit()
+        await closing.close()
+        with pytest.raises(ContactChanged):
+            await moving
+
+    async with session_factory() as session:
+        loads = {o.id: o.open_count for o in (await session.scalars(select(Operator))).all()}
+        to_bob = (
+            await session.scalars(select(Delivery).where(Delivery.chat_id == bob.telegram_id))
+        ).all()
+    assert loads == {ann.id: 0, bob.id: 0}  # Bob's slot given back, Ann's released once
+    assert to_bob == []
+
+
+async def test_an_operator_message_relayed_by_two_processes_at_once_goes_out_once(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    ann = await add_operator([source], max_open=5)
+    rng = random.Random(5)
+    first = await ContactService(session_factory(), rng).register_incoming(
+        _message(source.id, 950, 1)
+    )
+    answer = OperatorMessage(source.id, ann.telegram_id, 500, "text", "Hello!")
+
+    # Another process is relaying the same update (a redelivery, a second tap) ...
+    holding = session_factory()
+    await holding.begin()
+    await MessageRepository(holding).add(
+        answer.key, first.contact_id, Direction.OUT, "text", "Hello!", None
+    )
+    # ... when this one does.
+    async with session_factory() as relaying, session_factory() as observer:
+        relay = asyncio.create_task(OperatorService(relaying, rng).relay(answer))
+        await _wait_until_blocked_by(observer, holding)
+        await holding.commit()
+        await holding.close()
+        outcome = await relay
+
+    assert (outcome.outcome, outcome.contact_id) == (RelayOutcome.DUPLICATE, first.contact_id)
+    async with session_factory() as session:
+        copies = (
+            await session.scalars(
+                select(Delivery).where(Delivery.chat_id == 950, Delivery.kind == "copy")
+            )
+        ).all()
+    assert copies == []  # the other process stages the copy, not this one
