@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import Contact, Delivery, DeliveryStatus, Direction, Message, Operator
@@ -22,7 +22,7 @@ from db.repositories import (
     OperatorRepository,
 )
 from services.assignment import Assigner
-from services.contacts import ContactService, IncomingMessage, Outcome
+from services.contacts import ContactService, IncomingMessage, Outcome, Registration
 from services.errors import ContactChanged
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
 from services.timers import TimerService
@@ -46,6 +46,18 @@ def _message(source_id: int, client: int, message_id: int) -> IncomingMessage:
     )
 
 
+async def _first_message(
+    session_factory: async_sessionmaker[AsyncSession],
+    source_id: int,
+    client: int,
+    rng: random.Random,
+) -> Registration:
+    """A client's first message: their contact, assigned or queued."""
+    return await ContactService(session_factory(), rng).register_incoming(
+        _message(source_id, client, 1)
+    )
+
+
 async def _wait_until_blocked_by(session: AsyncSession, holder: AsyncSession) -> None:
     """Wait until some backend waits for a lock that ``holder``'s transaction holds."""
     pid = (await holder.execute(text("SELECT pg_backend_pid()"))).scalar_one()
@@ -65,9 +77,7 @@ async def test_a_message_racing_the_assignment_of_its_queued_contact_reaches_the
     source = await add_source()
     operator = await add_operator([source], max_open=0)
     rng = random.Random(1)
-    first = await ContactService(session_factory(), rng).register_incoming(
-        _message(source.id, 700, 1)
-    )
+    first = await _first_message(session_factory, source.id, 700, rng)
     assert first.outcome is Outcome.QUEUED
     async with session_factory.begin() as session:
         await session.execute(update(Operator).values(max_open=1))
@@ -105,9 +115,7 @@ async def test_a_message_racing_the_close_of_its_contact_opens_a_new_one(
     source = await add_source()
     operator = await add_operator([source], max_open=5)
     rng = random.Random(2)
-    first = await ContactService(session_factory(), rng).register_incoming(
-        _message(source.id, 800, 1)
-    )
+    first = await _first_message(session_factory, source.id, 800, rng)
     assert first.outcome is Outcome.ASSIGNED
 
     # Another process is closing the contact (an operator pressed Close) ...
@@ -140,9 +148,7 @@ async def test_renewing_leases_skips_a_message_whose_sending_is_being_recorded(
 ):
     source = await add_source()
     await add_operator([source], max_open=5)
-    await ContactService(session_factory(), random.Random(3)).register_incoming(
-        _message(source.id, 900, 1)
-    )
+    await _first_message(session_factory, source.id, 900, random.Random(3))
     lease = timedelta(seconds=10)
     async with session_factory() as session, session.begin():
         heads = await DeliveryRepository(session).claim(10, lease, [source.id])
@@ -174,9 +180,7 @@ async def test_two_processes_due_for_a_queue_alert_at_once_send_it_once(
     session_factory, add_source
 ):
     source = await add_source()
-    await ContactService(session_factory(), random.Random(1)).register_incoming(
-        _message(source.id, 700, 1)
-    )
+    await _first_message(session_factory, source.id, 700, random.Random(1))
     async with session_factory.begin() as session:
         await session.execute(update(Contact).values(created_at=utcnow() - timedelta(hours=1)))
     waited = timedelta(minutes=15)
@@ -207,9 +211,7 @@ async def test_an_admin_moving_a_contact_that_is_being_closed_changes_nothing(
     ann = await add_operator([source], max_open=5, username="ann")
     bob = await add_operator([source], max_open=5, weight=0, username="bob")
     rng = random.Random(4)
-    first = await ContactService(session_factory(), rng).register_incoming(
-        _message(source.id, 900, 1)
-    )
+    first = await _first_message(session_factory, source.id, 900, rng)
     assert first.operator_telegram_id == ann.telegram_id
 
     # Ann's process is closing the contact ...
@@ -242,9 +244,7 @@ async def test_an_operator_message_relayed_by_two_processes_at_once_goes_out_onc
     source = await add_source()
     ann = await add_operator([source], max_open=5)
     rng = random.Random(5)
-    first = await ContactService(session_factory(), rng).register_incoming(
-        _message(source.id, 950, 1)
-    )
+    first = await _first_message(session_factory, source.id, 950, rng)
     answer = OperatorMessage(source.id, ann.telegram_id, 500, "text", "Hello!")
 
     # Another process is relaying the same update (a redelivery, a second tap) ...
