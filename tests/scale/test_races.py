@@ -58,6 +58,18 @@ async def _first_message(
     )
 
 
+async def _closing(
+    session_factory: async_sessionmaker[AsyncSession], contact_id: int, operator_id: int
+) -> AsyncSession:
+    """A transaction of another process closing the contact, not yet committed."""
+    closing = session_factory()
+    await closing.begin()
+    closed, _ = await ContactRepository(closing).close(contact_id, "operator", "done")
+    assert closed
+    await OperatorRepository(closing).release_slot(operator_id)
+    return closing
+
+
 async def _wait_until_blocked_by(session: AsyncSession, holder: AsyncSession) -> None:
     """Wait until some backend waits for a lock that ``holder``'s transaction holds."""
     pid = (await holder.execute(text("SELECT pg_backend_pid()"))).scalar_one()
@@ -119,11 +131,7 @@ async def test_a_message_racing_the_close_of_its_contact_opens_a_new_one(
     assert first.outcome is Outcome.ASSIGNED
 
     # Another process is closing the contact (an operator pressed Close) ...
-    closing = session_factory()
-    await closing.begin()
-    closed, _ = await ContactRepository(closing).close(first.contact_id, "operator", "done")
-    assert closed
-    await OperatorRepository(closing).release_slot(operator.id)
+    closing = await _closing(session_factory, first.contact_id, operator.id)
     # ... while the client writes again.
     async with session_factory() as writer, session_factory() as observer:
         second = asyncio.create_task(
@@ -215,11 +223,7 @@ async def test_an_admin_moving_a_contact_that_is_being_closed_changes_nothing(
     assert first.operator_telegram_id == ann.telegram_id
 
     # Ann's process is closing the contact ...
-    closing = session_factory()
-    await closing.begin()
-    closed, _ = await ContactRepository(closing).close(first.contact_id, "operator", "done")
-    assert closed
-    await OperatorRepository(closing).release_slot(ann.id)
+    closing = await _closing(session_factory, first.contact_id, ann.id)
     # ... while an admin gives it to Bob in another.
     async with session_factory() as admin, session_factory() as observer:
         moving = asyncio.create_task(ContactService(admin, rng).reassign(first.contact_id, "@bob"))
