@@ -2,8 +2,8 @@
 
 import asyncio
 import logging
-import os
 import signal
+import socket
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
@@ -98,19 +98,46 @@ def build_web_app(app: "App") -> web.Application:
 
 async def start_server(web_app: web.Application, host: str, port: int) -> web.AppRunner:
     """Serve ``web_app``; the caller cleans the runner up. Logs the address actually bound
-    (with port 0 the system picks a free one)."""
+    (with port 0 the system picks a free one).
+
+    The port is bound before the application's start-up hooks run (in webhook mode they
+    register the webhooks and start the workers): a taken port stops the start before anything
+    began, with one line naming the settings.
+    """
+    sock = await _listening_socket(host, port)
     runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
-    except OSError as exc:  # taken, or an address this host does not have
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+    except BaseException:
+        sock.close()
         await runner.cleanup()
-        # asyncio words a bind error at length; a name lookup error has a negative errno.
-        reason = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
-        raise ConfigError(f"HTTP_HOST/HTTP_PORT {host}:{port}: {reason}") from exc
+        raise
     for address in runner.addresses:
         log.info("HTTP server on %s:%s", *address[:2])
     return runner
+
+
+async def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``; ``ConfigError`` if the name does not resolve or the
+    address cannot be had (taken, or not this host's)."""
+    try:
+        family, kind, proto, _, address = (
+            await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+            sock.bind(address)
+        except OSError:
+            sock.close()
+            raise
+    except OSError as exc:
+        raise ConfigError(f"HTTP_HOST/HTTP_PORT {host}:{port}: {exc.strerror or exc}") from exc
+    sock.setblocking(False)
+    return sock
 
 
 class CommittedUpdateHandler(SimpleRequestHandler):

@@ -105,16 +105,20 @@ async def test_a_token_telegram_rejects_stops_the_start_with_one_clear_line(
     assert line.endswith("Telegram rejected a token in BOT_TOKENS"), line
 
 
-async def test_a_taken_http_port_stops_the_start_with_one_clear_line(
-    telegram: FakeTelegram, tmp_path: Path
+@pytest.mark.parametrize(
+    "mode", [{}, {"webhook_url": "https://desk.example", "webhook_secret": "s3cret"}]
+)
+async def test_a_taken_http_port_stops_the_start_before_anything_began(
+    telegram: FakeTelegram, tmp_path: Path, mode: dict[str, str]
 ):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         line = await _start_failure(
-            telegram, tmp_path, bot_tokens=ALPHA, http_host="127.0.0.1", http_port=port
+            telegram, tmp_path, bot_tokens=ALPHA, http_host="127.0.0.1", http_port=port, **mode
         )
     assert line.endswith(
         f"invalid setting HTTP_HOST/HTTP_PORT 127.0.0.1:{port}: Address already in use"
     ), line
+    assert telegram.calls_of("setWebhook") == []  # in webhook mode: nothing was registered
