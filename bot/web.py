@@ -108,11 +108,10 @@ async def start_server(web_app: web.Application, host: str, port: int) -> web.Ap
     runner = web.AppRunner(web_app, access_log=None)
     try:
         await runner.setup()
-        await web.SockSite(runner, sock).start()
     except BaseException:
-        sock.close()
-        await runner.cleanup()
+        sock.close()  # the start-up failed: nothing will serve it
         raise
+    await web.SockSite(runner, sock).start()
     for address in runner.addresses:
         log.info("HTTP server on %s:%s", *address[:2])
     return runner
