@@ -97,9 +97,6 @@ def notice(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
         return t(f"admin.alert.{what}", language, **params), None
     if key == Notice.OPERATOR_CLOSED and params.get("by") not in (None, "operator"):
         return t("operator.contact_closed_by", language, **params), None
-    if key in (Notice.OPERATOR_ACTIVATED, Notice.OPERATOR_DEACTIVATED):
-        paused = params.pop("paused", False) and key == Notice.OPERATOR_ACTIVATED
-        return t("operator.activated_paused" if paused else key, language), None
     params.pop("by", None)
     params.pop("reason", None)
     return t(key, language, **params), None

@@ -64,6 +64,13 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+def _activation_notice(operator: Operator) -> Notice:
+    """What an operator is told after an admin switched them on or off."""
+    if not operator.active:
+        return Notice.OPERATOR_DEACTIVATED
+    return Notice.OPERATOR_ACTIVATED_PAUSED if operator.paused else Notice.OPERATOR_ACTIVATED
+
+
 class AdminService(Service):
     """What admins do. Policy on an operator's open contacts:
 
@@ -120,8 +127,7 @@ class AdminService(Service):
             await self.operators.set_fields(operator.id, active=active)
             operator.active = active
             if changed:
-                key = Notice.OPERATOR_ACTIVATED if active else Notice.OPERATOR_DEACTIVATED
-                await self._tell_operator(operator, key, paused=operator.paused)
+                await self._tell_operator(operator, _activation_notice(operator))
         if changed:
             self.signal.notify()
         if operator.available:
@@ -134,13 +140,14 @@ class AdminService(Service):
         async with self.session.begin():
             operator = await self.find_operator(ref)
             previous = operator.max_open
+            changed = max_open != previous
             await self.operators.set_fields(operator.id, max_open=max_open)
             operator.max_open = max_open
-            if max_open != previous:
+            if changed:
                 await self._tell_operator(
                     operator, Notice.OPERATOR_LIMIT_CHANGED, limit=max_open, previous=previous
                 )
-        if max_open != previous:
+        if changed:
             self.signal.notify()
         if max_open > previous:
             await self.assign_pending()

@@ -32,6 +32,7 @@ class Notice(enum.StrEnum):
     OPERATOR_CLIENT_EDITED = "operator.client_edited"
     OPERATOR_DEACTIVATED = "operator.deactivated"
     OPERATOR_ACTIVATED = "operator.activated"
+    OPERATOR_ACTIVATED_PAUSED = "operator.activated_paused"
     OPERATOR_LIMIT_CHANGED = "operator.limit_changed"
     ADMIN_ALERT = "admin.alert"
 
