@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Enum,
     ForeignKey,
     Index,
@@ -17,8 +18,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, UTCDateTime, utcnow
@@ -212,10 +215,15 @@ class Contact(Base):
     source: Mapped[Source] = relationship(lazy="raise")
     operator: Mapped[Operator | None] = relationship(lazy="raise")
 
-    @property
+    @hybrid_property
     def queued_since(self) -> datetime:
-        """Since when it waits for an operator (if it does)."""
+        """Since when it waits for an operator (if it does); in SQL as well."""
         return self.requeued_at or self.created_at
+
+    @queued_since.inplace.expression
+    @classmethod
+    def _queued_since_expression(cls) -> ColumnElement[datetime]:
+        return func.coalesce(cls.requeued_at, cls.created_at)
 
 
 class SourceTally(Base):

@@ -339,9 +339,7 @@ class ContactRepository(Repository):
 
     async def oldest_queued_at(self) -> datetime | None:
         """Since when the contact waiting longest has waited (from its requeueing, if any)."""
-        stmt = select(func.min(func.coalesce(Contact.requeued_at, Contact.created_at))).where(
-            _QUEUED
-        )
+        stmt = select(func.min(Contact.queued_since)).where(_QUEUED)
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def roll_up_closed(self) -> None:
