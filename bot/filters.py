@@ -1,22 +1,22 @@
-"""Role filters: admins come from the settings, operators from the database."""
+"""Role filters: they read the update's Sender (see ``bot.middlewares``)."""
 
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from services.operators import OperatorService
+from bot.middlewares import Sender
 
 
 class IsAdmin(Filter):
     """The sender's Telegram id is in ADMIN_IDS."""
 
-    async def __call__(self, event: Message | CallbackQuery, admin_ids: frozenset[int]) -> bool:
+    async def __call__(self, _event: Message | CallbackQuery, sender: Sender) -> bool:
         """Check the sender."""
-        return event.from_user is not None and event.from_user.id in admin_ids
+        return sender.is_admin
 
 
 class IsOperator(Filter):
     """The sender is an operator."""
 
-    async def __call__(self, event: Message | CallbackQuery, operators: OperatorService) -> bool:
+    async def __call__(self, _event: Message | CallbackQuery, sender: Sender) -> bool:
         """Check the sender."""
-        return event.from_user is not None and await operators.is_operator(event.from_user.id)
+        return await sender.is_operator()

@@ -1,12 +1,14 @@
-"""Per-update dependencies: one database session, the services bound to it, the source."""
+"""Per-update dependencies: one database session, the services bound to it (each built on
+first use), the sender and the source."""
 
 import asyncio
+import functools
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
@@ -17,9 +19,57 @@ from services.operators import OperatorService
 from services.outbox import OutboxSignal
 
 
+class Services:
+    """The use-case services of one update, bound to its session; each is built the first time
+    a handler asks for it (a client's message needs one of the three)."""
+
+    def __init__(self, session: AsyncSession, rng: random.Random, signal: OutboxSignal) -> None:
+        self.session = session
+        self.rng = rng
+        self.signal = signal
+
+    @functools.cached_property
+    def contacts(self) -> ContactService:
+        """Clients' messages, closing and reassigning contacts."""
+        return ContactService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def operators(self) -> OperatorService:
+        """What operators do."""
+        return OperatorService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def admin(self) -> AdminService:
+        """What admins do."""
+        return AdminService(self.session, self.rng, self.signal)
+
+
+class Sender:
+    """Who sent the update: an admin (from the settings), an operator (from the database),
+    both, or else a client.
+
+    Whether they are an operator is asked once per update, when a filter or handler first
+    needs it: an admin's command or a /start never needs it, so it costs them no transaction.
+    """
+
+    def __init__(self, user: User | None, admin_ids: frozenset[int], services: Services) -> None:
+        self.user = user
+        self.is_admin = user is not None and user.id in admin_ids
+        self._services = services
+        self._is_operator: bool | None = None
+
+    async def is_operator(self) -> bool:
+        """Whether the sender is an operator (one query, on the first call only)."""
+        if self._is_operator is None:
+            self._is_operator = self.user is not None and (
+                await self._services.operators.is_operator(self.user.id)
+            )
+        return self._is_operator
+
+
 class ServicesMiddleware(BaseMiddleware):
-    """Opens one session per update and injects ``contacts``, ``operators``, ``admin`` and
-    ``source`` (the Source of the bot that received the update) into handlers."""
+    """Opens one session per update and injects ``services``, ``sender`` and ``source`` (the
+    Source of the bot that received the update) into filters and handlers."""
 
     def __init__(
         self,
@@ -46,10 +96,11 @@ class ServicesMiddleware(BaseMiddleware):
         await asyncio.sleep(0)
         bot: Bot = data["bot"]
         async with self.session_factory() as session:
+            services = Services(session, self.rng, self.signal)
+            data["services"] = services
+            # aiogram's own middleware put the update's user there; the dispatcher, admin_ids.
+            data["sender"] = Sender(data.get("event_from_user"), data["admin_ids"], services)
             data["source"] = self.sources[bot.id]
-            data["contacts"] = ContactService(session, self.rng, self.signal)
-            data["operators"] = OperatorService(session, self.rng, self.signal)
-            data["admin"] = AdminService(session, self.rng, self.signal)
             return await handler(event, data)
 
 

@@ -1,5 +1,6 @@
 """What every use-case service shares: the unit of work, repositories and the queue drain."""
 
+import functools
 import random
 from dataclasses import dataclass
 
@@ -71,15 +72,53 @@ class Service:
         self.session = session
         self.rng = rng
         self.signal = signal or NoSignal()
-        self.operators = OperatorRepository(session)
-        self.contacts = ContactRepository(session)
-        self.messages = MessageRepository(session)
-        self.leads = LeadRepository(session)
-        self.sources = SourceRepository(session)
-        self.deliveries = DeliveryRepository(session)
-        self.invites = InviteRepository(session)
-        self.outbox = Outbox(self.deliveries)
-        self.assigner = Assigner(session, rng)
+
+    # Built on first use: most use cases need two or three of these, and a service is built
+    # for every update.
+    @functools.cached_property
+    def operators(self) -> OperatorRepository:
+        """Operators and their links to sources."""
+        return OperatorRepository(self.session)
+
+    @functools.cached_property
+    def contacts(self) -> ContactRepository:
+        """Contacts."""
+        return ContactRepository(self.session)
+
+    @functools.cached_property
+    def messages(self) -> MessageRepository:
+        """Messages of contacts, both directions."""
+        return MessageRepository(self.session)
+
+    @functools.cached_property
+    def leads(self) -> LeadRepository:
+        """Clients."""
+        return LeadRepository(self.session)
+
+    @functools.cached_property
+    def sources(self) -> SourceRepository:
+        """The bots."""
+        return SourceRepository(self.session)
+
+    @functools.cached_property
+    def deliveries(self) -> DeliveryRepository:
+        """The outbox table."""
+        return DeliveryRepository(self.session)
+
+    @functools.cached_property
+    def invites(self) -> InviteRepository:
+        """Operator invites."""
+        return InviteRepository(self.session)
+
+    @functools.cached_property
+    def outbox(self) -> Outbox:
+        """Stages outgoing messages in the current transaction."""
+        return Outbox(self.deliveries)
+
+    @functools.cached_property
+    def assigner(self) -> Assigner:
+        """Picks operators for contacts."""
+        return Assigner(self.session, self.rng)
 
     async def assign_pending(self, limit: int | None = None) -> list[Assignment]:
         """Assign queued contacts oldest first while capacity exists.

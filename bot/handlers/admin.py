@@ -8,10 +8,10 @@ from bot import render
 from bot.filters import IsAdmin
 from bot.handlers.replies import answer_pages
 from bot.menus import ADMIN_COMMANDS, set_operator_menu
+from bot.middlewares import Services
 from bot.texts import t
 from db.models import Source
-from services.admin import AdminService, parse_limit
-from services.contacts import ContactService
+from services.admin import parse_limit
 from services.numbers import is_number, parse_contact_number
 
 USAGE = {
@@ -48,20 +48,20 @@ async def takes_no_arguments(message: Message, command: CommandObject) -> None:
     await message.answer(t("admin.usage", usage=f"/{command.command}"))
 
 
-async def list_operators(message: Message, admin: AdminService) -> None:
+async def list_operators(message: Message, services: Services) -> None:
     """Every operator: state, load / limit, weight per source, bots not started."""
-    await answer_pages(message, render.operators(await admin.list_operators()))
+    await answer_pages(message, render.operators(await services.admin.list_operators()))
 
 
 async def add_operator(
-    message: Message, command: CommandObject, admin: AdminService, default_limit: int
+    message: Message, command: CommandObject, services: Services, default_limit: int
 ) -> None:
     """``/addop <telegram id> [limit]``."""
     args = _args(command, 1, 2)
     # Only a numeric id: usernames are not known yet. Its range is the service's to check.
     if args is None or not is_number(args[0]):
         return await _usage(message, "addop")
-    view = await admin.add_operator(args[0], args[1] if len(args) > 1 else default_limit)
+    view = await services.admin.add_operator(args[0], args[1] if len(args) > 1 else default_limit)
     await message.answer(render.operator_added(view))
     return None
 
@@ -69,7 +69,7 @@ async def add_operator(
 async def remove_operator(
     message: Message,
     command: CommandObject,
-    admin: AdminService,
+    services: Services,
     admin_ids: frozenset[int],
     bots_by_source: dict[int, Bot],
 ) -> None:
@@ -78,7 +78,7 @@ async def remove_operator(
     args = _args(command, 1, 1)
     if args is None:
         return await _usage(message, "delop")
-    removed = await admin.remove_operator(args[0])
+    removed = await services.admin.remove_operator(args[0])
     await message.answer(
         t("admin.operator_removed", telegram_id=removed.telegram_id, requeued=removed.requeued)
     )
@@ -92,59 +92,63 @@ async def remove_operator(
     return None
 
 
-async def set_limit(message: Message, command: CommandObject, admin: AdminService) -> None:
+async def set_limit(message: Message, command: CommandObject, services: Services) -> None:
     """``/limit <op> <n>``."""
     args = _args(command, 2, 2)
     if args is None:
         return await _usage(message, "limit")
-    operator, previous = await admin.set_limit(args[0], args[1])
+    operator, previous = await services.admin.set_limit(args[0], args[1])
     await message.answer(
         t("admin.limit_set", name=operator.display_name, previous=previous, limit=operator.max_open)
     )
     return None
 
 
-async def set_active(message: Message, command: CommandObject, admin: AdminService) -> None:
+async def set_active(message: Message, command: CommandObject, services: Services) -> None:
     """``/activate <op>`` and ``/deactivate <op>``."""
     args = _args(command, 1, 1)
     if args is None:
         return await _usage(message, command.command)
-    operator = await admin.set_active(args[0], command.command == "activate")
+    operator = await services.admin.set_active(args[0], command.command == "activate")
     await message.answer(render.activated(operator))
     return None
 
 
 async def weights(
-    message: Message, command: CommandObject, admin: AdminService, source: Source
+    message: Message, command: CommandObject, services: Services, source: Source
 ) -> None:
     """``/weights`` shows this bot's weights; ``/weights <op>=<w> …`` sets them."""
     pairs = (command.args or "").split()
-    view = await admin.set_weights(source.id, pairs) if pairs else await admin.weights(source.id)
+    view = (
+        await services.admin.set_weights(source.id, pairs)
+        if pairs
+        else await services.admin.weights(source.id)
+    )
     await answer_pages(message, render.weights(view))
 
 
-async def sources(message: Message, admin: AdminService) -> None:
+async def sources(message: Message, services: Services) -> None:
     """Every bot with its traffic."""
-    await answer_pages(message, render.sources(await admin.list_sources()))
+    await answer_pages(message, render.sources(await services.admin.list_sources()))
 
 
-async def queue(message: Message, admin: AdminService) -> None:
+async def queue(message: Message, services: Services) -> None:
     """Queued contacts, oldest first, with wait time."""
-    await answer_pages(message, render.queue(await admin.queue(limit=50)))
+    await answer_pages(message, render.queue(await services.admin.queue(limit=50)))
 
 
-async def stats(message: Message, admin: AdminService) -> None:
+async def stats(message: Message, services: Services) -> None:
     """Per source and per operator statistics."""
-    await answer_pages(message, render.stats(await admin.stats()))
+    await answer_pages(message, render.stats(await services.admin.stats()))
 
 
-async def assign(message: Message, command: CommandObject, contacts: ContactService) -> None:
+async def assign(message: Message, command: CommandObject, services: Services) -> None:
     """``/assign <contact> <op>``."""
     args = _args(command, 2, 2)
     contact_id = parse_contact_number(args[0]) if args else None
     if args is None or contact_id is None:
         return await _usage(message, "assign")
-    moved = await contacts.reassign(contact_id, args[1])
+    moved = await services.contacts.reassign(contact_id, args[1])
     await message.answer(t("admin.assigned", contact_id=moved.contact_id, operator=args[1]))
     return None
 
@@ -152,7 +156,7 @@ async def assign(message: Message, command: CommandObject, contacts: ContactServ
 async def invite(
     message: Message,
     command: CommandObject,
-    admin: AdminService,
+    services: Services,
     bot: Bot,
     default_limit: int,
 ) -> None:
@@ -161,7 +165,7 @@ async def invite(
     if args is None:
         return await _usage(message, "invite")
     limit = parse_limit(args[0]) if args else default_limit
-    code = await admin.create_invite(message.chat.id, limit)
+    code = await services.admin.create_invite(message.chat.id, limit)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={code}"
     await message.answer(t("admin.invite", limit=limit, link=link))

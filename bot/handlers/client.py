@@ -5,10 +5,11 @@ from aiogram.types import Message
 
 from bot.content import can_pass_on
 from bot.filters import IsAdmin
+from bot.middlewares import Services
 from bot.texts import t
 from db.models import Source
 from db.repositories import LeadProfile
-from services.contacts import ContactService, IncomingMessage
+from services.contacts import IncomingMessage
 
 
 def _profile(message: Message) -> LeadProfile:
@@ -28,7 +29,7 @@ async def not_a_client(message: Message) -> None:
     await message.answer(t("admin.not_a_client"))
 
 
-async def incoming(message: Message, contacts: ContactService, source: Source) -> None:
+async def incoming(message: Message, services: Services, source: Source) -> None:
     """Store the message in the client's contact; the services stage every reply."""
     if message.from_user is None:
         return
@@ -36,7 +37,7 @@ async def incoming(message: Message, contacts: ContactService, source: Source) -
         return
     shared = message.contact
     own_phone = shared.phone_number if shared and shared.user_id == message.from_user.id else None
-    await contacts.register_incoming(
+    await services.contacts.register_incoming(
         IncomingMessage(
             source_id=source.id,
             chat_id=message.chat.id,
@@ -50,11 +51,11 @@ async def incoming(message: Message, contacts: ContactService, source: Source) -
     )
 
 
-async def edited(message: Message, contacts: ContactService, source: Source) -> None:
+async def edited(message: Message, services: Services, source: Source) -> None:
     """An edited client message reaches the operator as a marked new copy."""
     if message.from_user is None:
         return
-    await contacts.register_edit(source.id, message.chat.id, message.message_id)
+    await services.contacts.register_edit(source.id, message.chat.id, message.message_id)
 
 
 def build_router() -> Router:

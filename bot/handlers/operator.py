@@ -10,12 +10,12 @@ from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
 from bot.menus import OPERATOR_COMMANDS
+from bot.middlewares import Services
 from bot.texts import t
 from db.models import Source
 from services.base import Actor
-from services.contacts import ContactService
 from services.numbers import parse_contact_number
-from services.operators import OperatorMessage, OperatorService, RelayOutcome
+from services.operators import OperatorMessage, RelayOutcome
 
 
 def _sender(event: Message | CallbackQuery) -> int:
@@ -23,18 +23,17 @@ def _sender(event: Message | CallbackQuery) -> int:
     return event.from_user.id
 
 
-async def contacts_list(message: Message, operators: OperatorService) -> None:
+async def contacts_list(message: Message, services: Services) -> None:
     """``/contacts``: open contacts, oldest first."""
     await answer_pages(
-        message, render.open_contacts(await operators.open_contacts(_sender(message)))
+        message, render.open_contacts(await services.operators.open_contacts(_sender(message)))
     )
 
 
 async def close_command(
     message: Message,
     command: CommandObject,
-    contacts: ContactService,
-    operators: OperatorService,
+    services: Services,
     source: Source,
 ) -> None:
     """``/close <number>``, ``/close`` as a reply to a contact's message, or ``/close`` when
@@ -46,37 +45,37 @@ async def close_command(
         return
     if contact_id is None:
         reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-        contact_id = await operators.current_contact(source.id, _sender(message), reply_to)
+        contact_id = await services.operators.current_contact(source.id, _sender(message), reply_to)
     if contact_id is None:
         await message.answer(t("operator.close_usage"))
         return
-    await contacts.close(contact_id, Actor("operator", _sender(message)))
+    await services.contacts.close(contact_id, Actor("operator", _sender(message)))
 
 
 async def close_button(
-    query: CallbackQuery, callback_data: CloseContact, contacts: ContactService
+    query: CallbackQuery, callback_data: CloseContact, services: Services
 ) -> None:
     """The Close button under a card."""
-    await contacts.close(callback_data.contact_id, Actor("operator", _sender(query)))
+    await services.contacts.close(callback_data.contact_id, Actor("operator", _sender(query)))
     await query.answer()
 
 
-async def pause(message: Message, command: CommandObject, operators: OperatorService) -> None:
+async def pause(message: Message, command: CommandObject, services: Services) -> None:
     """``/pause`` and ``/resume``."""
-    operator = await operators.set_paused(_sender(message), command.command == "pause")
+    operator = await services.operators.set_paused(_sender(message), command.command == "pause")
     await message.answer(render.paused(operator))
 
 
-async def me(message: Message, operators: OperatorService) -> None:
+async def me(message: Message, services: Services) -> None:
     """``/me``: load, limit and bots."""
-    await message.answer(render.me(await operators.me(_sender(message))))
+    await message.answer(render.me(await services.operators.me(_sender(message))))
 
 
 async def send_to(
-    query: CallbackQuery, callback_data: SendTo, operators: OperatorService, source: Source
+    query: CallbackQuery, callback_data: SendTo, services: Services, source: Source
 ) -> None:
     """The operator chose the contact an unaddressed message is for."""
-    relayed = await operators.relay(
+    relayed = await services.operators.relay(
         OperatorMessage(source.id, _sender(query), callback_data.message_id, "message"),
         contact_id=callback_data.contact_id,
     )
@@ -90,11 +89,11 @@ async def unknown_command(message: Message) -> None:
     await message.answer(t("help.operator"))
 
 
-async def relay(message: Message, operators: OperatorService, source: Source) -> None:
+async def relay(message: Message, services: Services, source: Source) -> None:
     """Anything else an operator writes goes to a client (copied, so they stay anonymous)."""
     if not await can_pass_on(message, t("operator.unsupported")):
         return
-    relayed = await operators.relay(
+    relayed = await services.operators.relay(
         OperatorMessage(
             source.id,
             message.chat.id,
@@ -112,9 +111,9 @@ async def relay(message: Message, operators: OperatorService, source: Source) ->
         await message.reply(text)
 
 
-async def edited(message: Message, operators: OperatorService, source: Source) -> None:
+async def edited(message: Message, services: Services, source: Source) -> None:
     """An operator edited a message: if it went to a client, say that the edit did not."""
-    contact_id = await operators.edited(source.id, message.chat.id, message.message_id)
+    contact_id = await services.operators.edited(source.id, message.chat.id, message.message_id)
     if contact_id is not None:
         await message.reply(t("operator.edit_not_relayed", contact_id=contact_id))
 

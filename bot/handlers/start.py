@@ -5,10 +5,10 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.menus import set_operator_menu
+from bot.middlewares import Sender, Services
 from bot.texts import t
 from db.models import Source
 from services.admin import INVITE_PREFIX
-from services.operators import OperatorService
 
 
 def _name(message: Message) -> str:
@@ -20,19 +20,19 @@ def _name(message: Message) -> str:
 async def start_with_invite(
     message: Message,
     command: CommandObject,
-    operators: OperatorService,
+    services: Services,
     source: Source,
     bot: Bot,
-    admin_ids: frozenset[int],
+    sender: Sender,
 ) -> None:
     """``/start <code>`` from an invite link: the user becomes an operator (an operator
     already is just starting this bot)."""
     user = message.from_user
     assert user is not None and command.args
-    operator, joined = await operators.redeem_invite(
+    operator, joined = await services.operators.redeem_invite(
         command.args, user.id, source.id, user.username, _name(message)
     )
-    await set_operator_menu(bot, user.id, is_admin=user.id in admin_ids)
+    await set_operator_menu(bot, user.id, is_admin=sender.is_admin)
     if joined:
         text = t(
             "operator.welcome", user.language_code, name=_name(message), limit=operator.max_open
@@ -44,10 +44,10 @@ async def start_with_invite(
 
 async def start(
     message: Message,
-    operators: OperatorService,
+    services: Services,
     source: Source,
     bot: Bot,
-    admin_ids: frozenset[int],
+    sender: Sender,
 ) -> None:
     """Clients get the greeting; operators are recorded as reachable through this bot.
 
@@ -55,8 +55,10 @@ async def start(
     the user has started the bot, so the one tried at startup may have failed."""
     user = message.from_user
     assert user is not None
-    operator = await operators.bot_started(user.id, source.id, user.username, _name(message))
-    is_admin = user.id in admin_ids
+    operator = await services.operators.bot_started(
+        user.id, source.id, user.username, _name(message)
+    )
+    is_admin = sender.is_admin
     if operator is not None or is_admin:
         await set_operator_menu(bot, user.id, is_admin=is_admin, operator=operator is not None)
     if operator is None:
@@ -65,14 +67,14 @@ async def start(
     await message.answer(t("operator.started", user.language_code, source=source.username))
 
 
-async def help_(message: Message, operators: OperatorService, admin_ids: frozenset[int]) -> None:
+async def help_(message: Message, sender: Sender) -> None:
     """What this user can do here, by role."""
     user = message.from_user
     assert user is not None
     parts = []
-    if user.id in admin_ids:
+    if sender.is_admin:
         parts.append(t("help.admin", user.language_code))
-    if await operators.is_operator(user.id):
+    if await sender.is_operator():
         parts.append(t("help.operator", user.language_code))
     await message.answer("\n\n".join(parts) or t("help.client", user.language_code))
 
