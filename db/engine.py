@@ -1,6 +1,5 @@
 """Engine and session factory; built once by the application factory and passed down."""
 
-import asyncio
 from typing import Any
 
 from sqlalchemy import event
@@ -12,9 +11,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
-from sqlalchemy.util import await_, memoized_property
-from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from db.repositories.deliveries import drop_staged, write_staged
 from db.sqlite_inline import inline_connector
@@ -37,37 +34,6 @@ SQLITE_PRAGMAS = (
 SQLITE_BEGIN = "BEGIN IMMEDIATE"
 
 
-class _TakeTurnsQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
-    """Connections handed out in the order they were asked for.
-
-    ``asyncio.Queue`` gives a returned connection to whichever task asks next, not to the one
-    waiting longest: a busy task (the bot handling a backlog of updates, one transaction after
-    another) takes the only SQLite connection again and again, and a waiting one (the delivery
-    worker) starves until the backlog is gone. Here the waiters queue on a fair lock first.
-    """
-
-    @memoized_property
-    def _turn(self) -> asyncio.Lock:
-        return asyncio.Lock()  # created on first use, in the running event loop
-
-    def get(self, block: bool = True, timeout: float | None = None) -> ConnectionPoolEntry:
-        """The next connection, once every task that asked earlier got one."""
-        if not block:
-            return self.get_nowait()
-        try:
-            return await_(self._get_in_turn(seconds=timeout))
-        except TimeoutError as exc:
-            raise Empty() from exc
-
-    async def _get_in_turn(self, seconds: float | None) -> ConnectionPoolEntry:
-        async with asyncio.timeout(seconds), self._turn:
-            return await self._queue.get()
-
-
-class _TakeTurnsPool(AsyncAdaptedQueuePool):
-    _queue_class = _TakeTurnsQueue
-
-
 def is_sqlite(url: str) -> bool:
     """Whether a database URL points at SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -80,12 +46,12 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None)
     journal, foreign keys on, and every transaction starts with ``BEGIN IMMEDIATE``
     so concurrent writers queue on the database lock instead of failing on a lock upgrade. One
     pooled connection by default: SQLite has one writer anyway, and waiting in the asyncio pool
-    is cheaper than SQLite's sleeping busy handler; the pool serves its waiters in turn.
+    is cheaper than SQLite's sleeping busy handler.
     """
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
         kwargs |= {
-            "poolclass": _TakeTurnsPool,
+            "poolclass": AsyncAdaptedQueuePool,  # SQLAlchemy's own for async SQLite files
             "pool_size": pool_size or 1,
             "max_overflow": 0,
             "pool_timeout": 120,
