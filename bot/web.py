@@ -12,7 +12,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
-from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -141,7 +140,7 @@ def committed_update_handler(dispatcher: Dispatcher, bot: Bot, secret: str) -> R
         try:
             raw = await request.json(loads=bot.session.json_loads)
             update = Update.model_validate(raw, context={"bot": bot})
-        except (ValueError, ValidationError):
+        except ValueError:  # not JSON, or not an update (pydantic's ValidationError is one)
             return web.Response(status=400, text="the body is not a JSON update")
         try:
             await dispatcher.feed_update(bot, update)
