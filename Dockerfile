@@ -13,7 +13,6 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY services ./services
 COPY db ./db
-COPY fake_telegram ./fake_telegram
 RUN pip install .
 
 USER switchboard

@@ -1,4 +1,5 @@
-"""``python -m bot`` runs Switchboard; ``python -m bot demo`` shows it working without tokens."""
+"""``python -m bot`` runs Switchboard; ``python -m bot demo`` (from a source checkout) shows it
+working without tokens."""
 
 import asyncio
 import logging
@@ -6,10 +7,9 @@ import sys
 
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
-from bot.app import create_app, freeze_startup_objects, run_polling
+from bot.app import create_app, freeze_startup_objects, run_polling, run_webhook
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
-from bot.web import run_webhook
 from db.migrate import DatabaseURLError
 
 # Fatal errors after logging is configured go through it: JSON stays JSON, tokens are redacted
@@ -26,12 +26,19 @@ async def _run(settings: Settings) -> None:
         await run_polling(app)
 
 
+def _demo() -> int:
+    try:  # the demo and the fake Telegram it plays on are in the checkout, not in the package
+        from demo.play import run_demo
+    except ModuleNotFoundError:
+        print("switchboard: the demo runs from a source checkout: make demo", file=sys.stderr)
+        return 2
+    return asyncio.run(run_demo())
+
+
 def main(argv: list[str]) -> int:
     """Entry point; returns the process exit code."""
     if argv[:1] == ["demo"]:
-        from bot.demo import run_demo  # the demo pulls in the test server
-
-        return asyncio.run(run_demo())
+        return _demo()
     if argv:
         print("usage: python -m bot [demo]", file=sys.stderr)
         return 2

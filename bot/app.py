@@ -18,6 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import lazy_models
@@ -29,11 +30,12 @@ from bot.metrics import Metrics
 from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
 from bot.transport import AiogramTransport
-from bot.web import build_web_app, is_database_outage, start_server
+from bot.web import Health, build_web_app, serve_webhooks, start_server
 from db.checkpoint import WalCheckpointer
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
 from db.models import Source
+from db.outage import is_database_outage
 from db.repositories import OperatorRepository, SourceRepository
 from services.delivery import DeliveryService, DeliveryWorker, Pacing, WorkerConfig
 from services.errors import DomainError
@@ -261,7 +263,7 @@ async def run_polling(app: App) -> None:
     (which confirms them) is only sent after the handler committed, so a crash loses none."""
     polled = set(app.settings.polled_tokens)
     bots = [bot for bot in app.bots if bot.token in polled]
-    runner = await start_server(build_web_app(app), app.settings.http_host, app.settings.http_port)
+    runner = await start_server(_web_app(app), app.settings.http_host, app.settings.http_port)
     try:
         await app.dispatcher.start_polling(
             *bots,
@@ -271,3 +273,24 @@ async def run_polling(app: App) -> None:
         )
     finally:
         await runner.cleanup()
+
+
+async def run_webhook(app: App) -> None:
+    """Webhook mode until SIGINT/SIGTERM (see ``bot.web.serve_webhooks``)."""
+    settings = app.settings
+    assert settings.webhook_url and settings.webhook_secret
+    await serve_webhooks(
+        _web_app(app),
+        app.dispatcher,
+        app.bots,
+        base_url=settings.webhook_url,
+        secret=settings.webhook_secret.get_secret_value(),
+        host=settings.http_host,
+        port=settings.http_port,
+    )
+
+
+def _web_app(app: App) -> web.Application:
+    usernames = [source.username for source in app.sources.values()]
+    health = Health(app.started, app.stop, app.tasks, usernames)
+    return build_web_app(app.session_factory, app.metrics, health)

@@ -57,3 +57,19 @@ def test_installed_package_imports_the_bot(installed: Path, tmp_path: Path):
         installed, tmp_path, "-c", "import bot.app, bot.texts; print(bot.texts.__file__)"
     )
     assert Path(out.strip()).is_relative_to(installed)
+
+
+def test_installed_package_ships_no_test_double(installed: Path, tmp_path: Path):
+    assert sorted(path.name for path in installed.iterdir() if (path / "__init__.py").exists()) == [
+        "bot",
+        "db",
+        "services",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    demo = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert (demo.returncode, demo.stderr.strip()) == (
+        2,
+        "switchboard: the demo runs from a source checkout: make demo",
+    )

@@ -1,10 +1,13 @@
 """aiogram's Bot API types are built on first use (bot.lazy_models), and then work as usual."""
 
+import inspect
 import json
 import subprocess
 import sys
 
+import aiogram.types
 from aiogram.types import Update
+from pydantic import BaseModel
 
 # An update touching many types: nested messages, media, entities, a keyboard, a contact.
 RICH_UPDATE = {
@@ -48,6 +51,14 @@ def _parse_rich_update_after(imports: str) -> str:
         "print(json.dumps(update.model_dump(mode='json', exclude_none=True)))"
     )
     return _in_fresh_interpreter(code, json.dumps(RICH_UPDATE))
+
+
+def test_pydantic_and_aiogram_still_rebuild_the_way_lazy_models_expects():
+    # bot.lazy_models swaps pydantic's model_rebuild (a classmethod in BaseModel's own dict)
+    # while aiogram's types module rebuilds each type with its names as _types_namespace.
+    assert isinstance(BaseModel.__dict__["model_rebuild"], classmethod)
+    assert "_types_namespace" in inspect.signature(BaseModel.model_rebuild).parameters
+    assert "model_rebuild(_types_namespace=" in inspect.getsource(aiogram.types)
 
 
 def test_importing_the_bot_leaves_the_bot_api_types_unbuilt():

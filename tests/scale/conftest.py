@@ -22,9 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bot.app import App, create_app, run_polling
+from bot.app import App, create_app, run_polling, run_webhook
 from bot.config import Settings
-from bot.web import run_webhook
 from fake_telegram import FakeTelegram, User
 from tests.conftest import TEST_DATABASE_URL
 from tests.harness import ADMIN, FAST, eventually, free_port

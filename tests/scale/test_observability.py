@@ -5,8 +5,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
+from bot.web import Health, build_web_app
 from db.engine import create_engine, create_session_factory
 from db.models import Delivery, DeliveryStatus
 from fake_telegram import User
@@ -74,22 +76,21 @@ async def test_health_fails_when_the_delivery_worker_stopped(running: Running):
 
 async def test_health_fails_when_the_database_is_unreachable(running: Running, tmp_path):
     # A database that cannot be opened stands in for one that went away (the real outage on
-    # PostgreSQL: test_webhook.py).
+    # PostgreSQL: test_webhook.py): the running app's /healthz, served from that database.
     dead = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
-    working, running.app.session_factory = (
-        running.app.session_factory,
-        create_session_factory(dead),
-    )
-    status, health = await running.get("/healthz")
-    running.app.session_factory = working
-    await dead.dispose()
+    app = running.app
+    health = Health(app.started, app.stop, app.tasks, ["alpha_bot", "beta_bot"])
+    web_app = build_web_app(create_session_factory(dead), app.metrics, health)
+    try:
+        async with TestClient(TestServer(web_app)) as client:
+            response = await client.get("/healthz")
+            status, body = response.status, await response.json()
+    finally:
+        await dead.dispose()
 
     assert status == 503
-    assert health["status"] == "database unreachable"
-    assert await running.get("/healthz") == (
-        200,
-        {"status": "ok", "bots": ["alpha_bot", "beta_bot"]},
-    )
+    assert body["status"] == "database unreachable"
+    assert await running.get("/healthz") == (200, HEALTHY)
 
 
 async def test_json_logs_are_one_object_per_line_and_never_show_a_token(tmp_path):

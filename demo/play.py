@@ -1,6 +1,6 @@
-"""``python -m bot demo``: Switchboard at work without tokens or network.
+"""``make demo``: Switchboard at work without tokens or network.
 
-Starts the bundled fake Bot API server with two bots, a temporary SQLite database and the real
+Starts the fake Bot API server with two bots, a temporary SQLite database and the real
 application (long polling over HTTP, as in production), then plays a short day at the help
 desk and prints what every person sees in their Telegram chats.
 """
