@@ -26,8 +26,8 @@ from services.contacts import ContactService, IncomingMessage, Outcome, Registra
 from services.errors import ContactChanged
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
 from services.timers import TimerService
-from tests.conftest import TEST_DATABASE_URL
 from tests.harness import eventually
+from tests.support.db import TEST_DATABASE_URL
 
 pytestmark = pytest.mark.skipif(
     TEST_DATABASE_URL is None or not TEST_DATABASE_URL.startswith("postgresql"),

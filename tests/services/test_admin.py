@@ -19,7 +19,7 @@ from services.errors import (
     UnknownOperator,
 )
 from services.operators import OperatorService
-from tests.services.test_contacts import incoming
+from tests.support.incoming import incoming
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from services.admin import AdminService
 from services.contacts import ContactService, Outcome
 from services.errors import InvalidInvite
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
-from tests.services.test_contacts import incoming
+from tests.support.incoming import incoming
 
 
 @pytest.fixture
