@@ -16,11 +16,6 @@ def operators(session_factory, rng):
     return lambda: OperatorService(session_factory(), rng)
 
 
-@pytest.fixture
-def contacts(session_factory, rng):
-    return lambda: ContactService(session_factory(), rng)
-
-
 async def sent_to(session_factory, chat_id):
     async with session_factory() as session:
         stmt = select(Delivery).where(Delivery.chat_id == chat_id).order_by(Delivery.id)
