@@ -1,6 +1,5 @@
 """Shared fixtures: a fresh database per test (SQLite file, or TEST_DATABASE_URL)."""
 
-import os
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -10,10 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.base import Base
 from db.engine import create_engine, create_session_factory
 from db.models import Operator, OperatorSource, Source
+from tests.support.db import TEST_DATABASE_URL
 
 pytest_plugins = ["tests.harness"]
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
-"""Helpers the end-to-end tests share (the harness itself lives in conftest.py)."""
+"""Helpers the end-to-end tests share (the harness itself is tests/support/switchboard.py)."""
 
 from fake_telegram import FakeTelegram, Received, User
-from tests.e2e.conftest import Switchboard
+from tests.support.switchboard import Switchboard
 
 BOTS = ("alpha_bot", "beta_bot")
 CARD_MARK = "📨 New contact #"

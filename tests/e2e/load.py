@@ -18,8 +18,8 @@ from bot.app import App
 from db.models import Delivery, DeliveryStatus
 from fake_telegram import FakeTelegram, User
 from services.admin import AdminService
-from tests.e2e.conftest import Switchboard
 from tests.harness import eventually
+from tests.support.switchboard import Switchboard
 
 People = dict[str, list[User]]  # bot username → people
 

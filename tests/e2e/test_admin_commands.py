@@ -5,9 +5,9 @@ import re
 import pytest
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import cards, copies_from, texts
 from tests.harness import ADMIN
+from tests.support.switchboard import Switchboard
 
 ANN = User(1001, "Ann", username="ann_op")
 BOB = User(1002, "Bob", username="bob_op")

@@ -1,9 +1,9 @@
 """What clients send reaches operators intact: hostile names, long texts, every media type."""
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import buttons, cards, copies_from, settle, texts
 from tests.harness import ADMIN
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 HOSTILE = User(5001, "<b>&amp;", last_name="</i>", username="evil_user")

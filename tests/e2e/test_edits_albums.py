@@ -3,8 +3,8 @@
 import json
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import copies_from, settle
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 ANNA = User(3001, "Anna")

@@ -1,7 +1,7 @@
 """A client's whole conversation, through the real bot and HTTP."""
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 HOSTILE = User(5001, "<b>&amp;", last_name="</i>", username="evil_user")

@@ -6,9 +6,9 @@ from typing import Any
 
 from bot.app import create_app
 from fake_telegram import FakeTelegram, User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import BOTS
 from tests.harness import ADMIN, ALPHA, BETA, FAST
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 CLIENT_MENU = ["help"]

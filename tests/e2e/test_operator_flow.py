@@ -1,9 +1,9 @@
 """An operator with several open contacts: replies reach the right client."""
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import buttons, cards, clients, copies_from, settle, texts
 from tests.harness import ADMIN
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 PETE = User(1002, "Pete", username="pete_op")

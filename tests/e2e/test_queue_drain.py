@@ -4,9 +4,9 @@ The harness retries the queue only every hour, so whatever drains here was drive
 """
 
 from fake_telegram import FakeTelegram, Received, User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import cards, clients, copies_from, settle, texts
 from tests.harness import ADMIN
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 PETR = User(1002, "Petr", username="petr_op")

@@ -1,9 +1,9 @@
 """Operator limits: clients beyond them wait in a queue that drains as capacity frees up."""
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
 from tests.e2e.helpers import cards, clients, copies_from, settle, texts
 from tests.harness import ADMIN
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 JOINED = "An operator has joined and is reading your messages."

@@ -11,8 +11,8 @@ from aiogram.types import TelegramObject
 from sqlalchemy import event
 
 from fake_telegram import User
-from tests.e2e.conftest import Switchboard
 from tests.harness import ADMIN
+from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 ANNA = User(3001, "Anna")

@@ -11,10 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from fake_telegram import FakeTelegram
-
-# Test modules repeat these constants: without __init__.py files they cannot import them.
-LEAD_TOKEN = "111111:lead-secret"
-OPERATOR_TOKEN = "222222:operator-secret"
+from tests.support.fake_bots import LEAD_TOKEN, OPERATOR_TOKEN
 
 
 @pytest.fixture

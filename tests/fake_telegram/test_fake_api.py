@@ -20,11 +20,7 @@ from aiogram.types import (
 )
 
 from fake_telegram import User
-
-LEAD_TOKEN = "111111:lead-secret"  # registered as @lead_bot by conftest
-OPERATOR_TOKEN = "222222:operator-secret"  # registered as @operator_bot
-ANN = User(1001, "Ann", "Lee", "ann")
-BOB = User(1002, "Bob", username="bob")
+from tests.support.fake_bots import ANN, BOB, LEAD_TOKEN, OPERATOR_TOKEN
 
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:

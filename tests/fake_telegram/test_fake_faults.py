@@ -7,11 +7,9 @@ import time
 import pytest
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
-from fake_telegram import FaultPlan, RateLimits, User
+from fake_telegram import FaultPlan, RateLimits
 from fake_telegram.faults import RateLimiter
-
-ANN = User(1001, "Ann", "Lee", "ann")
-BOB = User(1002, "Bob", username="bob")
+from tests.support.fake_bots import ANN, BOB
 
 
 async def test_fail_next_429_raises_retry_after_without_sending(fake, bot):

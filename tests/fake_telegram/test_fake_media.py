@@ -6,10 +6,8 @@ import pytest
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InputMediaPhoto, InputMediaVideo
 
-from fake_telegram import MEDIA_KINDS, User
-
-ANN = User(1001, "Ann", "Lee", "ann")
-BOB = User(1002, "Bob", username="bob")
+from fake_telegram import MEDIA_KINDS
+from tests.support.fake_bots import ANN, BOB, OPERATOR_TOKEN
 
 
 @pytest.mark.parametrize("kind", MEDIA_KINDS)
@@ -73,7 +71,7 @@ async def test_file_ids_are_bot_scoped(fake, bot, make_bot):
     await fake.send_media("lead_bot", ANN, "photo")
     await fake.send_message("operator_bot", BOB, "operator")
     photo = (await bot.get_updates())[0].message.photo[-1]
-    operator = make_bot(fake, "222222:operator-secret")
+    operator = make_bot(fake, OPERATOR_TOKEN)
 
     with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
         await operator.send_photo(BOB.id, photo.file_id)

@@ -14,10 +14,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from fake_telegram import SECRET_HEADER, User
-
-ANN = User(1001, "Ann", "Lee", "ann")
-BOB = User(1002, "Bob", username="bob")
+from fake_telegram import SECRET_HEADER
+from tests.support.fake_bots import ANN, BOB
 
 
 async def test_long_poll_with_nothing_to_deliver_answers_empty_after_its_timeout(fake, bot):

@@ -35,11 +35,11 @@ from db.migrate import current_revisions, head_revisions, upgrade_to_head
 from db.repositories import DeliveryRepository, SourceRepository
 from fake_telegram import SECRET_HEADER, FakeTelegram, RateLimits, User
 from services.outbox import Notice, Outbox
-from tests.scale.conftest import (
+from tests.harness import eventually
+from tests.support.scale import (
     SECRET,
     BotProcess,
     dedicated_database,
-    eventually,
     postgres_url_or_skip,
 )
 

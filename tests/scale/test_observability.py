@@ -13,7 +13,7 @@ from db.engine import create_engine, create_session_factory
 from db.models import Delivery, DeliveryStatus
 from fake_telegram import User
 from tests.harness import ALPHA
-from tests.scale.conftest import BotProcess, Running, run_switchboard
+from tests.support.scale import BotProcess, Running, run_switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 ANN = User(5001, "Ann")

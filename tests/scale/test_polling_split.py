@@ -2,7 +2,7 @@
 
 from fake_telegram import FakeTelegram, User
 from tests.harness import ALPHA, BETA
-from tests.scale.conftest import BotProcess
+from tests.support.scale import BotProcess
 
 ANN = User(5001, "Ann")
 BEN = User(5002, "Ben")

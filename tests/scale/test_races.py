@@ -13,21 +13,21 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
-from db.models import Contact, Delivery, DeliveryStatus, Direction, Message, Operator
+from db.models import Contact, Delivery, DeliveryStatus, Direction, Message, Operator, Source
 from db.repositories import (
     ContactRepository,
     DeliveryRepository,
-    LeadProfile,
     MessageRepository,
     OperatorRepository,
 )
 from services.assignment import Assigner
-from services.contacts import ContactService, IncomingMessage, Outcome, Registration
+from services.contacts import ContactService, Outcome, Registration
 from services.errors import ContactChanged
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
 from services.timers import TimerService
-from tests.conftest import TEST_DATABASE_URL
 from tests.harness import eventually
+from tests.support.db import TEST_DATABASE_URL
+from tests.support.incoming import incoming
 
 pytestmark = pytest.mark.skipif(
     TEST_DATABASE_URL is None or not TEST_DATABASE_URL.startswith("postgresql"),
@@ -35,26 +35,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _message(source_id: int, client: int, message_id: int) -> IncomingMessage:
-    return IncomingMessage(
-        source_id=source_id,
-        chat_id=client,
-        message_id=message_id,
-        profile=LeadProfile(telegram_id=client, first_name=f"Client {client}"),
-        content_type="text",
-        text=f"message {message_id}",
-    )
-
-
 async def _first_message(
     session_factory: async_sessionmaker[AsyncSession],
-    source_id: int,
+    source: Source,
     client: int,
     rng: random.Random,
 ) -> Registration:
     """A client's first message: their contact, assigned or queued."""
     return await ContactService(session_factory(), rng).register_incoming(
-        _message(source_id, client, 1)
+        incoming(source, client, 1)
     )
 
 
@@ -89,7 +78,7 @@ async def test_a_message_racing_the_assignment_of_its_queued_contact_reaches_the
     source = await add_source()
     operator = await add_operator([source], max_open=0)
     rng = random.Random(1)
-    first = await _first_message(session_factory, source.id, 700, rng)
+    first = await _first_message(session_factory, source, 700, rng)
     assert first.outcome is Outcome.QUEUED
     async with session_factory.begin() as session:
         await session.execute(update(Operator).values(max_open=1))
@@ -102,7 +91,7 @@ async def test_a_message_racing_the_assignment_of_its_queued_contact_reaches_the
     # ... while the client's second message arrives here.
     async with session_factory() as writer, session_factory() as observer:
         second = asyncio.create_task(
-            ContactService(writer, rng).register_incoming(_message(source.id, 700, 2))
+            ContactService(writer, rng).register_incoming(incoming(source, 700, 2))
         )
         await _wait_until_blocked_by(observer, assigning)
         await assigning.commit()
@@ -127,7 +116,7 @@ async def test_a_message_racing_the_close_of_its_contact_opens_a_new_one(
     source = await add_source()
     operator = await add_operator([source], max_open=5)
     rng = random.Random(2)
-    first = await _first_message(session_factory, source.id, 800, rng)
+    first = await _first_message(session_factory, source, 800, rng)
     assert first.outcome is Outcome.ASSIGNED
 
     # Another process is closing the contact (an operator pressed Close) ...
@@ -135,7 +124,7 @@ async def test_a_message_racing_the_close_of_its_contact_opens_a_new_one(
     # ... while the client writes again.
     async with session_factory() as writer, session_factory() as observer:
         second = asyncio.create_task(
-            ContactService(writer, rng).register_incoming(_message(source.id, 800, 2))
+            ContactService(writer, rng).register_incoming(incoming(source, 800, 2))
         )
         await _wait_until_blocked_by(observer, closing)
         await closing.commit()
@@ -156,7 +145,7 @@ async def test_renewing_leases_skips_a_message_whose_sending_is_being_recorded(
 ):
     source = await add_source()
     await add_operator([source], max_open=5)
-    await _first_message(session_factory, source.id, 900, random.Random(3))
+    await _first_message(session_factory, source, 900, random.Random(3))
     lease = timedelta(seconds=10)
     async with session_factory() as session, session.begin():
         heads = await DeliveryRepository(session).claim(10, lease, [source.id])
@@ -188,7 +177,7 @@ async def test_two_processes_due_for_a_queue_alert_at_once_send_it_once(
     session_factory, add_source
 ):
     source = await add_source()
-    await _first_message(session_factory, source.id, 700, random.Random(1))
+    await _first_message(session_factory, source, 700, random.Random(1))
     async with session_factory.begin() as session:
         await session.execute(update(Contact).values(created_at=utcnow() - timedelta(hours=1)))
     waited = timedelta(minutes=15)
@@ -219,7 +208,7 @@ async def test_an_admin_moving_a_contact_that_is_being_closed_changes_nothing(
     ann = await add_operator([source], max_open=5, username="ann")
     bob = await add_operator([source], max_open=5, weight=0, username="bob")
     rng = random.Random(4)
-    first = await _first_message(session_factory, source.id, 900, rng)
+    first = await _first_message(session_factory, source, 900, rng)
     assert first.operator_telegram_id == ann.telegram_id
 
     # Ann's process is closing the contact ...
@@ -248,7 +237,7 @@ async def test_an_operator_message_relayed_by_two_processes_at_once_goes_out_onc
     source = await add_source()
     ann = await add_operator([source], max_open=5)
     rng = random.Random(5)
-    first = await _first_message(session_factory, source.id, 950, rng)
+    first = await _first_message(session_factory, source, 950, rng)
     answer = OperatorMessage(source.id, ann.telegram_id, 500, "text", "Hello!")
 
     # Another process is relaying the same update (a redelivery, a second tap) ...

@@ -7,21 +7,11 @@ from sqlalchemy import func, select, update
 
 from db.base import utcnow
 from db.models import Contact, ContactStatus, SourceTally
-from db.repositories import ContactRepository, LeadProfile
+from db.repositories import ContactRepository
 from services.admin import AdminService
 from services.base import Actor
-from services.contacts import ContactService, IncomingMessage
-
-
-def _message(source_id: int, client: int) -> IncomingMessage:
-    return IncomingMessage(
-        source_id=source_id,
-        chat_id=client,
-        message_id=1,
-        profile=LeadProfile(telegram_id=client, first_name=f"Client {client}"),
-        content_type="text",
-        text="hello",
-    )
+from services.contacts import ContactService
+from tests.support.incoming import incoming
 
 
 async def _counted(session_factory) -> tuple[object, ...]:
@@ -110,7 +100,7 @@ async def test_figures_are_the_same_with_and_without_tallies(
         async with session_factory() as session:
             source = alpha if client % 3 else beta
             registered = await ContactService(session, rng).register_incoming(
-                _message(source.id, 9_000 + client)
+                incoming(source, 9_000 + client)
             )
             ids.append(registered.contact_id)
     await _close(session_factory, ids[:25], ago=timedelta(days=2))  # history

@@ -15,10 +15,10 @@ from sqlalchemy.pool import NullPool
 from bot.app import MAX_RESTART_PAUSE
 from db.models import Contact, Lead, Message
 from fake_telegram import SECRET_HEADER, User
-from tests.scale.conftest import (
+from tests.harness import eventually
+from tests.support.scale import (
     SECRET,
     Running,
-    eventually,
     postgres_url_or_skip,
     run_switchboard,
 )

@@ -9,7 +9,7 @@ from db.base import utcnow
 from db.models import Contact, Operator, OperatorSource
 from db.repositories import ContactRepository
 from services.admin import AdminService
-from services.contacts import ContactService, Outcome
+from services.contacts import Outcome
 from services.errors import (
     AmbiguousOperator,
     InvalidLimit,
@@ -19,17 +19,12 @@ from services.errors import (
     UnknownOperator,
 )
 from services.operators import OperatorService
-from tests.services.test_contacts import incoming
+from tests.support.incoming import incoming
 
 
 @pytest.fixture
 def admin(session_factory, rng):
     return lambda: AdminService(session_factory(), rng)
-
-
-@pytest.fixture
-def contacts(session_factory, rng):
-    return lambda: ContactService(session_factory(), rng)
 
 
 async def snapshot(session_factory):

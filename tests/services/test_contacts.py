@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Contact, ContactStatus, Delivery, Message, Operator
-from db.repositories import LeadProfile
 from services.base import Actor
-from services.contacts import ContactService, IncomingMessage, Outcome
+from services.contacts import ContactService, Outcome
 from services.errors import (
     ContactAlreadyClosed,
     NotYourContact,
@@ -18,18 +17,7 @@ from services.errors import (
     UnknownOperator,
 )
 from services.operators import OperatorMessage, OperatorService
-
-
-def incoming(source, user_id: int, message_id: int = 1, text: str = "hi", **kw) -> IncomingMessage:
-    return IncomingMessage(
-        source_id=source.id,
-        chat_id=user_id,
-        message_id=message_id,
-        profile=LeadProfile(telegram_id=user_id, first_name=f"User {user_id}"),
-        content_type=kw.pop("content_type", "text"),
-        text=text,
-        **kw,
-    )
+from tests.support.incoming import incoming
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from services.delivery import (
 )
 from services.errors import OperatorFull
 from tests.harness import eventually
-from tests.services.test_contacts import incoming
+from tests.support.incoming import incoming
 
 ADMIN = 1
 

@@ -8,17 +8,12 @@ from services.admin import AdminService
 from services.contacts import ContactService, Outcome
 from services.errors import InvalidInvite
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
-from tests.services.test_contacts import incoming
+from tests.support.incoming import incoming
 
 
 @pytest.fixture
 def operators(session_factory, rng):
     return lambda: OperatorService(session_factory(), rng)
-
-
-@pytest.fixture
-def contacts(session_factory, rng):
-    return lambda: ContactService(session_factory(), rng)
 
 
 async def sent_to(session_factory, chat_id):

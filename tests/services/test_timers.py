@@ -10,7 +10,7 @@ from db.base import utcnow
 from db.models import Contact, ContactStatus, Delivery
 from services.contacts import ContactService
 from services.timers import TimerService
-from tests.services.test_contacts import incoming
+from tests.support.incoming import incoming
 
 ADMIN = 1
 
