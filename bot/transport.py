@@ -22,9 +22,8 @@ from aiogram.exceptions import (
 from aiogram.methods import Response, TelegramMethod
 
 from bot import render
-from db.models import Delivery
+from db.models import Delivery, DeliveryKind
 from services.delivery import Pacer, Rejected, RetryAfter, Transient, Unreachable
-from services.outbox import DeliveryKind
 
 # Errors that sending the same request again cannot fix.
 _REJECTED = (

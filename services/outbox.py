@@ -9,7 +9,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from db.models import Contact, Lead, Message, Source
+from db.models import Contact, DeliveryKind, Lead, Message, Source
 from db.repositories import DeliveryRepository, PastContact
 
 # Telegram delivers an album as separate updates a few milliseconds apart; holding the first
@@ -35,13 +35,6 @@ class Notice(enum.StrEnum):
     OPERATOR_ACTIVATED_PAUSED = "operator.activated_paused"
     OPERATOR_LIMIT_CHANGED = "operator.limit_changed"
     ADMIN_ALERT = "admin.alert"
-
-
-class DeliveryKind(enum.StrEnum):
-    """How the delivery worker sends a staged message."""
-
-    NOTICE = "notice"
-    COPY = "copy"
 
 
 class OutboxSignal(Protocol):

@@ -12,9 +12,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from bot.transport import AiogramTransport
-from db.models import Delivery
+from db.models import Delivery, DeliveryKind
 from services.delivery import Transient
-from services.outbox import DeliveryKind
 
 TIMEOUT = 0.3  # seconds the bot waits for an answer
 
