@@ -14,12 +14,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_, memoized_property
 from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 
-from db.repositories.deliveries import drop_staged, write_staged
+from db.session import OutboxSession
 
 # SQLite's own checkpoint runs inside a commit on the event loop; a WalCheckpointer
 # (db.checkpoint) does it off the loop, and this threshold (about 40 MB of log) is only the
@@ -163,16 +162,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(SQLITE_BEGIN)
 
 
-class _OutboxSession(Session):
-    """A session that writes the deliveries staged in its transaction when it commits."""
-
-
-event.listen(_OutboxSession, "before_commit", write_staged)
-event.listen(_OutboxSession, "after_soft_rollback", drop_staged)
-
-
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Session factory; objects stay usable after commit (no lazy reload in async code)."""
     return async_sessionmaker(
-        engine, expire_on_commit=False, autoflush=False, sync_session_class=_OutboxSession
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=OutboxSession
     )

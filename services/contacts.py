@@ -85,17 +85,16 @@ class ContactService(Service):
         A duplicate update (same source, chat and message id) changes nothing.
         """
         try:
-            async with self.session.begin():
+            async with self.transaction():
                 result = await self._register(incoming)
         except IntegrityError:
             # Duplicates are rare (a redelivery after a crash, or a concurrent one), so instead of
             # a lookup before every message the unique message key rejects them and the whole
             # transaction is undone.
-            async with self.session.begin():
+            async with self.transaction():
                 if not await self.messages.exists(incoming.key):
                     raise
             return Registration(Outcome.DUPLICATE)
-        self.signal.notify()
         return result
 
     async def _register(self, incoming: IncomingMessage) -> Registration:
@@ -149,7 +148,7 @@ class ContactService(Service):
         message as it is now, whatever its type or length); ``False`` if nobody needs to know
         (unknown or operator's message, closed or still queued contact: a queued copy is made
         later, from the edited message itself)."""
-        async with self.session.begin():
+        async with self.transaction():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
             # An operator's reply (e.g. edited after /delop, so no operator handler took it) is
             # not the client's: announcing it as a client edit would mislead its own author.
@@ -176,7 +175,6 @@ class ContactService(Service):
                 contact_id=contact.id,
                 message_id=stored.id,
             )
-        self.signal.notify()
         return True
 
     def _tell_client(self, lead: Lead, source: Source, contact: Contact, key: Notice) -> None:
@@ -189,7 +187,7 @@ class ContactService(Service):
 
         An operator may close only their own contacts; admins and the system any.
         """
-        async with self.session.begin():
+        async with self.transaction():
             contact, lead, source = await self._open_contact(contact_id)
             operator = (
                 await self.operators.get(contact.operator_id) if contact.operator_id else None
@@ -214,8 +212,7 @@ class ContactService(Service):
             if by.kind != "client":
                 notice = Notice.CLIENT_AUTO_CLOSED if by.kind == "system" else Notice.CLIENT_CLOSED
                 self._tell_client(lead, source, contact, notice)
-        self.signal.notify()
-        await self.assign_pending()
+            self.drain_queue_after_commit()
         return ClosedContact(contact_id, operator.telegram_id if operator else None)
 
     async def _operator_of(self, contact: Contact) -> Operator | None:
@@ -238,7 +235,7 @@ class ContactService(Service):
         The new operator must be able to take it (active, not paused, started the bot, below
         the limit); the previous one, if any, is told and gets the slot back.
         """
-        async with self.session.begin():
+        async with self.transaction():
             contact, lead, source = await self._open_contact(contact_id)
             target = await self.find_operator(operator_ref)
             if contact.operator_id == target.id:
@@ -261,6 +258,7 @@ class ContactService(Service):
                 if not await self.contacts.move(contact.id, previous.id, target.id):
                     raise ContactChanged(contact_id=contact_id)
                 await self.operators.release_slot(previous.id)
+                self.drain_queue_after_commit()  # the previous operator's freed slot
                 self.outbox.notice(
                     source.id,
                     previous.telegram_id,
@@ -269,9 +267,6 @@ class ContactService(Service):
                 )
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
-        self.signal.notify()
-        if previous is not None:
-            await self.assign_pending()  # the previous operator's freed slot
         return Reassignment(
             contact_id, target.telegram_id, previous.telegram_id if previous else None
         )

@@ -16,14 +16,16 @@ _STAGED = "staged_deliveries"
 _INSERT = insert(Delivery.__table__)
 
 
-def write_staged(session: Session) -> None:
-    """Insert the deliveries staged in the session's transaction, all in one statement.
+def write_staged(session: Session) -> bool:
+    """Insert the deliveries staged in the session's transaction, all in one statement;
+    whether there were any.
 
-    Registered to run just before every commit (``db.engine.create_session_factory``).
+    Run just before every commit (``db.session.OutboxSession``).
     """
     rows = session.info.pop(_STAGED, None)
     if rows:
         session.execute(_INSERT, rows)
+    return bool(rows)
 
 
 def drop_staged(session: Session, _transaction: SessionTransaction) -> None:

@@ -12,7 +12,7 @@ class DeliveryService(Service):
 
     async def client_blocked(self, source_id: int, chat_id: int) -> None:
         """A client blocked the bot: close their open contact there and free the slot."""
-        async with self.session.begin():
+        async with self.transaction():
             await self.deliveries.fail_chat(source_id, chat_id, "blocked by the user")
             lead = await self.leads.by_telegram_id(chat_id)
             found = await self.contacts.find_open(lead.id, source_id) if lead else None
@@ -27,7 +27,7 @@ class DeliveryService(Service):
         self, source_id: int, telegram_id: int, admin_ids: list[int]
     ) -> None:
         """An operator blocked a bot: no more contacts from it; their work there is requeued."""
-        async with self.session.begin():
+        async with self.transaction():
             await self.deliveries.fail_chat(source_id, telegram_id, "operator blocked the bot")
             operator = await self.operators.by_telegram_id(telegram_id)
             if operator is None:
@@ -38,6 +38,7 @@ class DeliveryService(Service):
                 await self.contacts.requeue(contact.id, operator.id)
             if rows:
                 await self.operators.release_slot(operator.id, len(rows))
+            self.drain_queue_after_commit()
             source = await self.sources.get(source_id)
             assert source is not None  # it sent the message that was refused
             self.alert(
@@ -49,8 +50,6 @@ class DeliveryService(Service):
                 source=source.username,
                 requeued=len(rows),
             )
-        self.signal.notify()
-        await self.assign_pending()
 
     def alert(self, source_id: int, admin_ids: list[int], what: str, **params: object) -> None:
         """Stage an alert to every admin through one bot."""
@@ -59,7 +58,7 @@ class DeliveryService(Service):
 
     async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
         """A message could not be delivered after every retry: record it and tell the admins."""
-        async with self.session.begin():
+        async with self.transaction():
             await self.deliveries.fail(delivery.id, error)
             is_alert = delivery.payload.get("key") == Notice.ADMIN_ALERT.value
             if not is_alert:  # an alert about a failed alert would loop
@@ -71,4 +70,3 @@ class DeliveryService(Service):
                     contact_id=delivery.contact_id,
                     error=error,
                 )
-        self.signal.notify()
