@@ -12,8 +12,15 @@ from services.errors import (
     OperatorExists,
     UnknownSource,
 )
+from services.notices import (
+    Notice,
+    OperatorActivated,
+    OperatorActivatedPaused,
+    OperatorDeactivated,
+    OperatorLimitChanged,
+    OperatorTakenAway,
+)
 from services.numbers import MAX_ID, parse_number
-from services.outbox import Notice
 from services.views import (
     OperatorRemoved,
     OperatorShare,
@@ -67,8 +74,8 @@ def _share(part: int, whole: int) -> float:
 def _activation_notice(operator: Operator) -> Notice:
     """What an operator is told after an admin switched them on or off."""
     if not operator.active:
-        return Notice.OPERATOR_DEACTIVATED
-    return Notice.OPERATOR_ACTIVATED_PAUSED if operator.paused else Notice.OPERATOR_ACTIVATED
+        return OperatorDeactivated()
+    return OperatorActivatedPaused() if operator.paused else OperatorActivated()
 
 
 class AdminService(Service):
@@ -104,8 +111,7 @@ class AdminService(Service):
                 self.outbox.notice(
                     source.id,
                     operator.telegram_id,
-                    Notice.OPERATOR_TAKEN_AWAY,
-                    contact_id=contact.id,
+                    OperatorTakenAway(contact_id=contact.id),
                 )
             requeued = await self.contacts.requeue_of(operator.id)
             started = tuple(
@@ -142,13 +148,13 @@ class AdminService(Service):
             operator.max_open = max_open
             if changed:
                 await self._tell_operator(
-                    operator, Notice.OPERATOR_LIMIT_CHANGED, limit=max_open, previous=previous
+                    operator, OperatorLimitChanged(limit=max_open, previous=previous)
                 )
             if max_open > previous:
                 self.drain_queue_after_commit()
         return operator, previous
 
-    async def _tell_operator(self, operator: Operator, key: Notice, **params: object) -> None:
+    async def _tell_operator(self, operator: Operator, notice: Notice) -> None:
         """Stage a notice to an operator through the first bot that can reach them (none if
         they have started no bot, or blocked every one)."""
         reachable = [
@@ -157,7 +163,7 @@ class AdminService(Service):
             if link.started and not link.unreachable
         ]
         if reachable:
-            self.outbox.notice(min(reachable), operator.telegram_id, key, **params)
+            self.outbox.notice(min(reachable), operator.telegram_id, notice)
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
         """Set weights in a source, all or nothing: any bad pair changes nothing."""

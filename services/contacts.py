@@ -15,7 +15,18 @@ from services.errors import (
     OperatorFull,
     UnknownContact,
 )
-from services.outbox import Notice
+from services.notices import (
+    ClientAssigned,
+    ClientAutoClosed,
+    ClientClosed,
+    ClientOperatorJoined,
+    ClientQueued,
+    MessageCopy,
+    Notice,
+    OperatorClientEdited,
+    OperatorClosed,
+    OperatorTakenAway,
+)
 
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
@@ -136,11 +147,11 @@ class ContactService(Service):
         contact, lead, source = row
         pick = await self.assigner.take_operator(source.id, lead)
         if pick is None:
-            self._tell_client(lead, source, contact, Notice.CLIENT_QUEUED)
+            self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
             return Registration(Outcome.QUEUED, contact.id)
         await self.contacts.assign(contact.id, pick.operator_id)
         await self.assigner.hand_over(contact, lead, source, pick.telegram_id, [message])
-        self._tell_client(lead, source, contact, Notice.CLIENT_ASSIGNED)
+        self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 
     async def register_edit(self, source_id: int, chat_id: int, message_id: int) -> bool:
@@ -161,26 +172,17 @@ class ContactService(Service):
             if operator is None:
                 return False
             self.outbox.notice(
-                source_id,
-                operator.telegram_id,
-                Notice.OPERATOR_CLIENT_EDITED,
-                contact_id=contact.id,
+                source_id, operator.telegram_id, OperatorClientEdited(contact_id=contact.id)
             )
             # Not as part of its album, if it was in one: the album went out long ago.
+            copy = MessageCopy(from_chat_id=stored.chat_id, message_id=stored.telegram_message_id)
             self.outbox.copy(
-                source_id,
-                operator.telegram_id,
-                from_chat_id=stored.chat_id,
-                telegram_message_id=stored.telegram_message_id,
-                contact_id=contact.id,
-                message_id=stored.id,
+                source_id, operator.telegram_id, copy, contact_id=contact.id, message_id=stored.id
             )
         return True
 
-    def _tell_client(self, lead: Lead, source: Source, contact: Contact, key: Notice) -> None:
-        self.outbox.notice(
-            source.id, lead.telegram_id, key, contact_id=contact.id, language=lead.language
-        )
+    def _tell_client(self, lead: Lead, source: Source, notice: Notice) -> None:
+        self.outbox.notice(source.id, lead.telegram_id, notice, language=lead.language)
 
     async def close(self, contact_id: int, by: Actor, reason: str = "") -> ClosedContact:
         """Close an open contact, tell the client and the operator, and reuse the freed slot.
@@ -204,14 +206,11 @@ class ContactService(Service):
                 self.outbox.notice(
                     source.id,
                     operator.telegram_id,
-                    Notice.OPERATOR_CLOSED,
-                    contact_id=contact_id,
-                    by=by.kind,
-                    reason=reason,
+                    OperatorClosed(contact_id=contact_id, by=by.kind),
                 )
             if by.kind != "client":
-                notice = Notice.CLIENT_AUTO_CLOSED if by.kind == "system" else Notice.CLIENT_CLOSED
-                self._tell_client(lead, source, contact, notice)
+                told = ClientAutoClosed if by.kind == "system" else ClientClosed
+                self._tell_client(lead, source, told(contact_id=contact_id))
             self.drain_queue_after_commit()
         return ClosedContact(contact_id, operator.telegram_id if operator else None)
 
@@ -253,7 +252,7 @@ class ContactService(Service):
             if previous is None:
                 if not await self.contacts.assign(contact.id, target.id):
                     raise ContactChanged(contact_id=contact_id)
-                self._tell_client(lead, source, contact, Notice.CLIENT_OPERATOR_JOINED)
+                self._tell_client(lead, source, ClientOperatorJoined(contact_id=contact.id))
             else:
                 if not await self.contacts.move(contact.id, previous.id, target.id):
                     raise ContactChanged(contact_id=contact_id)
@@ -262,8 +261,7 @@ class ContactService(Service):
                 self.outbox.notice(
                     source.id,
                     previous.telegram_id,
-                    Notice.OPERATOR_TAKEN_AWAY,
-                    contact_id=contact.id,
+                    OperatorTakenAway(contact_id=contact.id),
                 )
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)

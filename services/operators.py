@@ -10,6 +10,7 @@ from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
 from db.repositories import MessageKey
 from services.base import Service
 from services.errors import InvalidInvite, UnknownOperator
+from services.notices import MessageCopy
 from services.views import OperatorView
 
 
@@ -208,14 +209,13 @@ class OperatorService(Service):
             message.text,
             message.media_group_id,
         )
-        self.outbox.copy(
-            message.source_id,
-            lead.telegram_id,
+        copy = MessageCopy(
             from_chat_id=message.chat_id,
-            telegram_message_id=message.message_id,
-            contact_id=contact.id,
-            message_id=stored.id,
+            message_id=message.message_id,
             media_group_id=message.media_group_id,
+        )
+        self.outbox.copy(
+            message.source_id, lead.telegram_id, copy, contact_id=contact.id, message_id=stored.id
         )
         await self.contacts.mark_replied(contact.id)
         return Relay(RelayOutcome.SENT, contact.id)

@@ -13,7 +13,7 @@ from services.base import SYSTEM, Service
 from services.contacts import ContactService
 from services.distribution import pick_operator
 from services.errors import ContactAlreadyClosed, ContactChanged, OperatorFull
-from services.outbox import Notice
+from services.notices import OperatorReminder, QueueWaitAlert
 
 BATCH = 100
 
@@ -32,9 +32,7 @@ class TimerService(Service):
                 self.outbox.notice(
                     source_id,
                     operators[operator_id].telegram_id,
-                    Notice.OPERATOR_REMINDER,
-                    contact_id=contact_id,
-                    minutes=minutes,
+                    OperatorReminder(contact_id=contact_id, minutes=minutes),
                 )
         if reassign:
             for contact_id, operator_id, source_id in due:
@@ -89,16 +87,12 @@ class TimerService(Service):
         if oldest is None or now - oldest < waited:
             return False
         await self.deliveries.lock("queue_wait_alert")
-        if await self.deliveries.alerted_since("queue_wait", now - waited):
+        if await self.deliveries.alerted_since(QueueWaitAlert.kind(), now - waited):
             return False
-        total = await self.contacts.queued_count()
+        alert = QueueWaitAlert(
+            minutes=int((now - oldest).total_seconds() // 60),
+            total=await self.contacts.queued_count(),
+        )
         for admin_id in admin_ids:
-            self.outbox.notice(
-                source_id,
-                admin_id,
-                Notice.ADMIN_ALERT,
-                what="queue_wait",
-                minutes=int((now - oldest).total_seconds() // 60),
-                total=total,
-            )
+            self.outbox.notice(source_id, admin_id, alert)
         return True

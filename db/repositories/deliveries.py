@@ -119,6 +119,7 @@ class DeliveryRepository(Repository):
     async def claim_album(self, head: Delivery, lease: timedelta) -> list[Delivery]:
         """The head plus the rest of its album (pending copies of the same media group to the
         same chat), leased together so the album goes out as one."""
+        # A copy's payload is a services.notices.MessageCopy.
         group = head.payload.get("media_group_id") if head.kind == DeliveryKind.COPY else None
         if not group:
             return [head]
@@ -229,7 +230,8 @@ class DeliveryRepository(Repository):
         return (await self.session.execute(stmt)).scalars().first()
 
     async def alerted_since(self, what: str, since: datetime) -> bool:
-        """Whether an admin alert of this kind was staged after ``since``."""
+        """Whether an admin alert of this kind (its ``what``, stored with its parameters as
+        services.notices writes a notice) was staged after ``since``."""
         stmt = select(Delivery.id).where(
             Delivery.kind == DeliveryKind.NOTICE,
             Delivery.created_at > since,

@@ -1,10 +1,16 @@
 """What a delivery's outcome means for contacts and operators: the domain reactions the worker
 asks for (a client or an operator blocked the bot, a message could not be delivered)."""
 
-from db.models import Delivery
+from db.models import Delivery, DeliveryKind
 from services.base import Actor, Service
 from services.contacts import ContactService
-from services.outbox import Notice
+from services.notices import (
+    AdminAlert,
+    DeliveryFailedAlert,
+    OperatorUnreachableAlert,
+    is_alert,
+    read_notice,
+)
 
 
 class DeliveryService(Service):
@@ -41,32 +47,28 @@ class DeliveryService(Service):
             self.drain_queue_after_commit()
             source = await self.sources.get(source_id)
             assert source is not None  # it sent the message that was refused
-            self.alert(
-                source_id,
-                admin_ids,
-                "operator_unreachable",
+            alert = OperatorUnreachableAlert(
                 operator=operator.display_name,
                 telegram_id=telegram_id,
                 source=source.username,
                 requeued=len(rows),
             )
+            self.alert(source_id, admin_ids, alert)
 
-    def alert(self, source_id: int, admin_ids: list[int], what: str, **params: object) -> None:
+    def alert(self, source_id: int, admin_ids: list[int], alert: AdminAlert) -> None:
         """Stage an alert to every admin through one bot."""
         for admin_id in admin_ids:
-            self.outbox.notice(source_id, admin_id, Notice.ADMIN_ALERT, what=what, **params)
+            self.outbox.notice(source_id, admin_id, alert)
 
     async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
         """A message could not be delivered after every retry: record it and tell the admins."""
         async with self.transaction():
             await self.deliveries.fail(delivery.id, error)
-            is_alert = delivery.payload.get("key") == Notice.ADMIN_ALERT.value
-            if not is_alert:  # an alert about a failed alert would loop
-                self.alert(
-                    delivery.source_id,
-                    admin_ids,
-                    "delivery_failed",
-                    chat=delivery.chat_id,
-                    contact_id=delivery.contact_id,
-                    error=error,
+            alerted = delivery.kind == DeliveryKind.NOTICE and is_alert(
+                read_notice(delivery.payload).notice
+            )
+            if not alerted:  # an alert about a failed alert would loop
+                alert = DeliveryFailedAlert(
+                    chat=delivery.chat_id, contact_id=delivery.contact_id, error=error
                 )
+                self.alert(delivery.source_id, admin_ids, alert)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from db.models import Contact, Operator
 from services.base import Actor
 from services.contacts import ContactService
-from services.outbox import Notice
+from services.notices import OperatorActivated
 from tests.services.test_contacts import incoming
 
 
@@ -51,7 +51,7 @@ async def test_a_rolled_back_transaction_neither_wakes_the_worker_nor_drains(
 
     with pytest.raises(RuntimeError):
         async with service.transaction():
-            service.outbox.notice(source.id, 7, Notice.CLIENT_QUEUED)
+            service.outbox.notice(source.id, 7, OperatorActivated())
             service.drain_queue_after_commit()
             raise RuntimeError("undone")
     # The same session goes on: its next commit asks only for what it did itself.
