@@ -37,7 +37,14 @@ from db.migrate import upgrade_to_head
 from db.models import Source
 from db.outage import is_database_outage
 from db.repositories import OperatorRepository, SourceRepository
-from services.delivery import DeliveryService, DeliveryWorker, Pacing, WorkerConfig
+from services.delivery import (
+    DeliveryService,
+    DeliveryWorker,
+    Pacer,
+    Pacing,
+    Wakeup,
+    WorkerConfig,
+)
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -60,6 +67,7 @@ class App:
     sources: dict[int, Source]  # bot id → Source
     dispatcher: Dispatcher
     worker: DeliveryWorker
+    wakeup: Wakeup
     rng: random.Random
     metrics: Metrics
     checkpointer: WalCheckpointer | None  # SQLite files only
@@ -108,26 +116,30 @@ async def create_app(
     transport = AiogramTransport(bots_by_source, on_error=metrics.telegram_error)
     admin_ids = list(settings.admin_ids)
 
+    wakeup = Wakeup()  # made first: the services announce to it, the worker waits on it
+    pacer = Pacer(pacing or Pacing())
+    transport.count_direct_sends(pacer)
+
     def delivery_service(session: AsyncSession) -> DeliveryService:
-        return DeliveryService(session, rng, worker)
+        return DeliveryService(session, rng, wakeup)
 
     worker = DeliveryWorker(
         session_factory,
         transport,
         delivery_service,
+        wakeup,
+        pacer,
         admin_ids,
-        pacing=pacing,
         config=worker_config,
         on_sent=metrics.delivered,
     )
-    transport.count_direct_sends(worker.pacer)
     dispatcher = Dispatcher(
         admin_ids=frozenset(admin_ids),
         default_limit=settings.default_limit,
         bots_by_source=bots_by_source,
     )
     dispatcher.update.outer_middleware(CountingMiddleware(metrics, sources))
-    dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, worker, sources))
+    dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, wakeup, sources))
     dispatcher.include_router(build_router())
     dispatcher.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     if settings.webhook_url:
@@ -141,6 +153,7 @@ async def create_app(
         sources,
         dispatcher,
         worker,
+        wakeup,
         rng,
         metrics,
         WalCheckpointer.for_url(settings.database_url),
@@ -196,7 +209,7 @@ async def _on_startup(app: App) -> None:
     await _set_menus(app)
     alert_source = next(iter(app.sources.values())).id  # admins hear alerts from the first bot
     scheduler = build_scheduler(
-        app.settings, app.session_factory, app.rng, app.worker, alert_source
+        app.settings, app.session_factory, app.rng, app.wakeup, alert_source
     )
     scheduler.start()
     app.tasks.append(

@@ -10,8 +10,8 @@ from bot.callbacks import CloseContact, SendTo
 from bot.texts import Markup, plain, t
 from db.models import Lead, Operator
 from services.errors import DomainError
+from services.notices import ClientRef, Notice, OperatorCard
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
-from services.outbox import Notice
 from services.views import OperatorView, QueueView, SourceView, StatsView, WeightsView
 
 # Telegram allows 4096 characters per message; stay below to leave room for entities.
@@ -48,20 +48,16 @@ def paginate(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return pages
 
 
-def client_name(lead: Lead | dict[str, Any]) -> str:
+def client_name(lead: Lead | ClientRef) -> str:
     """A client as operators see them: name, @username and id (not escaped)."""
-    get = lead.get if isinstance(lead, dict) else lambda key: getattr(lead, key)
-    name = " ".join(p for p in (get("first_name"), get("last_name")) if p) or "—"
-    username = f" @{get('username')}" if get("username") else ""
-    phone = f", {get('phone')}" if get("phone") else ""
-    return f"{name}{username} (id {get('telegram_id')}{phone})"
+    name = " ".join(p for p in (lead.first_name, lead.last_name) if p) or "—"
+    username = f" @{lead.username}" if lead.username else ""
+    phone = f", {lead.phone}" if lead.phone else ""
+    return f"{name}{username} (id {lead.telegram_id}{phone})"
 
 
-def _when(value: str | datetime | None) -> str:
-    if value is None:
-        return "—"
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
 
 
 def _duration(delta: timedelta) -> str:
@@ -87,44 +83,36 @@ def close_button(contact_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def notice(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Render an outbox notice (key + parameters) into text and keyboard."""
-    key, language, params = payload["key"], payload.get("language"), payload.get("params", {})
-    if key == Notice.OPERATOR_CARD:
-        return _card(params, language), close_button(params["contact"]["id"])
-    if key == Notice.ADMIN_ALERT:
-        what = params.pop("what")
-        return t(f"admin.alert.{what}", language, **params), None
-    if key == Notice.OPERATOR_CLOSED and params.get("by") not in (None, "operator"):
-        return t("operator.contact_closed_by", language, **params), None
-    params.pop("by", None)
-    params.pop("reason", None)
-    return t(key, language, **params), None
+def notice(notice: Notice, language: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render an outbox notice into text and keyboard: its text, with its fields as the
+    text's parameters (the card, formatted, has a button)."""
+    if isinstance(notice, OperatorCard):
+        return _card(notice, language), close_button(notice.contact_id)
+    return t(notice.text_key, language, **notice.arguments()), None
 
 
-def _card(params: dict[str, Any], language: str | None) -> str:
-    history = params.get("history") or []
-    if history:
+def _card(card: OperatorCard, language: str | None) -> str:
+    if card.history:
         items = "".join(
             t(
                 "operator.card.history_item",
                 language,
-                id=h["id"],
-                source=h["source"],
-                status=h["status"],
-                created=_when(h["created_at"]),
+                id=past.id,
+                source=past.source,
+                status=past.status.value,
+                created=_when(past.created_at),
             )
-            for h in history
+            for past in card.history
         )
         rendered = t("operator.card.history_head", language) + items
     else:
         rendered = t("operator.card.history_none", language)
     return t(
-        "operator.card",
+        card.text_key,
         language,
-        contact_id=params["contact"]["id"],
-        source=params["source"]["username"],
-        client=client_name(params["lead"]),
+        contact_id=card.contact_id,
+        source=card.source.username,
+        client=client_name(card.lead),
         history=Markup(rendered),
     )
 

@@ -22,9 +22,9 @@ from aiogram.exceptions import (
 from aiogram.methods import Response, TelegramMethod
 
 from bot import render
-from db.models import Delivery
+from db.models import Delivery, DeliveryKind
 from services.delivery import Pacer, Rejected, RetryAfter, Transient, Unreachable
-from services.outbox import DeliveryKind
+from services.notices import MessageCopy, read_notice
 
 # Errors that sending the same request again cannot fix.
 _REJECTED = (
@@ -97,21 +97,20 @@ class AiogramTransport:
         head = deliveries[0]
         try:
             if head.kind == DeliveryKind.NOTICE:
-                text, markup = render.notice(dict(head.payload))
+                text, markup = render.notice(*read_notice(head.payload))
                 sent = await bot.send_message(head.chat_id, text, reply_markup=markup)
                 return [sent.message_id]
-            if len(deliveries) > 1:
+            copies = [MessageCopy.model_validate(d.payload) for d in deliveries]
+            if len(copies) > 1:
                 # copyMessages keeps an album an album and the order of its items.
                 ids = await bot.copy_messages(
                     head.chat_id,
-                    from_chat_id=head.payload["from_chat_id"],
-                    message_ids=[d.payload["message_id"] for d in deliveries],
+                    from_chat_id=copies[0].from_chat_id,
+                    message_ids=[copy.message_id for copy in copies],
                 )
                 return [m.message_id for m in ids]
             copied = await bot.copy_message(
-                head.chat_id,
-                from_chat_id=head.payload["from_chat_id"],
-                message_id=head.payload["message_id"],
+                head.chat_id, from_chat_id=copies[0].from_chat_id, message_id=copies[0].message_id
             )
             return [copied.message_id]
         except TelegramRetryAfter as exc:

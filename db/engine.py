@@ -10,10 +10,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from db.repositories.deliveries import drop_staged, write_staged
+from db.session import OutboxSession
 from db.sqlite_inline import inline_connector
 
 # SQLite's own checkpoint runs inside a commit on the event loop; a WalCheckpointer
@@ -77,16 +76,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(SQLITE_BEGIN)
 
 
-class _OutboxSession(Session):
-    """A session that writes the deliveries staged in its transaction when it commits."""
-
-
-event.listen(_OutboxSession, "before_commit", write_staged)
-event.listen(_OutboxSession, "after_soft_rollback", drop_staged)
-
-
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Session factory; objects stay usable after commit (no lazy reload in async code)."""
     return async_sessionmaker(
-        engine, expire_on_commit=False, autoflush=False, sync_session_class=_OutboxSession
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=OutboxSession
     )

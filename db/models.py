@@ -53,6 +53,13 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class DeliveryKind(enum.StrEnum):
+    """How the delivery worker sends a staged message."""
+
+    NOTICE = "notice"  # a text rendered by the bot from the notice in the payload
+    COPY = "copy"  # copyMessage of the stored message in the payload
+
+
 # The partial unique index of open contacts; ON CONFLICT clauses must name the same predicate.
 OPEN_CONTACT_SQL = "status <> 'closed'"
 
@@ -308,7 +315,7 @@ class Delivery(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
-    # "notice" (rendered from texts by key) or "copy" (copyMessage of message_id).
+    # A DeliveryKind; a plain string with no CHECK constraint, as revision 0004 left it.
     kind: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[DeliveryStatus] = mapped_column(

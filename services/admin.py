@@ -12,8 +12,15 @@ from services.errors import (
     OperatorExists,
     UnknownSource,
 )
+from services.notices import (
+    Notice,
+    OperatorActivated,
+    OperatorActivatedPaused,
+    OperatorDeactivated,
+    OperatorLimitChanged,
+    OperatorTakenAway,
+)
 from services.numbers import MAX_ID, parse_number
-from services.outbox import Notice
 from services.views import (
     OperatorRemoved,
     OperatorShare,
@@ -67,8 +74,8 @@ def _share(part: int, whole: int) -> float:
 def _activation_notice(operator: Operator) -> Notice:
     """What an operator is told after an admin switched them on or off."""
     if not operator.active:
-        return Notice.OPERATOR_DEACTIVATED
-    return Notice.OPERATOR_ACTIVATED_PAUSED if operator.paused else Notice.OPERATOR_ACTIVATED
+        return OperatorDeactivated()
+    return OperatorActivatedPaused() if operator.paused else OperatorActivated()
 
 
 class AdminService(Service):
@@ -90,7 +97,7 @@ class AdminService(Service):
         if ref is None:
             raise InvalidOperatorRef(ref=str(telegram_id))
         max_open = parse_limit(limit)
-        async with self.session.begin():
+        async with self.transaction():
             if await self.operators.by_telegram_id(ref) is not None:
                 raise OperatorExists(ref=ref)
             operator = await self.create_operator(ref, max_open, display_name or f"id {ref}")
@@ -98,14 +105,13 @@ class AdminService(Service):
 
     async def remove_operator(self, ref: str) -> OperatorRemoved:
         """Remove an operator; their open contacts return to the queue and are redistributed."""
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.find_operator(ref)
             for contact, _lead, source in await self.contacts.open_of_operator(operator.id):
                 self.outbox.notice(
                     source.id,
                     operator.telegram_id,
-                    Notice.OPERATOR_TAKEN_AWAY,
-                    contact_id=contact.id,
+                    OperatorTakenAway(contact_id=contact.id),
                 )
             requeued = await self.contacts.requeue_of(operator.id)
             started = tuple(
@@ -114,30 +120,27 @@ class AdminService(Service):
                 if link.started
             )
             await self.operators.delete(operator.id)
-        self.signal.notify()
-        await self.assign_pending()
+            self.drain_queue_after_commit()
         return OperatorRemoved(operator.telegram_id, requeued, started)
 
     async def set_active(self, ref: str, active: bool) -> Operator:
         """Activate or deactivate an operator (open contacts stay with them). Activating does
         not lift the operator's own pause: the operator returned tells whether one holds."""
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.find_operator(ref)
             changed = operator.active != active
             await self.operators.set_fields(operator.id, active=active)
             operator.active = active
             if changed:
                 await self._tell_operator(operator, _activation_notice(operator))
-        if changed:
-            self.signal.notify()
-        if operator.available:
-            await self.assign_pending()
+            if operator.available:
+                self.drain_queue_after_commit()
         return operator
 
     async def set_limit(self, ref: str, limit: str | int) -> tuple[Operator, int]:
         """Set an operator's limit; return the operator and the previous limit."""
         max_open = parse_limit(limit)
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.find_operator(ref)
             previous = operator.max_open
             changed = max_open != previous
@@ -145,15 +148,13 @@ class AdminService(Service):
             operator.max_open = max_open
             if changed:
                 await self._tell_operator(
-                    operator, Notice.OPERATOR_LIMIT_CHANGED, limit=max_open, previous=previous
+                    operator, OperatorLimitChanged(limit=max_open, previous=previous)
                 )
-        if changed:
-            self.signal.notify()
-        if max_open > previous:
-            await self.assign_pending()
+            if max_open > previous:
+                self.drain_queue_after_commit()
         return operator, previous
 
-    async def _tell_operator(self, operator: Operator, key: Notice, **params: object) -> None:
+    async def _tell_operator(self, operator: Operator, notice: Notice) -> None:
         """Stage a notice to an operator through the first bot that can reach them (none if
         they have started no bot, or blocked every one)."""
         reachable = [
@@ -162,12 +163,12 @@ class AdminService(Service):
             if link.started and not link.unreachable
         ]
         if reachable:
-            self.outbox.notice(min(reachable), operator.telegram_id, key, **params)
+            self.outbox.notice(min(reachable), operator.telegram_id, notice)
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
         """Set weights in a source, all or nothing: any bad pair changes nothing."""
         parsed = parse_weights(pairs)
-        async with self.session.begin():
+        async with self.transaction():
             source = await self._source(source_id)
             resolved: dict[int, int] = {}
             for ref, weight in parsed:
@@ -178,13 +179,13 @@ class AdminService(Service):
             for operator_id, weight in resolved.items():
                 await self.operators.set_link(operator_id, source.id, weight=weight)
             view = await self._weights(source)
-        if any(resolved.values()):
-            await self.assign_pending()
+            if any(resolved.values()):
+                self.drain_queue_after_commit()
         return view
 
     async def weights(self, source_id: int) -> WeightsView:
         """A source's weights and the share of new contacts each gives."""
-        async with self.session.begin():
+        async with self.transaction():
             return await self._weights(await self._source(source_id))
 
     async def _source(self, source_id: int) -> Source:
@@ -207,12 +208,12 @@ class AdminService(Service):
 
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""
-        async with self.session.begin():
+        async with self.transaction():
             return await self.operator_views(await self.operators.all())
 
     async def list_sources(self) -> list[SourceView]:
         """Every source with its contacts, open and queued counts and linked operators."""
-        async with self.session.begin():
+        async with self.transaction():
             await self.contacts.roll_up_closed()
             counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}
             linked: dict[int, int] = {}
@@ -227,14 +228,14 @@ class AdminService(Service):
     async def queue(self, limit: int = 20, offset: int = 0) -> QueueView:
         """Queued contacts, oldest first, with how long they have waited."""
         now = utcnow()
-        async with self.session.begin():
+        async with self.transaction():
             total, rows = await self.contacts.queue_overview(limit, offset)
         items = [QueueItem(c, lead, s, now - c.queued_since) for c, lead, s in rows]
         return QueueView(total, items)
 
     async def stats(self) -> StatsView:
         """Per source: contacts, queued, each operator's share vs weight; per operator: load."""
-        async with self.session.begin():
+        async with self.transaction():
             await self.contacts.roll_up_closed()
             sources = await self.sources.all()
             operators = {op.id: op for op in await self.operators.all()}
@@ -275,6 +276,6 @@ class AdminService(Service):
         """A one-time code; whoever opens the bot with it becomes an operator."""
         max_open = parse_limit(limit)
         code = INVITE_PREFIX + secrets.token_urlsafe(12)
-        async with self.session.begin():
+        async with self.transaction():
             self.invites.add(code, max_open, created_by)
         return code

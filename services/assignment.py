@@ -17,7 +17,8 @@ from db.repositories import (
     SourceRepository,
 )
 from services.distribution import pick_operator
-from services.outbox import Notice, Outbox
+from services.notices import ClientOperatorJoined
+from services.outbox import Outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,7 @@ class Assigner:
         self.outbox.notice(
             source.id,
             lead.telegram_id,
-            Notice.CLIENT_OPERATOR_JOINED,
-            contact_id=contact.id,
+            ClientOperatorJoined(contact_id=contact.id),
             language=lead.language,
         )
         return Assignment(contact.id, pick.operator_id, pick.telegram_id)

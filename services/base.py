@@ -2,6 +2,8 @@
 
 import functools
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,7 @@ from db.repositories import (
     OperatorRepository,
     SourceRepository,
 )
+from db.session import request_drain, take_after_commit
 from services.assignment import Assigner, Assignment
 from services.errors import AmbiguousOperator, InvalidOperatorRef, UnknownOperator
 from services.numbers import MAX_ID, MIN_INT64, parse_number
@@ -59,8 +62,9 @@ class Service:
     """Base of the use-case services.
 
     A service is bound to one session (one per update, injected by the bot's middleware) and
-    owns the transactions: every use case runs in ``async with session.begin()``. Deliveries
-    staged by a use case are announced through ``signal`` only after the commit.
+    owns the transactions: every use case runs in ``async with self.transaction()``, which
+    after the commit announces the deliveries it wrote through ``signal`` and drains the queue
+    if it freed capacity (``drain_queue_after_commit``).
     """
 
     def __init__(
@@ -120,6 +124,23 @@ class Service:
         """Picks operators for contacts."""
         return Assigner(self.session, self.rng)
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """``session.begin()``, then what the commit asks for: the delivery worker woken if
+        deliveries were written, the queue drained if capacity was freed."""
+        async with self.session.begin():
+            yield
+        due = take_after_commit(self.session.sync_session)
+        if due.wake_worker:
+            self.signal.notify()
+        if due.drain_queue:
+            await self.assign_pending()
+
+    def drain_queue_after_commit(self) -> None:
+        """The transaction under way frees capacity (a slot, an operator available again):
+        queued contacts are assigned once it has committed."""
+        request_drain(self.session.sync_session)
+
     async def assign_pending(self, limit: int | None = None) -> list[Assignment]:
         """Assign queued contacts oldest first while capacity exists.
 
@@ -130,7 +151,7 @@ class Service:
         done: list[Assignment] = []
         skip_sources: set[int] = set()
         while limit is None or len(done) < limit:
-            async with self.session.begin():
+            async with self.transaction():
                 step = await self.assigner.assign_next(skip_sources)
             if step is None:
                 break
@@ -139,8 +160,6 @@ class Service:
                 skip_sources.add(contact.source_id)
             else:
                 done.append(assignment)
-        if done:
-            self.signal.notify()
         return done
 
     async def create_operator(self, telegram_id: int, max_open: int, name: str) -> Operator:
@@ -169,7 +188,7 @@ class Service:
 
     async def is_operator(self, telegram_id: int) -> bool:
         """Whether a Telegram user (or their private chat) is an operator."""
-        async with self.session.begin():
+        async with self.transaction():
             return await self.operators.is_operator(telegram_id)
 
     async def find_operator(self, ref: str | int) -> Operator:

@@ -15,7 +15,18 @@ from services.errors import (
     OperatorFull,
     UnknownContact,
 )
-from services.outbox import Notice
+from services.notices import (
+    ClientAssigned,
+    ClientAutoClosed,
+    ClientClosed,
+    ClientOperatorJoined,
+    ClientQueued,
+    MessageCopy,
+    Notice,
+    OperatorClientEdited,
+    OperatorClosed,
+    OperatorTakenAway,
+)
 
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
@@ -85,17 +96,16 @@ class ContactService(Service):
         A duplicate update (same source, chat and message id) changes nothing.
         """
         try:
-            async with self.session.begin():
+            async with self.transaction():
                 result = await self._register(incoming)
         except IntegrityError:
             # Duplicates are rare (a redelivery after a crash, or a concurrent one), so instead of
             # a lookup before every message the unique message key rejects them and the whole
             # transaction is undone.
-            async with self.session.begin():
+            async with self.transaction():
                 if not await self.messages.exists(incoming.key):
                     raise
             return Registration(Outcome.DUPLICATE)
-        self.signal.notify()
         return result
 
     async def _register(self, incoming: IncomingMessage) -> Registration:
@@ -137,11 +147,11 @@ class ContactService(Service):
         contact, lead, source = row
         pick = await self.assigner.take_operator(source.id, lead)
         if pick is None:
-            self._tell_client(lead, source, contact, Notice.CLIENT_QUEUED)
+            self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
             return Registration(Outcome.QUEUED, contact.id)
         await self.contacts.assign(contact.id, pick.operator_id)
         await self.assigner.hand_over(contact, lead, source, pick.telegram_id, [message])
-        self._tell_client(lead, source, contact, Notice.CLIENT_ASSIGNED)
+        self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 
     async def register_edit(self, source_id: int, chat_id: int, message_id: int) -> bool:
@@ -149,7 +159,7 @@ class ContactService(Service):
         message as it is now, whatever its type or length); ``False`` if nobody needs to know
         (unknown or operator's message, closed or still queued contact: a queued copy is made
         later, from the edited message itself)."""
-        async with self.session.begin():
+        async with self.transaction():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
             # An operator's reply (e.g. edited after /delop, so no operator handler took it) is
             # not the client's: announcing it as a client edit would mislead its own author.
@@ -162,34 +172,24 @@ class ContactService(Service):
             if operator is None:
                 return False
             self.outbox.notice(
-                source_id,
-                operator.telegram_id,
-                Notice.OPERATOR_CLIENT_EDITED,
-                contact_id=contact.id,
+                source_id, operator.telegram_id, OperatorClientEdited(contact_id=contact.id)
             )
             # Not as part of its album, if it was in one: the album went out long ago.
+            copy = MessageCopy(from_chat_id=stored.chat_id, message_id=stored.telegram_message_id)
             self.outbox.copy(
-                source_id,
-                operator.telegram_id,
-                from_chat_id=stored.chat_id,
-                telegram_message_id=stored.telegram_message_id,
-                contact_id=contact.id,
-                message_id=stored.id,
+                source_id, operator.telegram_id, copy, contact_id=contact.id, message_id=stored.id
             )
-        self.signal.notify()
         return True
 
-    def _tell_client(self, lead: Lead, source: Source, contact: Contact, key: Notice) -> None:
-        self.outbox.notice(
-            source.id, lead.telegram_id, key, contact_id=contact.id, language=lead.language
-        )
+    def _tell_client(self, lead: Lead, source: Source, notice: Notice) -> None:
+        self.outbox.notice(source.id, lead.telegram_id, notice, language=lead.language)
 
     async def close(self, contact_id: int, by: Actor, reason: str = "") -> ClosedContact:
         """Close an open contact, tell the client and the operator, and reuse the freed slot.
 
         An operator may close only their own contacts; admins and the system any.
         """
-        async with self.session.begin():
+        async with self.transaction():
             contact, lead, source = await self._open_contact(contact_id)
             operator = (
                 await self.operators.get(contact.operator_id) if contact.operator_id else None
@@ -206,16 +206,12 @@ class ContactService(Service):
                 self.outbox.notice(
                     source.id,
                     operator.telegram_id,
-                    Notice.OPERATOR_CLOSED,
-                    contact_id=contact_id,
-                    by=by.kind,
-                    reason=reason,
+                    OperatorClosed(contact_id=contact_id, by=by.kind),
                 )
             if by.kind != "client":
-                notice = Notice.CLIENT_AUTO_CLOSED if by.kind == "system" else Notice.CLIENT_CLOSED
-                self._tell_client(lead, source, contact, notice)
-        self.signal.notify()
-        await self.assign_pending()
+                told = ClientAutoClosed if by.kind == "system" else ClientClosed
+                self._tell_client(lead, source, told(contact_id=contact_id))
+            self.drain_queue_after_commit()
         return ClosedContact(contact_id, operator.telegram_id if operator else None)
 
     async def _operator_of(self, contact: Contact) -> Operator | None:
@@ -238,7 +234,7 @@ class ContactService(Service):
         The new operator must be able to take it (active, not paused, started the bot, below
         the limit); the previous one, if any, is told and gets the slot back.
         """
-        async with self.session.begin():
+        async with self.transaction():
             contact, lead, source = await self._open_contact(contact_id)
             target = await self.find_operator(operator_ref)
             if contact.operator_id == target.id:
@@ -256,22 +252,19 @@ class ContactService(Service):
             if previous is None:
                 if not await self.contacts.assign(contact.id, target.id):
                     raise ContactChanged(contact_id=contact_id)
-                self._tell_client(lead, source, contact, Notice.CLIENT_OPERATOR_JOINED)
+                self._tell_client(lead, source, ClientOperatorJoined(contact_id=contact.id))
             else:
                 if not await self.contacts.move(contact.id, previous.id, target.id):
                     raise ContactChanged(contact_id=contact_id)
                 await self.operators.release_slot(previous.id)
+                self.drain_queue_after_commit()  # the previous operator's freed slot
                 self.outbox.notice(
                     source.id,
                     previous.telegram_id,
-                    Notice.OPERATOR_TAKEN_AWAY,
-                    contact_id=contact.id,
+                    OperatorTakenAway(contact_id=contact.id),
                 )
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
-        self.signal.notify()
-        if previous is not None:
-            await self.assign_pending()  # the previous operator's freed slot
         return Reassignment(
             contact_id, target.telegram_id, previous.telegram_id if previous else None
         )

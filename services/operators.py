@@ -10,6 +10,7 @@ from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
 from db.repositories import MessageKey
 from services.base import Service
 from services.errors import InvalidInvite, UnknownOperator
+from services.notices import MessageCopy
 from services.views import OperatorView
 
 
@@ -78,12 +79,12 @@ class OperatorService(Service):
     ) -> Operator | None:
         """Record that an operator opened a bot (it may now message them); ``None`` if the
         user is not an operator. Their profile is refreshed so @username references work."""
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.operators.by_telegram_id(telegram_id)
             if operator is None:
                 return None
             await self._mark_started(operator, source_id, username, name)
-        await self.assign_pending()
+            self.drain_queue_after_commit()
         return operator
 
     async def _mark_started(
@@ -104,7 +105,7 @@ class OperatorService(Service):
         An operator already opening a link has pressed Start in this bot all the same: that is
         recorded, and the link stays unused for the person it was meant for.
         """
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.operators.by_telegram_id(telegram_id)
             joined = operator is None
             if operator is None:
@@ -113,7 +114,7 @@ class OperatorService(Service):
                     raise InvalidInvite()
                 operator = await self.create_operator(telegram_id, max_open, name)
             await self._mark_started(operator, source_id, username, name)
-        await self.assign_pending()
+            self.drain_queue_after_commit()
         return operator, joined
 
     async def set_paused(self, telegram_id: int, paused: bool) -> Operator:
@@ -122,23 +123,23 @@ class OperatorService(Service):
         Resuming lifts only the operator's own pause, never an admin's deactivation: the
         operator returned tells which of the two still holds.
         """
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.find_operator(telegram_id)
             await self.operators.set_fields(operator.id, paused=paused)
             operator.paused = paused
-        if operator.available:
-            await self.assign_pending()
+            if operator.available:
+                self.drain_queue_after_commit()
         return operator
 
     async def me(self, telegram_id: int) -> OperatorView:
         """An operator's load, limit and per-source standing."""
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.find_operator(telegram_id)
             return (await self.operator_views([operator]))[0]
 
     async def open_contacts(self, telegram_id: int) -> list[OpenContactView]:
         """An operator's open contacts, oldest first."""
-        async with self.session.begin():
+        async with self.transaction():
             operator = await self.find_operator(telegram_id)
             rows = await self.contacts.open_of_operator(operator.id)
         return [OpenContactView(*row) for row in rows]
@@ -151,26 +152,23 @@ class OperatorService(Service):
         result lists the choices and nothing is sent.
         """
         try:
-            async with self.session.begin():
+            async with self.transaction():
                 if (earlier := await self._relayed_before(message)) is not None:
                     return earlier
                 operator = await self.operators.by_telegram_id(message.chat_id)
                 if operator is None:
                     raise UnknownOperator(ref=message.chat_id)
                 # Writing here shows the bot may message them again (after a block, say).
-                back = await self.operators.mark_reachable(operator.id, message.source_id)
+                if await self.operators.mark_reachable(operator.id, message.source_id):
+                    self.drain_queue_after_commit()
                 relay = await self._relay(operator, message, contact_id)
         except IntegrityError:
             # Relayed at this very moment by another process (a redelivered update, a second
             # tap handled elsewhere): the message key was taken; this transaction is undone.
-            async with self.session.begin():
+            async with self.transaction():
                 if (earlier := await self._relayed_before(message)) is None:
                     raise
             return earlier
-        if relay.outcome is RelayOutcome.SENT:
-            self.signal.notify()
-        if back:
-            await self.assign_pending()
         return relay
 
     async def _relayed_before(self, message: OperatorMessage) -> Relay | None:
@@ -211,14 +209,13 @@ class OperatorService(Service):
             message.text,
             message.media_group_id,
         )
-        self.outbox.copy(
-            message.source_id,
-            lead.telegram_id,
+        copy = MessageCopy(
             from_chat_id=message.chat_id,
-            telegram_message_id=message.message_id,
-            contact_id=contact.id,
-            message_id=stored.id,
+            message_id=message.message_id,
             media_group_id=message.media_group_id,
+        )
+        self.outbox.copy(
+            message.source_id, lead.telegram_id, copy, contact_id=contact.id, message_id=stored.id
         )
         await self.contacts.mark_replied(contact.id)
         return Relay(RelayOutcome.SENT, contact.id)
@@ -226,7 +223,7 @@ class OperatorService(Service):
     async def edited(self, source_id: int, chat_id: int, message_id: int) -> int | None:
         """The contact an operator's now edited message was relayed to, ``None`` if it was
         not relayed. The client keeps the copy as it was sent: edits are not passed on."""
-        async with self.session.begin():
+        async with self.transaction():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
         # An IN message here is one the operator wrote as a client, before becoming one.
         if stored is None or stored.direction is not Direction.OUT:
@@ -237,7 +234,7 @@ class OperatorService(Service):
         self, source_id: int, telegram_id: int, reply_to: int | None
     ) -> int | None:
         """The contact an operator means: the one replied to, or their only open one here."""
-        async with self.session.begin():
+        async with self.transaction():
             if reply_to is not None:
                 return await self._contact_replied_to(
                     OperatorMessage(source_id, telegram_id, 0, "command", reply_to=reply_to)

@@ -13,7 +13,7 @@ from services.base import SYSTEM, Service
 from services.contacts import ContactService
 from services.distribution import pick_operator
 from services.errors import ContactAlreadyClosed, ContactChanged, OperatorFull
-from services.outbox import Notice
+from services.notices import OperatorReminder, QueueWaitAlert
 
 BATCH = 100
 
@@ -25,26 +25,22 @@ class TimerService(Service):
         """Remind operators whose client has waited ``after`` for a first reply; optionally
         give such a contact to another free operator. Returns how many were reminded."""
         minutes = math.ceil(after.total_seconds() / 60)  # REMINDER_MINUTES=0.5 says 1
-        async with self.session.begin():
+        async with self.transaction():
             due = await self.contacts.due_reminders(utcnow() - after, BATCH)
             operators = {op.id: op for op in await self.operators.all()}
             for contact_id, operator_id, source_id in due:
                 self.outbox.notice(
                     source_id,
                     operators[operator_id].telegram_id,
-                    Notice.OPERATOR_REMINDER,
-                    contact_id=contact_id,
-                    minutes=minutes,
+                    OperatorReminder(contact_id=contact_id, minutes=minutes),
                 )
-        if due:
-            self.signal.notify()
         if reassign:
             for contact_id, operator_id, source_id in due:
                 await self._hand_to_another(contact_id, operator_id, source_id)
         return len(due)
 
     async def _hand_to_another(self, contact_id: int, operator_id: int, source_id: int) -> None:
-        async with self.session.begin():
+        async with self.transaction():
             row = await self.contacts.get_full(contact_id)
             assert row is not None  # contacts are never deleted
             lead = row[1]
@@ -64,7 +60,7 @@ class TimerService(Service):
 
     async def auto_close(self, idle_for: timedelta) -> int:
         """Close contacts idle for ``idle_for``; the client is told how to reopen."""
-        async with self.session.begin():
+        async with self.transaction():
             idle = await self.contacts.idle(utcnow() - idle_for, BATCH)
         contacts = ContactService(self.session, self.rng, self.signal)
         closed = 0
@@ -79,11 +75,8 @@ class TimerService(Service):
     async def queue_alert(self, waited: timedelta, admin_ids: list[int], source_id: int) -> bool:
         """Tell admins when the oldest queued contact has waited longer than ``waited``
         (at most once per ``waited``)."""
-        async with self.session.begin():
-            staged = await self.stage_queue_alert(waited, admin_ids, source_id)
-        if staged:
-            self.signal.notify()
-        return staged
+        async with self.transaction():
+            return await self.stage_queue_alert(waited, admin_ids, source_id)
 
     async def stage_queue_alert(
         self, waited: timedelta, admin_ids: list[int], source_id: int
@@ -94,16 +87,12 @@ class TimerService(Service):
         if oldest is None or now - oldest < waited:
             return False
         await self.deliveries.lock("queue_wait_alert")
-        if await self.deliveries.alerted_since("queue_wait", now - waited):
+        if await self.deliveries.alerted_since(QueueWaitAlert.kind(), now - waited):
             return False
-        total = await self.contacts.queued_count()
+        alert = QueueWaitAlert(
+            minutes=int((now - oldest).total_seconds() // 60),
+            total=await self.contacts.queued_count(),
+        )
         for admin_id in admin_ids:
-            self.outbox.notice(
-                source_id,
-                admin_id,
-                Notice.ADMIN_ALERT,
-                what="queue_wait",
-                minutes=int((now - oldest).total_seconds() // 60),
-                total=total,
-            )
+            self.outbox.notice(source_id, admin_id, alert)
         return True

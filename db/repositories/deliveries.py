@@ -7,7 +7,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from db.base import utcnow
-from db.models import Delivery, DeliveryStatus
+from db.models import Delivery, DeliveryKind, DeliveryStatus
 from db.repositories.base import Repository
 
 _PENDING = Delivery.status == DeliveryStatus.PENDING
@@ -16,14 +16,16 @@ _STAGED = "staged_deliveries"
 _INSERT = insert(Delivery.__table__)
 
 
-def write_staged(session: Session) -> None:
-    """Insert the deliveries staged in the session's transaction, all in one statement.
+def write_staged(session: Session) -> bool:
+    """Insert the deliveries staged in the session's transaction, all in one statement;
+    whether there were any.
 
-    Registered to run just before every commit (``db.engine.create_session_factory``).
+    Run just before every commit (``db.session.OutboxSession``).
     """
     rows = session.info.pop(_STAGED, None)
     if rows:
         session.execute(_INSERT, rows)
+    return bool(rows)
 
 
 def drop_staged(session: Session, _transaction: SessionTransaction) -> None:
@@ -45,7 +47,7 @@ class DeliveryRepository(Repository):
         self,
         source_id: int,
         chat_id: int,
-        kind: str,
+        kind: DeliveryKind,
         payload: dict[str, Any],
         *,
         contact_id: int | None = None,
@@ -117,7 +119,8 @@ class DeliveryRepository(Repository):
     async def claim_album(self, head: Delivery, lease: timedelta) -> list[Delivery]:
         """The head plus the rest of its album (pending copies of the same media group to the
         same chat), leased together so the album goes out as one."""
-        group = head.payload.get("media_group_id") if head.kind == "copy" else None
+        # A copy's payload is a services.notices.MessageCopy.
+        group = head.payload.get("media_group_id") if head.kind == DeliveryKind.COPY else None
         if not group:
             return [head]
         siblings = (
@@ -126,7 +129,7 @@ class DeliveryRepository(Repository):
                 Delivery.source_id == head.source_id,
                 Delivery.chat_id == head.chat_id,
                 Delivery.id > head.id,
-                Delivery.kind == "copy",
+                Delivery.kind == DeliveryKind.COPY,
                 Delivery.payload["media_group_id"].as_string() == group,
                 _PENDING,
             )
@@ -227,9 +230,10 @@ class DeliveryRepository(Repository):
         return (await self.session.execute(stmt)).scalars().first()
 
     async def alerted_since(self, what: str, since: datetime) -> bool:
-        """Whether an admin alert of this kind was staged after ``since``."""
+        """Whether an admin alert of this kind (its ``what``, stored with its parameters as
+        services.notices writes a notice) was staged after ``since``."""
         stmt = select(Delivery.id).where(
-            Delivery.kind == "notice",
+            Delivery.kind == DeliveryKind.NOTICE,
             Delivery.created_at > since,
             Delivery.payload["params"]["what"].as_string() == what,
         )

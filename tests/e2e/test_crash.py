@@ -7,9 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_session_factory
-from db.models import Delivery, DeliveryStatus, Source
+from db.models import Delivery, DeliveryKind, DeliveryStatus, Source
 from fake_telegram import FakeTelegram
-from services.outbox import DeliveryKind
 from tests.e2e.load import (
     Copies,
     all_sent,

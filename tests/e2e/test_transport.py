@@ -12,9 +12,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from bot.transport import AiogramTransport
-from db.models import Delivery
+from db.models import Delivery, DeliveryKind
 from services.delivery import Transient
-from services.outbox import DeliveryKind
+from services.notices import OperatorActivated, notice_payload
 
 TIMEOUT = 0.3  # seconds the bot waits for an answer
 
@@ -59,7 +59,10 @@ async def _error_named(base_url: str) -> list[str]:
     bot = Bot("123:secret", session=session)
     names: list[str] = []
     notice = Delivery(
-        source_id=1, chat_id=5, kind=DeliveryKind.NOTICE, payload={"key": "client.greeting"}
+        source_id=1,
+        chat_id=5,
+        kind=DeliveryKind.NOTICE,
+        payload=notice_payload(OperatorActivated()),
     )
     try:
         with pytest.raises(Transient):

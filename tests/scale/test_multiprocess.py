@@ -34,7 +34,8 @@ from db.engine import create_engine, create_session_factory
 from db.migrate import current_revisions, head_revisions, upgrade_to_head
 from db.repositories import DeliveryRepository, SourceRepository
 from fake_telegram import SECRET_HEADER, FakeTelegram, RateLimits, User
-from services.outbox import Notice, Outbox
+from services.notices import OperatorActivated
+from services.outbox import Outbox
 from tests.harness import eventually
 from tests.support.scale import (
     SECRET,
@@ -389,7 +390,7 @@ async def test_processes_sharing_a_bot_keep_together_to_its_rate_limit(tmp_path:
             outbox = Outbox(DeliveryRepository(session))
             for chat in chats:
                 telegram.open_chat(bot, User(chat, f"Client {chat}"))
-                outbox.notice(source.id, chat, Notice.CLIENT_QUEUED)
+                outbox.notice(source.id, chat, OperatorActivated())
         await engine.dispose()
         relay = Relay(RELAY_CONNECTIONS)
         env = _environment(database_url, await relay.start(), telegram.base_url, [token])
@@ -398,7 +399,7 @@ async def test_processes_sharing_a_bot_keep_together_to_its_rate_limit(tmp_path:
             await _start(processes, relay)
             for chat in chats:
                 (answer,) = await telegram.wait_received(bot, chat, 1, timeout=60)
-                assert "All operators are busy" in answer.plain_text
+                assert "An admin has activated you" in answer.plain_text
         finally:
             statuses = [await process.stop() for process in processes if process.process]
             await relay.close()

@@ -218,7 +218,7 @@ async def test_while_the_database_is_unreachable_updates_wait_at_telegram(
         await telegram.wait_for(lambda: len(_pushes(webhook, _last_update_id(webhook))) >= 2)
         assert all(_pushes(webhook, _last_update_id(webhook)))
         assert telegram.pending_updates("alpha_bot") == 1
-        webhook.app.worker.notify()  # the worker looks for work now, and fails
+        webhook.app.wakeup.notify()  # the worker looks for work now, and fails
 
         async def worker_failed() -> bool:
             return any("delivery worker failed" in r.getMessage() for r in caplog.records)

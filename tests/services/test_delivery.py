@@ -15,11 +15,13 @@ from services.contacts import ContactService
 from services.delivery import (
     DeliveryService,
     DeliveryWorker,
+    Pacer,
     Pacing,
     Rejected,
     RetryAfter,
     Transient,
     Unreachable,
+    Wakeup,
     WorkerConfig,
 )
 from services.errors import OperatorFull
@@ -60,11 +62,15 @@ def transport():
 def make_worker(session_factory, transport) -> DeliveryWorker:
     rng = random.Random(3)
 
+    wakeup = Wakeup()
+
     def service(session):
-        return DeliveryService(session, rng)
+        return DeliveryService(session, rng, wakeup)
 
     config = WorkerConfig(base_backoff=0.0, max_backoff=0.0, max_attempts=3)
-    return DeliveryWorker(session_factory, transport, service, [ADMIN], pacing=FAST, config=config)
+    return DeliveryWorker(
+        session_factory, transport, service, wakeup, Pacer(FAST), [ADMIN], config=config
+    )
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """Sending the outbox: paced, ordered per chat, retried, and safe with several processes.
 
 The worker leases the oldest pending delivery of each chat (so a chat's messages go out in
-order), sends it through a ``Transport`` (implemented by the bot with aiogram) and records the
-outcome. Telegram's limits are respected by pacing (about 30 messages/s per bot, about one per
-second per chat with short bursts) rather than provoked; a 429 waits ``retry_after``.
+order), sends it through a ``Transport`` (implemented by the bot with aiogram), paced by a
+``Pacer``, and records the outcome; what an outcome means for contacts (a blocked bot, a
+message given up on) is the ``DeliveryService``'s. A 429 waits ``retry_after``.
 """
 
 import asyncio
-import heapq
-import itertools
 import logging
 import math
 import os
@@ -18,203 +16,28 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
-from db.models import Delivery
-from services.base import Actor, Service
-from services.contacts import ContactService
-from services.outbox import DeliveryKind, Notice
+from db.models import Delivery, DeliveryKind
+from services.delivery.pacing import Pacer
+from services.delivery.reactions import DeliveryService
+from services.delivery.transport import Rejected, RetryAfter, Transient, Transport, Unreachable
 
 log = logging.getLogger(__name__)
 
 
-class DeliveryError(Exception):
-    """Telegram did not take a message."""
+class Wakeup:
+    """The ``OutboxSignal`` the worker waits on: made first, handed to the services that stage
+    deliveries and to the worker that sends them."""
 
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
 
-class RetryAfter(DeliveryError):
-    """429: Telegram asks to wait."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds}s")
-        self.seconds = seconds
-
-
-class Unreachable(DeliveryError):
-    """403: the user blocked the bot or never started it."""
-
-
-class Rejected(DeliveryError):
-    """4xx other than 403/429: sending the same request again cannot succeed."""
-
-
-class Transient(DeliveryError):
-    """5xx, timeouts and network errors: worth retrying."""
-
-
-class Transport(Protocol):
-    """Sends deliveries through the bots; raises ``DeliveryError`` subclasses."""
-
-    async def send(self, deliveries: list[Delivery]) -> list[int]:
-        """Send one delivery, or one album of copies; return Telegram's message ids."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pacing:
-    """Sending rates: a bot's a little below Telegram's 30 a second (its messages to many
-    chats are in flight at once, and each reaches Telegram a little later than it left);
-    a chat's exactly Telegram's one a second after a burst of three, since a chat's
-    messages go one at a time and each is counted from when Telegram answered it
-    (``TokenBucket.settle``), which is never earlier than when Telegram counted it."""
-
-    bot_rate: float = 25.0
-    bot_burst: float = 25.0
-    chat_rate: float = 1.0
-    chat_burst: float = 3.0
-
-
-class TokenBucket:
-    """Token bucket that may go into debt: ``rate`` tokens a second, at most ``burst`` saved."""
-
-    def __init__(
-        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.clock = clock
-        self.tokens = burst
-        self.stamp = clock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-
-    def take(self, cost: float = 1.0) -> None:
-        """Spend ``cost`` tokens now, going into debt when there are not enough."""
-        self._refill()
-        self.tokens -= cost
-
-    def wait_time(self, cost: float = 1.0) -> float:
-        """How long until ``cost`` tokens (at most a full bucket) are saved; takes nothing."""
-        self._refill()
-        return max(0.0, (min(cost, self.burst) - self.tokens) / self.rate)
-
-    def settle(self, cost: float = 1.0) -> None:
-        """The ``cost`` tokens taken last were for a request answered just now: count them
-        from now instead of from when it left, as if they were taken now (then the bucket
-        held at most ``burst - cost``). Telegram counted the request somewhere in between,
-        so the bucket is never fuller than Telegram's, however long the request took."""
-        self._refill()
-        self.tokens = min(self.tokens, self.burst - cost)
-
-    def block_for(self, seconds: float) -> None:
-        """Telegram said 429: the next message may go out only ``seconds`` from now."""
-        self._refill()
-        self.tokens = min(self.tokens, 1.0 - seconds * self.rate)
-
-
-class BotLine:
-    """One bot's share of Telegram's messages a second, handed out to the chats waiting for it.
-
-    While the bucket holds enough, everyone goes at once. When it runs short, the waiters go by
-    priority: the chat with the most messages still to send first (at about one a second, it
-    has the longest way to go, so every slot it waits lengthens the whole burst), then in the
-    order they came. A chat with one message left, such as a client's acknowledgement, fills the
-    slots the busy chats cannot use while they wait for their own limit.
-    """
-
-    def __init__(self, bucket: TokenBucket) -> None:
-        self.bucket = bucket
-        self._waiters: list[tuple[int, int, float, asyncio.Future[None]]] = []
-        self._arrivals = itertools.count()
-        self._releasing: asyncio.Task[None] | None = None
-
-    async def turn(self, cost: float, priority: int) -> None:
-        """Wait until ``cost`` messages may go, served by descending ``priority``."""
-        if not self._waiters and self.bucket.wait_time(cost) == 0.0:
-            self.bucket.take(cost)
-            return
-        future = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiters, (-priority, next(self._arrivals), cost, future))
-        if self._releasing is None or self._releasing.done():
-            self._releasing = asyncio.create_task(self._release(), name="bot-line")
-        await future
-
-    async def _release(self) -> None:
-        while self._waiters:
-            _, _, cost, future = self._waiters[0]
-            if future.done():  # the waiter was cancelled
-                heapq.heappop(self._waiters)
-                continue
-            # Looked at again after every pause: a more urgent chat may have come meanwhile,
-            # and a 429 or a handler's answer may have spent the bucket.
-            pause = self.bucket.wait_time(cost)
-            if pause > 0:
-                await asyncio.sleep(pause)
-                continue
-            heapq.heappop(self._waiters)
-            self.bucket.take(cost)
-            future.set_result(None)
-
-
-class Pacer:
-    """Per-bot lines and per-chat token buckets."""
-
-    def __init__(self, pacing: Pacing) -> None:
-        self.pacing = pacing
-        self.bots: dict[int, BotLine] = {}
-        self.chats: dict[tuple[int, int], TokenBucket] = {}
-
-    def _buckets(self, source_id: int, chat_id: int) -> tuple[BotLine, TokenBucket]:
-        p = self.pacing
-        bot = self.bots.get(source_id)
-        if bot is None:
-            bot = self.bots[source_id] = BotLine(TokenBucket(p.bot_rate, p.bot_burst))
-        chat = self.chats.get((source_id, chat_id))
-        if chat is None:
-            if len(self.chats) > 50_000:  # forget idle chats; a fresh bucket is full anyway
-                self.chats.clear()
-            chat = self.chats[source_id, chat_id] = TokenBucket(p.chat_rate, p.chat_burst)
-        return bot, chat
-
-    async def wait(self, source_id: int, chat_id: int, cost: int, backlog: int = 1) -> None:
-        """Sleep until one more message (``cost`` for an album) may go to this chat, which has
-        ``backlog`` messages pending in all (its priority in the bot's line).
-
-        The chat's budget is spent when the message really leaves, after the bot's line: had
-        it been spent before waiting for the bot, a message delayed there would leave close
-        behind the chat's next one, and Telegram counts when requests arrive. The worker sends
-        one message per chat at a time, so nobody else spends this chat's budget meanwhile,
-        except a 429 or a handler's answer (``charge``); then the chat waits again.
-        """
-        bot, chat = self._buckets(source_id, chat_id)
-        # Chat first: a chat that must wait should not hold a place in the bot's line.
-        await asyncio.sleep(chat.wait_time(cost))
-        await bot.turn(cost, backlog)
-        await asyncio.sleep(chat.wait_time(cost))  # in case the chat's budget went meanwhile
-        chat.take(cost)
-
-    def settle(self, source_id: int, chat_id: int, cost: int = 1) -> None:
-        """Telegram answered the message just sent to this chat (``wait`` or ``charge``);
-        the chat's next one is counted from now (see ``TokenBucket.settle``)."""
-        self._buckets(source_id, chat_id)[1].settle(cost)
-
-    def charge(self, source_id: int, chat_id: int, cost: int = 1) -> None:
-        """Count a message sent outside the worker (a handler's answer); the worker waits
-        for it instead of Telegram answering 429. ``settle`` it once answered."""
-        bot, chat = self._buckets(source_id, chat_id)
-        bot.bucket.take(cost)
-        chat.take(cost)
-
-    def penalise(self, source_id: int, chat_id: int, seconds: float) -> None:
-        """Apply a 429 to the chat and the bot."""
-        bot, chat = self._buckets(source_id, chat_id)
-        chat.block_for(seconds)
-        bot.bucket.block_for(seconds)
+    def notify(self) -> None:
+        """Something was staged: the worker looks now instead of at its next poll."""
+        self.event.set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,73 +52,6 @@ class WorkerConfig:
     base_backoff: float = 0.5
     max_backoff: float = 60.0
     idle_poll: float = 1.0
-
-
-class DeliveryService(Service):
-    """Records delivery outcomes, including what a blocked user means for contacts."""
-
-    async def client_blocked(self, source_id: int, chat_id: int) -> None:
-        """A client blocked the bot: close their open contact there and free the slot."""
-        async with self.session.begin():
-            await self.deliveries.fail_chat(source_id, chat_id, "blocked by the user")
-            lead = await self.leads.by_telegram_id(chat_id)
-            found = await self.contacts.find_open(lead.id, source_id) if lead else None
-        if found is not None:
-            await self._close_for_client(found.id, chat_id)
-
-    async def _close_for_client(self, contact_id: int, chat_id: int) -> None:
-        closer = ContactService(self.session, self.rng, self.signal)
-        await closer.close(contact_id, Actor("client", chat_id), "client blocked the bot")
-
-    async def operator_unreachable(
-        self, source_id: int, telegram_id: int, admin_ids: list[int]
-    ) -> None:
-        """An operator blocked a bot: no more contacts from it; their work there is requeued."""
-        async with self.session.begin():
-            await self.deliveries.fail_chat(source_id, telegram_id, "operator blocked the bot")
-            operator = await self.operators.by_telegram_id(telegram_id)
-            if operator is None:
-                return
-            await self.operators.set_link(operator.id, source_id, unreachable=True)
-            rows = await self.contacts.open_of_operator(operator.id, source_id)
-            for contact, _lead, _source in rows:
-                await self.contacts.requeue(contact.id, operator.id)
-            if rows:
-                await self.operators.release_slot(operator.id, len(rows))
-            source = await self.sources.get(source_id)
-            assert source is not None  # it sent the message that was refused
-            self.alert(
-                source_id,
-                admin_ids,
-                "operator_unreachable",
-                operator=operator.display_name,
-                telegram_id=telegram_id,
-                source=source.username,
-                requeued=len(rows),
-            )
-        self.signal.notify()
-        await self.assign_pending()
-
-    def alert(self, source_id: int, admin_ids: list[int], what: str, **params: object) -> None:
-        """Stage an alert to every admin through one bot."""
-        for admin_id in admin_ids:
-            self.outbox.notice(source_id, admin_id, Notice.ADMIN_ALERT, what=what, **params)
-
-    async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
-        """A message could not be delivered after every retry: record it and tell the admins."""
-        async with self.session.begin():
-            await self.deliveries.fail(delivery.id, error)
-            is_alert = delivery.payload.get("key") == Notice.ADMIN_ALERT.value
-            if not is_alert:  # an alert about a failed alert would loop
-                self.alert(
-                    delivery.source_id,
-                    admin_ids,
-                    "delivery_failed",
-                    chat=delivery.chat_id,
-                    contact_id=delivery.contact_id,
-                    error=error,
-                )
-        self.signal.notify()
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,9 +78,10 @@ class DeliveryWorker:
         session_factory: async_sessionmaker[AsyncSession],
         transport: Transport,
         service_factory: Callable[[AsyncSession], DeliveryService],
+        wakeup: Wakeup,
+        pacer: Pacer,
         admin_ids: list[int],
         *,
-        pacing: Pacing | None = None,
         config: WorkerConfig | None = None,
         on_sent: Callable[[Delivery, float], Awaitable[None] | None] | None = None,
     ) -> None:
@@ -332,10 +89,10 @@ class DeliveryWorker:
         self.transport = transport
         self.service_factory = service_factory
         self.admin_ids = admin_ids
-        self.pacer = Pacer(pacing or Pacing())
+        self.pacer = pacer
         self.config = config or WorkerConfig()
         self.on_sent = on_sent
-        self.wakeup = asyncio.Event()
+        self.wakeup = wakeup.event
         self._in_flight: set[asyncio.Task[None]] = set()
         self._leased: set[int] = set()  # ids of the deliveries leased and not yet settled
         self._sent: list[_Sent] = []
@@ -345,10 +102,6 @@ class DeliveryWorker:
         self.sender = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._sending: list[int] = []  # ids of the sources this worker sends for
         self._sending_taken = -math.inf  # time.monotonic() of the last take_sending
-
-    def notify(self) -> None:
-        """``OutboxSignal``: something was staged; look now instead of at the next poll."""
-        self.wakeup.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set, then finish the messages in flight and hand this

@@ -1,0 +1,32 @@
+"""The delivery core, by job: ``pacing`` (Telegram's limits), ``transport`` (what the worker
+sends through, and its errors), ``reactions`` (what an outcome means for contacts) and
+``worker`` (leasing, sending and recording the outbox)."""
+
+from services.delivery.pacing import BotLine, Pacer, Pacing, TokenBucket
+from services.delivery.reactions import DeliveryService
+from services.delivery.transport import (
+    DeliveryError,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Transport,
+    Unreachable,
+)
+from services.delivery.worker import DeliveryWorker, Wakeup, WorkerConfig
+
+__all__ = [
+    "BotLine",
+    "DeliveryError",
+    "DeliveryService",
+    "DeliveryWorker",
+    "Pacer",
+    "Pacing",
+    "Rejected",
+    "RetryAfter",
+    "TokenBucket",
+    "Transient",
+    "Transport",
+    "Unreachable",
+    "Wakeup",
+    "WorkerConfig",
+]

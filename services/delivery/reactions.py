@@ -1,0 +1,74 @@
+"""What a delivery's outcome means for contacts and operators: the domain reactions the worker
+asks for (a client or an operator blocked the bot, a message could not be delivered)."""
+
+from db.models import Delivery, DeliveryKind
+from services.base import Actor, Service
+from services.contacts import ContactService
+from services.notices import (
+    AdminAlert,
+    DeliveryFailedAlert,
+    OperatorUnreachableAlert,
+    is_alert,
+    read_notice,
+)
+
+
+class DeliveryService(Service):
+    """Records delivery outcomes, including what a blocked user means for contacts."""
+
+    async def client_blocked(self, source_id: int, chat_id: int) -> None:
+        """A client blocked the bot: close their open contact there and free the slot."""
+        async with self.transaction():
+            await self.deliveries.fail_chat(source_id, chat_id, "blocked by the user")
+            lead = await self.leads.by_telegram_id(chat_id)
+            found = await self.contacts.find_open(lead.id, source_id) if lead else None
+        if found is not None:
+            await self._close_for_client(found.id, chat_id)
+
+    async def _close_for_client(self, contact_id: int, chat_id: int) -> None:
+        closer = ContactService(self.session, self.rng, self.signal)
+        await closer.close(contact_id, Actor("client", chat_id), "client blocked the bot")
+
+    async def operator_unreachable(
+        self, source_id: int, telegram_id: int, admin_ids: list[int]
+    ) -> None:
+        """An operator blocked a bot: no more contacts from it; their work there is requeued."""
+        async with self.transaction():
+            await self.deliveries.fail_chat(source_id, telegram_id, "operator blocked the bot")
+            operator = await self.operators.by_telegram_id(telegram_id)
+            if operator is None:
+                return
+            await self.operators.set_link(operator.id, source_id, unreachable=True)
+            rows = await self.contacts.open_of_operator(operator.id, source_id)
+            for contact, _lead, _source in rows:
+                await self.contacts.requeue(contact.id, operator.id)
+            if rows:
+                await self.operators.release_slot(operator.id, len(rows))
+            self.drain_queue_after_commit()
+            source = await self.sources.get(source_id)
+            assert source is not None  # it sent the message that was refused
+            alert = OperatorUnreachableAlert(
+                operator=operator.display_name,
+                telegram_id=telegram_id,
+                source=source.username,
+                requeued=len(rows),
+            )
+            self.alert(source_id, admin_ids, alert)
+
+    def alert(self, source_id: int, admin_ids: list[int], alert: AdminAlert) -> None:
+        """Stage an alert to every admin through one bot."""
+        for admin_id in admin_ids:
+            self.outbox.notice(source_id, admin_id, alert)
+
+    async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
+        """A message could not be delivered after every retry: record it and tell the admins."""
+        async with self.transaction():
+            await self.deliveries.fail(delivery.id, error)
+            alerted = delivery.kind == DeliveryKind.NOTICE and is_alert(
+                read_notice(delivery.payload).notice
+            )
+            if not alerted:  # an alert about a failed alert would loop
+                alert = DeliveryFailedAlert(
+                    chat=delivery.chat_id, contact_id=delivery.contact_id, error=error
+                )
+                self.alert(delivery.source_id, admin_ids, alert)

@@ -1,0 +1,284 @@
+"""Every kind of message the services ask the bots to send, as a typed model.
+
+A notice is rendered by the bot (``bot.render.notice``) from the text its ``text_key`` names,
+with its fields as the text's parameters; adding one takes its model here (and in ``Notice``)
+and its text. A ``MessageCopy`` is a ``copyMessage`` of a stored message.
+
+In a delivery's payload a notice is stored as ``{"key", "language", "params"}``: the shape the
+untyped outbox wrote before these models, so rows already in the outbox of a running
+installation read as they were written (fields a model no longer has are ignored).
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from db.models import ContactStatus
+
+
+class _Notice(BaseModel):
+    """Fields shared by the models of notices."""
+
+    model_config = ConfigDict(frozen=True)
+    # Fields that pick the text rather than fill it in.
+    selectors: ClassVar[frozenset[str]] = frozenset({"key"})
+
+    key: str
+
+    @property
+    def text_key(self) -> str:
+        """The key of its text."""
+        return self.key
+
+    @property
+    def contact(self) -> int | None:
+        """The contact it is about (replies to it reach that contact), if any."""
+        return None
+
+    def arguments(self) -> dict[str, Any]:
+        """The parameters of its text."""
+        return {name: value for name, value in self if name not in self.selectors}
+
+
+class _ContactNotice(_Notice):
+    contact_id: int
+
+    @property
+    def contact(self) -> int | None:
+        """The contact it is about."""
+        return self.contact_id
+
+
+class ClientAssigned(_ContactNotice):
+    """The client's new contact went to an operator at once."""
+
+    key: Literal["client.assigned"] = "client.assigned"
+
+
+class ClientQueued(_ContactNotice):
+    """Every operator is busy: the client's new contact waits in the queue."""
+
+    key: Literal["client.queued"] = "client.queued"
+
+
+class ClientOperatorJoined(_ContactNotice):
+    """A queued contact, or one an admin assigned, reached an operator."""
+
+    key: Literal["client.operator_joined"] = "client.operator_joined"
+
+
+class ClientClosed(_ContactNotice):
+    """An operator or an admin closed the client's contact."""
+
+    key: Literal["client.closed"] = "client.closed"
+
+
+class ClientAutoClosed(_ContactNotice):
+    """The client's contact was closed after a long silence."""
+
+    key: Literal["client.auto_closed"] = "client.auto_closed"
+
+
+class ClientRef(BaseModel):
+    """A client as a card names them."""
+
+    telegram_id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    phone: str | None = None
+
+
+class SourceRef(BaseModel):
+    """A bot as a card names it."""
+
+    username: str
+
+
+class EarlierContact(BaseModel):
+    """One of the client's earlier contacts, on a card."""
+
+    id: int
+    source: str
+    status: ContactStatus
+    created_at: datetime | None = None
+
+
+class OperatorCard(_ContactNotice):
+    """Tells an operator about a contact they now own (with a button to close it)."""
+
+    key: Literal["operator.card"] = "operator.card"
+    lead: ClientRef
+    source: SourceRef
+    history: list[EarlierContact] = []
+
+
+class OperatorClosed(_ContactNotice):
+    """One of the operator's contacts was closed, by ``by`` (an ``Actor``'s kind)."""
+
+    key: Literal["operator.contact_closed"] = "operator.contact_closed"
+    by: str = "operator"
+
+    @property
+    def text_key(self) -> str:
+        """Who closed it is said unless it was the operator."""
+        return self.key if self.by == "operator" else "operator.contact_closed_by"
+
+
+class OperatorTakenAway(_ContactNotice):
+    """One of the operator's contacts went to another operator (or back to the queue)."""
+
+    key: Literal["operator.contact_taken_away"] = "operator.contact_taken_away"
+
+
+class OperatorReminder(_ContactNotice):
+    """The client has waited ``minutes`` for the operator's first reply."""
+
+    key: Literal["operator.reminder"] = "operator.reminder"
+    minutes: int
+
+
+class OperatorClientEdited(_ContactNotice):
+    """The client edited a message; a copy of its new version follows."""
+
+    key: Literal["operator.client_edited"] = "operator.client_edited"
+
+
+class OperatorDeactivated(_Notice):
+    """An admin deactivated the operator."""
+
+    key: Literal["operator.deactivated"] = "operator.deactivated"
+
+
+class OperatorActivated(_Notice):
+    """An admin activated the operator."""
+
+    key: Literal["operator.activated"] = "operator.activated"
+
+
+class OperatorActivatedPaused(_Notice):
+    """An admin activated the operator, who has paused themselves."""
+
+    key: Literal["operator.activated_paused"] = "operator.activated_paused"
+
+
+class OperatorLimitChanged(_Notice):
+    """An admin changed the operator's limit of open contacts."""
+
+    key: Literal["operator.limit_changed"] = "operator.limit_changed"
+    limit: int
+    previous: int
+
+
+class _AdminAlert(_Notice):
+    """Something admins should look at; ``what`` tells which alert it is."""
+
+    selectors: ClassVar[frozenset[str]] = frozenset({"key", "what"})
+
+    key: Literal["admin.alert"] = "admin.alert"
+    what: str
+
+    @property
+    def text_key(self) -> str:
+        """Each alert has its own text."""
+        return f"{self.key}.{self.what}"
+
+    @classmethod
+    def kind(cls) -> str:
+        """The ``what`` of this alert, by which the outbox is searched for it."""
+        return str(cls.model_fields["what"].default)
+
+
+class QueueWaitAlert(_AdminAlert):
+    """The oldest queued contact has waited ``minutes``."""
+
+    what: Literal["queue_wait"] = "queue_wait"
+    minutes: int
+    total: int
+
+
+class DeliveryFailedAlert(_AdminAlert):
+    """A message could not be delivered after every retry."""
+
+    what: Literal["delivery_failed"] = "delivery_failed"
+    chat: int
+    contact_id: int | None
+    error: str
+
+    @property
+    def contact(self) -> int | None:
+        """The contact of the message that failed."""
+        return self.contact_id
+
+
+class OperatorUnreachableAlert(_AdminAlert):
+    """An operator blocked a bot; their contacts from it went back to the queue."""
+
+    what: Literal["operator_unreachable"] = "operator_unreachable"
+    operator: str
+    telegram_id: int
+    source: str
+    requeued: int
+
+
+AdminAlert = Annotated[
+    QueueWaitAlert | DeliveryFailedAlert | OperatorUnreachableAlert,
+    Field(discriminator="what"),
+]
+
+Notice = Annotated[
+    ClientAssigned
+    | ClientQueued
+    | ClientOperatorJoined
+    | ClientClosed
+    | ClientAutoClosed
+    | OperatorCard
+    | OperatorClosed
+    | OperatorTakenAway
+    | OperatorReminder
+    | OperatorClientEdited
+    | OperatorDeactivated
+    | OperatorActivated
+    | OperatorActivatedPaused
+    | OperatorLimitChanged
+    | AdminAlert,
+    Field(discriminator="key"),
+]
+
+_NOTICE: TypeAdapter[Notice] = TypeAdapter(Notice)
+
+
+class StoredNotice(NamedTuple):
+    """A notice read back from a delivery, with the language to render it in."""
+
+    notice: Notice
+    language: str | None
+
+
+def notice_payload(notice: Notice, language: str | None = None) -> dict[str, Any]:
+    """How a notice is stored in a delivery's payload."""
+    params = notice.model_dump(mode="json", exclude={"key"})
+    return {"key": notice.key, "language": language, "params": params}
+
+
+def read_notice(payload: dict[str, Any]) -> StoredNotice:
+    """The notice a delivery's payload holds."""
+    notice = _NOTICE.validate_python({**payload.get("params", {}), "key": payload["key"]})
+    return StoredNotice(notice, payload.get("language"))
+
+
+def is_alert(notice: Notice) -> bool:
+    """Whether a notice is an alert to the admins."""
+    return isinstance(notice, _AdminAlert)
+
+
+class MessageCopy(BaseModel):
+    """A ``copyMessage`` of a stored message into another chat of the same bot."""
+
+    model_config = ConfigDict(frozen=True)
+
+    from_chat_id: int
+    message_id: int
+    # The copies of one album are sent together (the delivery repository looks them up).
+    media_group_id: str | None = None

@@ -1,0 +1,146 @@
+"""Every notice the services stage comes back from the outbox as it went in and renders with
+its own text; rows the untyped outbox wrote before the models still read and render the same."""
+
+import typing
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import render
+from bot.texts import MESSAGES
+from db.models import ContactStatus
+from services import notices
+from services.notices import (
+    ClientAssigned,
+    ClientAutoClosed,
+    ClientClosed,
+    ClientOperatorJoined,
+    ClientQueued,
+    ClientRef,
+    DeliveryFailedAlert,
+    EarlierContact,
+    OperatorActivated,
+    OperatorActivatedPaused,
+    OperatorCard,
+    OperatorClientEdited,
+    OperatorClosed,
+    OperatorDeactivated,
+    OperatorLimitChanged,
+    OperatorReminder,
+    OperatorTakenAway,
+    OperatorUnreachableAlert,
+    QueueWaitAlert,
+    SourceRef,
+    notice_payload,
+    read_notice,
+)
+
+EXAMPLES = [
+    ClientAssigned(contact_id=1),
+    ClientQueued(contact_id=1),
+    ClientOperatorJoined(contact_id=1),
+    ClientClosed(contact_id=1),
+    ClientAutoClosed(contact_id=1),
+    OperatorCard(
+        contact_id=7,
+        lead=ClientRef(telegram_id=42, first_name="Ann", username="ann"),
+        source=SourceRef(username="shop_bot"),
+        history=[
+            EarlierContact(
+                id=3,
+                source="shop_bot",
+                status=ContactStatus.CLOSED,
+                created_at=datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
+            )
+        ],
+    ),
+    OperatorClosed(contact_id=1, by="operator"),
+    OperatorClosed(contact_id=1, by="admin"),
+    OperatorTakenAway(contact_id=1),
+    OperatorReminder(contact_id=1, minutes=5),
+    OperatorClientEdited(contact_id=1),
+    OperatorDeactivated(),
+    OperatorActivated(),
+    OperatorActivatedPaused(),
+    OperatorLimitChanged(limit=3, previous=5),
+    QueueWaitAlert(minutes=16, total=2),
+    DeliveryFailedAlert(chat=42, contact_id=None, error="rejected"),
+    OperatorUnreachableAlert(operator="Olga", telegram_id=1001, source="shop_bot", requeued=2),
+]
+
+
+def _members(union: object) -> set[type]:
+    """The models of a (nested, annotated) union of notices."""
+    if typing.get_origin(union) is typing.Annotated:
+        return _members(typing.get_args(union)[0])
+    if isinstance(union, type):
+        return {union}
+    return {model for member in typing.get_args(union) for model in _members(member)}
+
+
+def test_every_notice_has_an_example():
+    members = _members(notices.Notice)
+    assert {type(example) for example in EXAMPLES} == members
+
+
+@pytest.mark.parametrize("notice", EXAMPLES, ids=lambda n: n.text_key)
+def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
+    stored = read_notice(notice_payload(notice, "en"))
+    assert stored == (notice, "en")
+    assert notice.text_key in MESSAGES["en"]
+    text, _ = render.notice(*stored)
+    assert text and "{" not in text
+
+
+@pytest.mark.parametrize(
+    ("payload", "shown"),
+    [
+        (
+            {
+                "key": "operator.contact_closed",
+                "language": None,
+                "params": {"contact_id": 4, "by": "admin", "reason": "spam"},
+            },
+            "✅ Contact #4 was closed (admin).",
+        ),
+        (
+            {
+                "key": "admin.alert",
+                "language": None,
+                "params": {"what": "queue_wait", "minutes": 16, "total": 2},
+            },
+            "⚠️ The oldest queued contact has waited 16 min; 2 contact(s) queued.",
+        ),
+        (
+            {
+                "key": "operator.card",
+                "language": None,
+                "params": {
+                    "contact_id": 7,
+                    "contact": {"id": 7, "created_at": "2026-12-01T10:00:00+00:00"},
+                    "lead": {
+                        "telegram_id": 42,
+                        "first_name": "Ann",
+                        "last_name": None,
+                        "username": None,
+                        "phone": None,
+                    },
+                    "source": {"id": 1, "username": "shop_bot", "title": "Shop"},
+                    "history": [
+                        {
+                            "id": 3,
+                            "source": "shop_bot",
+                            "status": "closed",
+                            "created_at": "2026-11-01T09:30:00+00:00",
+                        }
+                    ],
+                },
+            },
+            "#3 via @shop_bot, closed, 2026-11-01 09:30 UTC",
+        ),
+    ],
+    ids=["closed by an admin", "queue alert", "card"],
+)
+def test_a_row_of_the_untyped_outbox_renders_as_before(payload, shown):
+    text, _ = render.notice(*read_notice(payload))
+    assert shown in text
