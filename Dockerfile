@@ -9,11 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 switchboard \
     && mkdir /data && chown switchboard /data
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
 COPY services ./services
 COPY db ./db
-RUN pip install .
+# The production dependencies only, at the versions the suite ran with.
+RUN pip install -c requirements.lock .
 
 USER switchboard
 # The SQLite database lives here; mount a volume to keep it.
