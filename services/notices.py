@@ -203,13 +203,10 @@ class DeliveryFailedAlert(_AdminAlert):
 
     what: Literal["delivery_failed"] = "delivery_failed"
     chat: int
+    # Named in the text only: the alert is not the contact's (an admin who is also an
+    # operator replying to it must not reach the client).
     contact_id: int | None
     error: str
-
-    @property
-    def contact(self) -> int | None:
-        """The contact of the message that failed."""
-        return self.contact_id
 
 
 class OperatorUnreachableAlert(_AdminAlert):

@@ -64,7 +64,7 @@ EXAMPLES = [
     OperatorActivatedPaused(),
     OperatorLimitChanged(limit=3, previous=5),
     QueueWaitAlert(minutes=16, total=2),
-    DeliveryFailedAlert(chat=42, contact_id=None, error="rejected"),
+    DeliveryFailedAlert(chat=42, contact_id=7, error="rejected"),
     OperatorUnreachableAlert(operator="Olga", telegram_id=1001, source="shop_bot", requeued=2),
 ]
 
@@ -144,3 +144,11 @@ def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
 def test_a_row_of_the_untyped_outbox_renders_as_before(payload, shown):
     text, _ = render.notice(*read_notice(payload))
     assert shown in text
+
+
+def test_an_alert_naming_a_contact_does_not_belong_to_it():
+    """A reply to a notice goes to the contact the notice belongs to: an admin who is also an
+    operator replying to a delivery-failed alert must not reach that client."""
+    alert = next(n for n in EXAMPLES if isinstance(n, DeliveryFailedAlert))
+    assert alert.contact_id is not None
+    assert alert.contact is None
