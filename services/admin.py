@@ -1,6 +1,7 @@
 """Admin use cases: operators, limits, weights, sources, queue and statistics."""
 
 import secrets
+from collections.abc import Sequence
 
 from db.base import utcnow
 from db.models import Operator, Source
@@ -49,21 +50,24 @@ def parse_limit(value: str | int) -> int:
     return limit
 
 
+def parse_weight(ref: str | int, weight: str | int) -> int:
+    """One operator's weight in a source: a whole number from 0 to ``MAX_WEIGHT``."""
+    number = parse_number(str(weight), 0, MAX_WEIGHT)
+    if number is None:
+        raise InvalidWeights(
+            detail=f"weight of {ref} must be a whole number from 0 to {MAX_WEIGHT}"
+        )
+    return number
+
+
 def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
     """``["@ann=3", "42=0"]`` → ``[("@ann", 3), ("42", 0)]``; raises ``InvalidWeights``."""
-    if not pairs:
-        raise InvalidWeights(detail="give at least one <operator>=<weight>")
     parsed: list[tuple[str, int]] = []
     for pair in pairs:
         ref, sep, weight = pair.partition("=")
         if not sep or not ref:
             raise InvalidWeights(detail=f"{pair!r} is not <operator>=<weight>")
-        number = parse_number(weight, 0, MAX_WEIGHT)
-        if number is None:
-            raise InvalidWeights(
-                detail=f"weight of {ref} must be a whole number from 0 to {MAX_WEIGHT}"
-            )
-        parsed.append((ref, number))
+        parsed.append((ref, parse_weight(ref, weight)))
     return parsed
 
 
@@ -166,12 +170,21 @@ class AdminService(Service):
             self.outbox.notice(min(reachable), operator.telegram_id, notice)
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
-        """Set weights in a source, all or nothing: any bad pair changes nothing."""
-        parsed = parse_weights(pairs)
+        """``/weights <op>=<w> …`` in a source, all or nothing: any bad pair changes nothing."""
+        return await self.assign_weights(source_id, parse_weights(pairs))
+
+    async def assign_weights(
+        self, source_id: int, weights: Sequence[tuple[str, str | int]]
+    ) -> WeightsView:
+        """Set weights (operator reference, weight) in a source, all or nothing: any bad
+        reference or weight, or an operator given twice, changes nothing."""
+        if not weights:
+            raise InvalidWeights(detail="give at least one <operator>=<weight>")
+        checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
             source = await self._source(source_id)
             resolved: dict[int, int] = {}
-            for ref, weight in parsed:
+            for ref, weight in checked:
                 operator = await self.find_operator(ref)
                 if operator.id in resolved:
                     raise InvalidWeights(detail=f"{ref} is given twice")
@@ -189,7 +202,9 @@ class AdminService(Service):
             return await self._weights(await self._source(source_id))
 
     async def _source(self, source_id: int) -> Source:
-        source = await self.sources.get(source_id)
+        # A number no primary key can be (the API takes any integer) names no source.
+        in_range = 1 <= source_id <= MAX_ID
+        source = await self.sources.get(source_id) if in_range else None
         if source is None:
             raise UnknownSource(ref=source_id)
         return source
@@ -205,6 +220,11 @@ class AdminService(Service):
             for link in links
         ]
         return WeightsView(source, rows)
+
+    async def operator(self, ref: str) -> OperatorView:
+        """One operator (Telegram id or @username) with load, limit and per-source links."""
+        async with self.transaction():
+            return (await self.operator_views([await self.find_operator(ref)]))[0]
 
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""

@@ -7,12 +7,12 @@ from aiogram.types import Message
 from bot import render
 from bot.filters import IsAdmin
 from bot.handlers.replies import answer_pages
-from bot.menus import ADMIN_COMMANDS, set_operator_menu
-from bot.middlewares import Services
+from bot.menus import ADMIN_COMMANDS, reset_removed_operator
 from bot.texts import t
 from db.models import Source
 from services.admin import parse_limit
 from services.numbers import is_number, parse_contact_number
+from services.registry import Services
 
 USAGE = {
     "addop": "/addop <telegram id> [limit]",
@@ -82,13 +82,7 @@ async def remove_operator(
     await message.answer(
         t("admin.operator_removed", telegram_id=removed.telegram_id, requeued=removed.requeued)
     )
-    for source_id in removed.started_source_ids:
-        await set_operator_menu(
-            bots_by_source[source_id],
-            removed.telegram_id,
-            is_admin=removed.telegram_id in admin_ids,
-            operator=False,
-        )
+    await reset_removed_operator(bots_by_source, removed, admin_ids)
     return None
 
 

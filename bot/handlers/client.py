@@ -5,11 +5,11 @@ from aiogram.types import Message
 
 from bot.content import can_pass_on
 from bot.filters import IsAdmin
-from bot.middlewares import Services
 from bot.texts import t
 from db.models import Source
 from db.repositories import LeadProfile
 from services.contacts import IncomingMessage
+from services.registry import Services
 
 
 def _profile(message: Message) -> LeadProfile:

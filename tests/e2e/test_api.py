@@ -1,0 +1,208 @@
+"""The HTTP API over real HTTP against the running app: keys, the schema, operators, sources
+and weights, with the same effects in Telegram as the bot's commands."""
+
+import logging
+
+import pytest
+
+from fake_telegram import User
+from tests.e2e.helpers import texts
+from tests.harness import ADMIN
+from tests.support.api import KEY, Api
+from tests.support.switchboard import Switchboard
+
+ANN = User(1001, "Ann", username="ann_op")
+BOB = User(1002, "Bob", username="bob_op")
+
+
+async def _operators(api: Api) -> list[dict]:
+    status, body = await api.call("GET", "/api/v1/operators")
+    assert status == 200, body
+    return body
+
+
+async def test_api_is_off_without_keys(switchboard: Switchboard):
+    port = switchboard.app.settings.http_port
+    for path in ("/api/v1/operators", "/api/v1/openapi.json", "/api/docs"):
+        status, _ = await Api(port).call("GET", path)
+        assert status == 404, path
+    assert (await Api(port).call("GET", "/healthz"))[0] == 200
+
+
+async def test_a_missing_or_wrong_key_is_refused_and_changes_nothing(
+    api: Api, api_switchboard: Switchboard, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    port = api_switchboard.app.settings.http_port
+    attempts = [
+        Api(port, key=None),
+        Api(port, key="wrong-key-0123456789"),
+        Api(port, key=KEY + "x"),
+    ]
+    for client in attempts:
+        status, body = await client.call("POST", "/api/v1/operators", {"telegram_id": 1001})
+        assert status == 401, body
+        assert "Authorization: Bearer <key>" in body["error"]
+    status, body = await api.call(
+        "GET", "/api/v1/operators", headers={"Authorization": f"Basic {KEY}"}
+    )
+    assert status == 401
+    assert await _operators(api) == []
+    assert await api_switchboard.command(ADMIN, "/operators") == (
+        "No operators yet. Add one with /addop <telegram id> [limit]."
+    )
+    assert all(KEY not in record.getMessage() for record in caplog.records)
+
+
+async def test_the_schema_and_the_docs(api: Api):
+    api.key = None  # both are public: they describe, they change nothing
+    status, schema = await api.call("GET", "/api/v1/openapi.json")
+    assert status == 200
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/operators", "/api/v1/operators/{telegram_id}"} <= set(schema["paths"])
+    assert set(schema["paths"]["/api/v1/sources/{source_id}/weights"]) == {"get", "put"}
+    assert schema["security"] == [{"bearer": []}]
+    assert "OperatorCreate" in schema["components"]["schemas"]
+    status, page = await api.call("GET", "/api/docs")
+    assert status == 200
+    assert "/api/v1/openapi.json" in page
+
+
+async def test_operators_through_the_api_as_through_the_commands(
+    api: Api, api_switchboard: Switchboard
+):
+    status, ann = await api.call(
+        "POST", "/api/v1/operators", {"telegram_id": 1001, "name": "<b>Ann</b> & co", "limit": 3}
+    )
+    assert status == 201, ann
+    assert ann["state"] == "active"
+    assert (ann["load"], ann["limit"]) == (0, 3)
+    assert [(s["source"], s["weight"], s["started"]) for s in ann["sources"]] == [
+        ("alpha_bot", 1, False),
+        ("beta_bot", 1, False),
+    ]
+    assert "<b>Ann</b> & co (1001): active, 0/3" in (
+        await api_switchboard.command(ADMIN, "/operators")
+    )
+    status, bob = await api.call("POST", "/api/v1/operators", {"telegram_id": 1002})
+    assert (status, bob["limit"]) == (201, api_switchboard.app.settings.default_limit)
+
+    assert await api_switchboard.command(ANN, "/start") == (
+        "You will get contacts from @alpha_bot here."
+    )
+    seen = len(api_switchboard.telegram.received("alpha_bot", ANN.id))
+    status, ann = await api.call("PATCH", "/api/v1/operators/1001", {"limit": 4})
+    assert (status, ann["limit"], ann["username"]) == (200, 4, "ann_op")
+    status, ann = await api.call("PATCH", "/api/v1/operators/1001", {"active": False})
+    assert (status, ann["state"], ann["active"]) == (200, "inactive", False)
+    await api_switchboard.idle()
+    assert texts(api_switchboard.telegram, "alpha_bot", ANN.id, seen) == [
+        "An admin set your limit of open contacts to 4 (it was 3).",
+        "⏸ An admin has deactivated you: you get no new contacts until an admin activates "
+        "you again. Your open contacts stay with you.",
+    ]
+
+    status, removed = await api.call("DELETE", "/api/v1/operators/1001")
+    assert (status, removed) == (200, {"telegram_id": 1001, "requeued": 0})
+    assert (await api.call("GET", "/api/v1/operators/1001"))[0] == 404
+    assert [op["telegram_id"] for op in await _operators(api)] == [1002]
+    # As after /delop, the bot shows the former operator a client's menu again.
+    scope = {"type": "chat", "chat_id": ANN.id}
+    await api_switchboard.telegram.wait_for(
+        lambda: (
+            [c["command"] for c in api_switchboard.telegram.commands_of("alpha_bot", scope)]
+            == ["help"]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "error"),
+    [
+        ("POST", "/api/v1/operators", {"telegram_id": 1002}, 409, "1002 is an operator already"),
+        ("POST", "/api/v1/operators", {"telegram_id": 0}, 422, "0"),
+        ("POST", "/api/v1/operators", {"telegram_id": 2**70}, 422, "Telegram id"),
+        ("POST", "/api/v1/operators", {"telegram_id": 5, "limit": -1}, 422, "limit"),
+        ("POST", "/api/v1/operators", {"telegram_id": 5, "limit": 1001}, 422, "limit"),
+        ("POST", "/api/v1/operators", {"telegram_id": 5, "limit": "3"}, 400, "body.limit"),
+        ("POST", "/api/v1/operators", {"telegram_id": "5"}, 400, "body.telegram_id"),
+        ("POST", "/api/v1/operators", {"telegram_id": 5, "limits": 3}, 400, "body.limits"),
+        ("POST", "/api/v1/operators", {}, 400, "body.telegram_id"),
+        ("POST", "/api/v1/operators", [1, 2], 400, ""),
+        ("PATCH", "/api/v1/operators/1002", {"limit": -2, "active": False}, 422, "limit"),
+        ("PATCH", "/api/v1/operators/1002", {"active": "no"}, 400, "body.active"),
+        ("PATCH", "/api/v1/operators/77", {"active": False}, 404, "unknown operator 77"),
+        ("PATCH", "/api/v1/operators/abc", {"active": False}, 400, "path.telegram_id"),
+        ("DELETE", f"/api/v1/operators/{2**64}", None, 422, "Telegram id"),
+        ("DELETE", "/api/v1/operators/-5", None, 404, "unknown operator -5"),
+        ("GET", "/api/v1/nothing", None, 404, "Not Found"),
+    ],
+)
+async def test_bad_operator_requests_name_the_field_and_change_nothing(
+    api: Api, method, path, body, status, error
+):
+    await api.call("POST", "/api/v1/operators", {"telegram_id": 1002, "limit": 2})
+    before = await _operators(api)
+    got, answer = await api.call(method, path, body)
+    assert got == status, answer
+    assert error in answer["error"]
+    assert await _operators(api) == before
+
+
+async def test_malformed_and_huge_bodies_are_refused(api: Api):
+    headers = {"Content-Type": "application/json"}
+    status, answer = await api.call("POST", "/api/v1/operators", data=b"{oops", headers=headers)
+    assert (status, answer["error"]) == (400, "Malformed JSON")
+    status, answer = await api.call("POST", "/api/v1/operators", data=b"\xff\xfe", headers=headers)
+    assert status == 400, answer
+    huge = b'{"telegram_id": 5, "name": "' + b"x" * (1024 * 1024) + b'"}'
+    status, answer = await api.call("POST", "/api/v1/operators", data=huge, headers=headers)
+    assert status == 413, answer
+    assert "body" in answer["error"].lower()
+    assert await _operators(api) == []
+
+
+async def test_sources_and_weights_as_with_the_command(api: Api, api_switchboard: Switchboard):
+    await api_switchboard.add_operator(ANN, limit=3)
+    await api_switchboard.add_operator(BOB, limit=3)
+    status, sources = await api.call("GET", "/api/v1/sources")
+    assert status == 200
+    assert [(s["username"], s["contacts"], s["queued"], s["operators"]) for s in sources] == [
+        ("alpha_bot", 0, 0, 2),
+        ("beta_bot", 0, 0, 2),
+    ]
+    alpha = sources[0]["id"]
+    path = f"/api/v1/sources/{alpha}/weights"
+    status, view = await api.call(
+        "PUT",
+        path,
+        {"weights": [{"operator": 1001, "weight": 3}, {"operator": "@bob_op", "weight": 1}]},
+    )
+    assert status == 200, view
+    assert [(w["telegram_id"], w["weight"], w["share"]) for w in view["weights"]] == [
+        (1001, 3, 0.75),
+        (1002, 1, 0.25),
+    ]
+    assert (await api.call("GET", path)) == (200, view)
+    assert await api_switchboard.command(ADMIN, "/weights") == (
+        "Weights in @alpha_bot:\nAnn: weight 3, share 75%\nBob: weight 1, share 25%"
+    )
+
+    refused = [
+        ({"weights": [{"operator": 1001, "weight": 1}, {"operator": 4242, "weight": 1}]}, 404),
+        ({"weights": [{"operator": 1001, "weight": -1}]}, 422),
+        ({"weights": [{"operator": 1001, "weight": 1001}]}, 422),
+        ({"weights": [{"operator": 1001, "weight": 1}, {"operator": "@ann_op", "weight": 2}]}, 422),
+        ({"weights": []}, 422),
+        ({"weights": [{"operator": 1001}]}, 400),
+        ({"weights": [{"operator": 1001, "weight": 1.5}]}, 400),
+        ({"weights": [{"operator": "ann", "weight": 1}]}, 422),
+    ]
+    for body, status in refused:
+        got, answer = await api.call("PUT", path, body)
+        assert got == status, (body, answer)
+        assert answer["error"]
+    assert (await api.call("GET", path)) == (200, view)
+    for missing in (999, 2**63, -1):
+        got, answer = await api.call("GET", f"/api/v1/sources/{missing}/weights")
+        assert (got, answer["error"]) == (404, f"unknown source {missing}")
