@@ -10,7 +10,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_pydantic.oas.view import generate_oas
 
-from api import operators, sources
+from api import operators, sources, stats
 from api.context import CONTEXT, ApiContext, problem
 from services.errors import (
     AmbiguousOperator,
@@ -118,6 +118,7 @@ def mount_api(web_app: web.Application, context: ApiContext, keys: Sequence[str]
     api[CONTEXT] = context
     operators.add_routes(api)
     sources.add_routes(api)
+    stats.add_routes(api)
     schema: list[str] = []  # built on first request: the paths get their prefix when mounted
     docs = _docs_page()
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from db.models import Operator
 from services.admin import MAX_LIMIT, MAX_WEIGHT
-from services.views import OperatorView, SourceView, WeightsView
+from services.views import OperatorView, SourceView, StatsView, WeightsView
 
 
 class Request(BaseModel):
@@ -188,5 +188,81 @@ class WeightsOut(BaseModel):
                     started=row.started,
                 )
                 for row in view.rows
+            ],
+        )
+
+
+class OperatorShareOut(BaseModel):
+    """An operator's part of a source's contacts, against their configured weight."""
+
+    telegram_id: int
+    name: str
+    assigned: int = Field(description="Contacts of this source ever assigned to them.")
+    share: float = Field(description="Their part of the source's assigned contacts.")
+    configured_share: float = Field(description="What their weight gives: weight / sum.")
+
+
+class SourceStatsOut(BaseModel):
+    """One source's statistics."""
+
+    id: int
+    username: str
+    contacts: int
+    open: int
+    queued: int
+    operators: list[OperatorShareOut]
+
+
+class OperatorStatsOut(BaseModel):
+    """One operator's statistics."""
+
+    telegram_id: int
+    name: str
+    load: int
+    limit: int
+    assigned: int
+    closed: int
+
+
+class StatsOut(BaseModel):
+    """What ``/stats`` shows."""
+
+    sources: list[SourceStatsOut]
+    operators: list[OperatorStatsOut]
+
+    @classmethod
+    def of(cls, view: StatsView) -> "StatsOut":
+        """The answer for the service's statistics."""
+        return cls(
+            sources=[
+                SourceStatsOut(
+                    id=item.source.id,
+                    username=item.source.username,
+                    contacts=item.total,
+                    open=item.open,
+                    queued=item.queued,
+                    operators=[
+                        OperatorShareOut(
+                            telegram_id=share.operator.telegram_id,
+                            name=share.operator.display_name,
+                            assigned=share.assigned,
+                            share=share.share,
+                            configured_share=share.configured_share,
+                        )
+                        for share in item.shares
+                    ],
+                )
+                for item in view.sources
+            ],
+            operators=[
+                OperatorStatsOut(
+                    telegram_id=item.operator.telegram_id,
+                    name=item.operator.display_name,
+                    load=item.operator.open_count,
+                    limit=item.operator.max_open,
+                    assigned=item.assigned,
+                    closed=item.closed,
+                )
+                for item in view.operators
             ],
         )

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from fake_telegram import User
-from tests.e2e.helpers import texts
+from tests.e2e.helpers import clients, settle, texts
 from tests.harness import ADMIN
 from tests.support.api import KEY, Api
 from tests.support.switchboard import Switchboard
@@ -206,3 +206,35 @@ async def test_sources_and_weights_as_with_the_command(api: Api, api_switchboard
     for missing in (999, 2**63, -1):
         got, answer = await api.call("GET", f"/api/v1/sources/{missing}/weights")
         assert (got, answer["error"]) == (404, f"unknown source {missing}")
+
+
+async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard):
+    await api_switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
+    for client in clients(2):
+        await api_switchboard.telegram.send_message("alpha_bot", client, "Hello")
+    await settle(api_switchboard)
+    status, stats = await api.call("GET", "/api/v1/stats")
+    assert status == 200, stats
+    alpha, beta = stats["sources"]
+    assert (alpha["username"], alpha["contacts"], alpha["open"], alpha["queued"]) == (
+        "alpha_bot",
+        2,
+        2,
+        1,
+    )
+    assert alpha["operators"] == [
+        {
+            "telegram_id": 1001,
+            "name": "Ann",
+            "assigned": 1,
+            "share": 1.0,
+            "configured_share": 1.0,
+        }
+    ]
+    assert (beta["contacts"], beta["operators"][0]["assigned"]) == (0, 0)
+    assert stats["operators"] == [
+        {"telegram_id": 1001, "name": "Ann", "load": 1, "limit": 1, "assigned": 1, "closed": 0}
+    ]
+    assert "@alpha_bot: 2 contacts, 2 open, 1 queued" in (
+        await api_switchboard.command(ADMIN, "/stats")
+    )
