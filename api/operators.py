@@ -48,7 +48,9 @@ class OperatorsView(ApiView):
 class OperatorView(ApiView):
     """One operator, by Telegram id."""
 
-    async def get(self, telegram_id: int, /) -> r200[OperatorOut] | r401[Problem] | r404[Problem]:
+    async def get(
+        self, telegram_id: int, /
+    ) -> r200[OperatorOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
         """One operator with load, limit, state and weight per source.
 
         Tags: operators
@@ -79,7 +81,7 @@ class OperatorView(ApiView):
 
     async def delete(
         self, telegram_id: int, /
-    ) -> r200[OperatorRemovedOut] | r401[Problem] | r404[Problem] | r422[Problem]:
+    ) -> r200[OperatorRemovedOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
         """Remove an operator (as ``/delop``): their open contacts go back to the queue and
         are given to others at once if anyone is free.
 

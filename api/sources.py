@@ -24,7 +24,9 @@ class SourcesView(ApiView):
 class WeightsView(ApiView):
     """A source's weights."""
 
-    async def get(self, source_id: int, /) -> r200[WeightsOut] | r401[Problem] | r404[Problem]:
+    async def get(
+        self, source_id: int, /
+    ) -> r200[WeightsOut] | r400[Problem] | r401[Problem] | r404[Problem]:
         """The source's weights and the share of new contacts each gives (as ``/weights``).
 
         Tags: sources
