@@ -10,7 +10,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_pydantic.oas.view import generate_oas
 
-from api import operators, sources, stats
+from api import contacts, leads, operators, sources, stats
 from api.context import CONTEXT, ApiContext, problem
 from services.errors import (
     AmbiguousOperator,
@@ -20,6 +20,7 @@ from services.errors import (
     InvalidWeights,
     OperatorExists,
     UnknownContact,
+    UnknownLead,
     UnknownOperator,
     UnknownSource,
 )
@@ -35,6 +36,7 @@ STATUS: dict[type[DomainError], int] = {
     UnknownOperator: 404,
     UnknownSource: 404,
     UnknownContact: 404,
+    UnknownLead: 404,
     OperatorExists: 409,
     AmbiguousOperator: 422,
     InvalidLimit: 422,
@@ -119,6 +121,8 @@ def mount_api(web_app: web.Application, context: ApiContext, keys: Sequence[str]
     operators.add_routes(api)
     sources.add_routes(api)
     stats.add_routes(api)
+    contacts.add_routes(api)
+    leads.add_routes(api)
     schema: list[str] = []  # built on first request: the paths get their prefix when mounted
     docs = _docs_page()
 

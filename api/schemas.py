@@ -2,13 +2,29 @@
 OpenAPI schema's components. The rules (ranges of limits and weights, who may be an operator)
 are the services'; these models only say the shape."""
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from db.models import Operator
+from db.models import Contact, ContactStatus, Direction, Lead, Operator
+from db.repositories import ContactState
 from services.admin import MAX_LIMIT, MAX_WEIGHT
-from services.views import OperatorView, SourceView, StatsView, WeightsView
+from services.numbers import MAX_ID
+from services.views import (
+    ContactDetail,
+    ContactPage,
+    ContactRow,
+    LeadDetail,
+    LeadPage,
+    OperatorView,
+    SourceView,
+    StatsView,
+    WeightsView,
+)
+
+# The most rows one page of a listing holds.
+MAX_PAGE = 500
 
 
 class Request(BaseModel):
@@ -266,3 +282,153 @@ class StatsOut(BaseModel):
                 for item in view.operators
             ],
         )
+
+
+# Query parameters that name rows: a primary key or Telegram id is a signed 64-bit integer.
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+# ContactState's values, spelt out: aiohttp-pydantic cannot describe an optional enum query
+# parameter (a reference beside null); tests/e2e/test_api.py checks both agree.
+StateName = Literal["queued", "assigned", "closed"]
+
+
+class ContactOut(BaseModel):
+    """A contact: where it came from, who has it, where it is."""
+
+    id: int
+    state: ContactState
+    source_id: int
+    source: str
+    lead_id: int
+    lead_name: str
+    lead_telegram_id: int
+    operator_telegram_id: int | None = Field(description="None while queued.")
+    created_at: datetime
+    assigned_at: datetime | None
+    first_reply_at: datetime | None
+    last_activity_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ContactRow) -> "ContactOut":
+        """The answer for a service's contact row."""
+        contact, lead = row.contact, row.lead
+        return cls(
+            id=contact.id,
+            state=contact_state(contact),
+            source_id=row.source.id,
+            source=row.source.username,
+            lead_id=lead.id,
+            lead_name=lead_name(lead),
+            lead_telegram_id=lead.telegram_id,
+            operator_telegram_id=row.operator.telegram_id if row.operator else None,
+            created_at=contact.created_at,
+            assigned_at=contact.assigned_at,
+            first_reply_at=contact.first_reply_at,
+            last_activity_at=contact.last_activity_at,
+            closed_at=contact.closed_at,
+        )
+
+
+def contact_state(contact: Contact) -> ContactState:
+    """Queued, assigned or closed."""
+    if contact.status is ContactStatus.CLOSED:
+        return ContactState.CLOSED
+    return ContactState.ASSIGNED if contact.operator_id is not None else ContactState.QUEUED
+
+
+def lead_name(lead: Lead) -> str:
+    """First and last name as Telegram gave them."""
+    return " ".join(part for part in (lead.first_name, lead.last_name) if part)
+
+
+class ContactPageOut(BaseModel):
+    """One page of contacts, newest first."""
+
+    items: list[ContactOut]
+    next_cursor: int | None = Field(description="Pass as ``cursor`` for the next page; None: last.")
+
+    @classmethod
+    def of(cls, page: ContactPage) -> "ContactPageOut":
+        """The answer for a service's page."""
+        return cls(items=[ContactOut.of(row) for row in page.rows], next_cursor=page.next_cursor)
+
+
+class MessageOut(BaseModel):
+    """A message of a contact."""
+
+    direction: Literal["in", "out"] = Field(description="in: from the lead; out: the operator's.")
+    content_type: str
+    text: str | None
+    created_at: datetime
+
+
+class ContactDetailOut(ContactOut):
+    """A contact with its messages, oldest first."""
+
+    messages: list[MessageOut]
+
+    @classmethod
+    def of_detail(cls, detail: ContactDetail) -> "ContactDetailOut":
+        """The answer for a service's contact with its messages."""
+        messages = [
+            MessageOut(
+                direction="in" if message.direction is Direction.IN else "out",
+                content_type=message.content_type,
+                text=message.text,
+                created_at=message.created_at,
+            )
+            for message in detail.messages
+        ]
+        return cls(**ContactOut.of(detail.row).model_dump(), messages=messages)
+
+
+class LeadOut(BaseModel):
+    """A lead: one person, across every source."""
+
+    id: int
+    telegram_id: int
+    name: str
+    username: str | None
+    phone: str | None
+    language: str | None
+    created_at: datetime
+    last_seen_at: datetime
+
+    @classmethod
+    def of(cls, lead: Lead) -> "LeadOut":
+        """The answer for a lead."""
+        return cls(
+            id=lead.id,
+            telegram_id=lead.telegram_id,
+            name=lead_name(lead),
+            username=lead.username,
+            phone=lead.phone,
+            language=lead.language,
+            created_at=lead.created_at,
+            last_seen_at=lead.last_seen_at,
+        )
+
+
+class LeadPageOut(BaseModel):
+    """One page of leads, newest first."""
+
+    items: list[LeadOut]
+    next_cursor: int | None = Field(description="Pass as ``cursor`` for the next page; None: last.")
+
+    @classmethod
+    def of(cls, page: LeadPage) -> "LeadPageOut":
+        """The answer for a service's page."""
+        return cls(items=[LeadOut.of(lead) for lead in page.leads], next_cursor=page.next_cursor)
+
+
+class LeadDetailOut(LeadOut):
+    """A lead with their contacts, newest first."""
+
+    contacts: list[ContactOut]
+
+    @classmethod
+    def of_detail(cls, detail: LeadDetail) -> "LeadDetailOut":
+        """The answer for a service's lead with contacts."""
+        contacts = [ContactOut.of(row) for row in detail.contacts]
+        return cls(**LeadOut.of(detail.lead).model_dump(), contacts=contacts)

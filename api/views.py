@@ -18,14 +18,15 @@ class ApiView(PydanticView):
 
     async def on_validation_error(self, exception: ValidationError, context: str) -> StreamResponse:
         """A field of the wrong type or shape, a missing or an unknown one: 400 naming each."""
+        where = "query" if context == "query string" else context
         errors = [
             FieldError(
-                field=".".join([context, *(str(part) for part in error["loc"])]),
+                field=".".join([where, *(str(part) for part in error["loc"])]),
                 message=error["msg"],
             )
             for error in exception.errors(include_url=False)
         ]
-        first = errors[0] if errors else FieldError(field=context, message="invalid")
+        first = errors[0] if errors else FieldError(field=where, message="invalid")
         return json(Problem(error=f"{first.field}: {first.message}", errors=errors), status=400)
 
 

@@ -183,6 +183,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.invalid_weights": "Nothing changed: {detail}.",
         "error.invalid_operator_ref": "{ref} is neither a Telegram id nor an @username.",
         "error.unknown_contact": "There is no contact #{contact_id}.",
+        "error.unknown_lead": "There is no lead {lead_id}.",
         "error.contact_closed": "Contact #{contact_id} is closed already.",
         "error.contact_changed": (
             "Contact #{contact_id} was assigned or closed by someone else just now; nothing was "

@@ -10,6 +10,7 @@ from services.admin import AdminService
 from services.contacts import ContactService
 from services.operators import OperatorService
 from services.outbox import OutboxSignal
+from services.records import RecordService
 
 
 class Services:
@@ -35,3 +36,8 @@ class Services:
     def admin(self) -> AdminService:
         """What admins do."""
         return AdminService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def records(self) -> RecordService:
+        """Contacts and leads, read by other systems."""
+        return RecordService(self.session, self.rng, self.signal)

@@ -1,6 +1,12 @@
 """Repositories: they add, flush and select, and never commit."""
 
-from db.repositories.contacts import ContactRepository, OpenContact, PastContact
+from db.repositories.contacts import (
+    ContactFilter,
+    ContactRepository,
+    ContactState,
+    OpenContact,
+    PastContact,
+)
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.leads import LeadProfile, LeadRepository
@@ -10,7 +16,9 @@ from db.repositories.sources import SourceRepository
 
 __all__ = [
     "CandidateRow",
+    "ContactFilter",
     "ContactRepository",
+    "ContactState",
     "DeliveryRepository",
     "Head",
     "InviteRepository",

@@ -1,5 +1,6 @@
 """Contacts: conversations, the queue, and their link to operator capacity."""
 
+import enum
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     ScalarSelect,
+    Select,
     and_,
     bindparam,
     func,
@@ -127,6 +129,42 @@ class OpenContact:
     operator_id: int | None
     status: ContactStatus
     operator_telegram_id: int | None = None
+
+
+class ContactState(enum.StrEnum):
+    """Where a contact is, as a reader outside sees it."""
+
+    QUEUED = "queued"  # waiting for an operator
+    ASSIGNED = "assigned"  # open, with an operator
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilter:
+    """Which contacts a listing shows; ``None`` leaves a criterion out."""
+
+    state: ContactState | None = None
+    source_id: int | None = None
+    operator_id: int | None = None
+    since: datetime | None = None  # opened at or after
+    until: datetime | None = None  # opened before
+
+
+_STATES = {
+    ContactState.QUEUED: _QUEUED,
+    ContactState.ASSIGNED: and_(_OPEN, Contact.operator_id.is_not(None)),
+    ContactState.CLOSED: _CLOSED,
+}
+
+
+def _with_parties() -> Select[tuple[Contact, Lead, Source, Operator | None]]:
+    """Contacts with their lead, source and operator (if any)."""
+    return (
+        select(Contact, Lead, Source, Operator)
+        .join(Lead, Lead.id == Contact.lead_id)
+        .join(Source, Source.id == Contact.source_id)
+        .outerjoin(Operator, Operator.id == Contact.operator_id)
+    )
 
 
 class ContactRepository(Repository):
@@ -309,6 +347,35 @@ class ContactRepository(Repository):
         )
         if source_id is not None:
             stmt = stmt.where(Contact.source_id == source_id)
+        return list((await self.session.execute(stmt)).all())
+
+    async def page(
+        self, where: ContactFilter, before_id: int | None, limit: int
+    ) -> list[Row[tuple[Contact, Lead, Source, Operator | None]]]:
+        """Contacts matching ``where``, newest first, with lead, source and operator: those
+        with an id below ``before_id`` (the cursor: the last id of the previous page)."""
+        stmt = _with_parties().order_by(Contact.id.desc()).limit(limit)
+        conditions = [
+            _STATES[where.state] if where.state is not None else None,
+            Contact.source_id == where.source_id if where.source_id is not None else None,
+            Contact.operator_id == where.operator_id if where.operator_id is not None else None,
+            Contact.created_at >= where.since if where.since is not None else None,
+            Contact.created_at < where.until if where.until is not None else None,
+            Contact.id < before_id if before_id is not None else None,
+        ]
+        stmt = stmt.where(*(condition for condition in conditions if condition is not None))
+        return list((await self.session.execute(stmt)).all())
+
+    async def of_lead(
+        self, lead_id: int, limit: int
+    ) -> list[Row[tuple[Contact, Lead, Source, Operator | None]]]:
+        """A lead's contacts through every source, newest first."""
+        stmt = (
+            _with_parties()
+            .where(Contact.lead_id == lead_id)
+            .order_by(Contact.id.desc())
+            .limit(limit)
+        )
         return list((await self.session.execute(stmt)).all())
 
     async def history(self, lead_id: int, exclude_id: int, limit: int = 5) -> list[PastContact]:

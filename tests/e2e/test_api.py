@@ -2,9 +2,12 @@
 and weights, with the same effects in Telegram as the bot's commands."""
 
 import logging
+from typing import get_args
 
 import pytest
 
+from api.schemas import StateName
+from db.repositories import ContactState
 from fake_telegram import User
 from tests.e2e.helpers import clients, settle, texts
 from tests.harness import ADMIN
@@ -238,3 +241,114 @@ async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard)
     assert "@alpha_bot: 2 contacts, 2 open, 1 queued" in (
         await api_switchboard.command(ADMIN, "/stats")
     )
+
+
+async def _four_clients_two_operators(switchboard: Switchboard) -> list[User]:
+    """Ann and Bob (limit 1 each, @alpha_bot only); four clients write: two contacts are
+    assigned, two queued."""
+    await switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
+    await switchboard.add_operator(BOB, limit=1, bots=("alpha_bot",))
+    writers = clients(4)
+    for client in writers:
+        await switchboard.telegram.send_message("alpha_bot", client, f"Hi from {client.first_name}")
+    await settle(switchboard)
+    return writers
+
+
+async def _states(api: Api, **query: object) -> list[tuple[int, str]]:
+    status, page = await api.call("GET", "/api/v1/contacts", params=query)
+    assert status == 200, page
+    return [(item["id"], item["state"]) for item in page["items"]]
+
+
+async def test_contacts_listed_read_and_closed_through_the_api(
+    api: Api, api_switchboard: Switchboard
+):
+    telegram = api_switchboard.telegram
+    writers = await _four_clients_two_operators(api_switchboard)
+    every = await _states(api)
+    assert [state for _, state in every] == ["queued", "queued", "assigned", "assigned"]
+    assert len(await _states(api, state="queued")) == 2
+    # Page by page, following the cursor, every contact once.
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        status, page = await api.call("GET", "/api/v1/contacts", params=query)
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [contact_id for contact_id, _ in every]
+    assert await _states(api, since="2999-01-01T00:00:00") == []
+    assert await _states(api, until="2000-01-01T00:00:00Z") == []
+
+    [(ann_contact, _)] = await _states(api, operator=ANN.id)
+    status, detail = await api.call("GET", f"/api/v1/contacts/{ann_contact}")
+    assert status == 200
+    assert detail["operator_telegram_id"] == ANN.id
+    [message] = detail["messages"]
+    assert (message["direction"], message["text"]) == (
+        "in",
+        detail["lead_name"].join(["Hi from ", ""]),
+    )
+
+    ann_seen = len(telegram.received("alpha_bot", ANN.id))
+    status, closed = await api.call("POST", f"/api/v1/contacts/{ann_contact}/close")
+    assert (status, closed["state"]) == (200, "closed")
+    await api_switchboard.idle()
+    # The oldest queued contact went to Ann at once.
+    assert [state for _, state in await _states(api)] == [
+        "queued",
+        "assigned",
+        "closed",
+        "assigned",
+    ]
+    told = texts(telegram, "alpha_bot", ANN.id, ann_seen)
+    assert told[0] == f"✅ Contact #{ann_contact} was closed (admin)."
+    assert any(text.startswith("📨 New contact #") for text in told[1:])
+    client = next(w for w in writers if w.first_name == detail["lead_name"])
+    assert texts(telegram, "alpha_bot", client.id)[-1] == (
+        "This conversation is closed. Write again any time to start a new one."
+    )
+
+    status, answer = await api.call("POST", f"/api/v1/contacts/{ann_contact}/close")
+    assert (status, answer["error"]) == (409, f"contact #{ann_contact} is closed already")
+    for missing in (999_999, 2**70, 0):
+        for method, path in (("GET", ""), ("POST", "/close")):
+            status, answer = await api.call(method, f"/api/v1/contacts/{missing}{path}")
+            assert (status, answer["error"]) == (404, f"there is no contact #{missing}")
+    for query in ({"state": "lost"}, {"limit": 0}, {"limit": 501}, {"cursor": 2**70}):
+        status, answer = await api.call("GET", "/api/v1/contacts", params=query)
+        assert status == 400, (query, answer)
+        assert answer["error"].startswith(f"query.{next(iter(query))}")
+    status, answer = await api.call("GET", "/api/v1/contacts", params={"operator": 4242})
+    assert (status, answer["error"]) == (404, "unknown operator 4242")
+
+
+def test_the_contact_states_of_the_query_are_the_services():
+    assert set(get_args(StateName)) == set(ContactState)
+
+
+async def test_leads_searched_and_read(api: Api, api_switchboard: Switchboard):
+    writers = await _four_clients_two_operators(api_switchboard)
+    status, page = await api.call("GET", "/api/v1/leads")
+    assert status == 200
+    assert [lead["telegram_id"] for lead in page["items"]] == [w.id for w in reversed(writers)]
+    status, page = await api.call("GET", "/api/v1/leads", params={"q": "CLIENT 2"})
+    [lead] = page["items"]
+    assert (lead["name"], lead["telegram_id"]) == ("Client 2", writers[2].id)
+    status, page = await api.call("GET", "/api/v1/leads", params={"q": str(writers[3].id)})
+    assert [item["name"] for item in page["items"]] == ["Client 3"]
+    for odd in ("%", "_", "<b>&", "x" * 256):
+        status, page = await api.call("GET", "/api/v1/leads", params={"q": odd})
+        assert (status, page["items"]) == (200, []), odd
+    status, answer = await api.call("GET", "/api/v1/leads", params={"q": "x" * 257})
+    assert (status, answer["error"].startswith("query.q")) == (400, True)
+
+    status, detail = await api.call("GET", f"/api/v1/leads/{lead['id']}")
+    assert status == 200
+    [contact] = detail["contacts"]
+    assert (contact["source"], contact["lead_id"]) == ("alpha_bot", lead["id"])
+    for missing in (999_999, 2**70):
+        status, answer = await api.call("GET", f"/api/v1/leads/{missing}")
+        assert (status, answer["error"]) == (404, f"there is no lead {missing}")
