@@ -10,7 +10,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_pydantic.oas.view import generate_oas
 
-from api import contacts, leads, operators, sources, stats
+from api import contacts, export, leads, operators, sources, stats
 from api.context import CONTEXT, ApiContext, problem
 from services.errors import (
     AmbiguousOperator,
@@ -100,6 +100,12 @@ def openapi(api: web.Application) -> dict[str, object]:
     components = spec.setdefault("components", {})
     components.setdefault("securitySchemes", {})[BEARER] = {"type": "http", "scheme": "bearer"}
     spec["security"] = [{BEARER: []}]
+    # aiohttp-pydantic takes every answer for JSON: the exports' are CSV.
+    for path, item in spec["paths"].items():
+        if path.endswith(".csv"):
+            item["get"]["responses"]["200"]["content"] = {
+                export.CSV: {"schema": {"type": "string"}}
+            }
     return spec
 
 
@@ -123,6 +129,7 @@ def mount_api(web_app: web.Application, context: ApiContext, keys: Sequence[str]
     stats.add_routes(api)
     contacts.add_routes(api)
     leads.add_routes(api)
+    export.add_routes(api)
     schema: list[str] = []  # built on first request: the paths get their prefix when mounted
     docs = _docs_page()
 

@@ -23,7 +23,7 @@ from services.base import Actor
 API_ACTOR = Actor("admin")
 
 
-def _utc(moment: datetime | None) -> datetime | None:
+def utc(moment: datetime | None) -> datetime | None:
     """A time without a zone is taken as UTC."""
     if moment is None or moment.tzinfo is not None:
         return moment
@@ -50,7 +50,7 @@ class ContactsView(ApiView):
         Tags: contacts
         """
         chosen = ContactState(state) if state is not None else None
-        where = ContactFilter(chosen, source_id, None, _utc(since), _utc(until))
+        where = ContactFilter(chosen, source_id, None, utc(since), utc(until))
         async with self.context.services() as services:
             page = await services.records.list_contacts(where, cursor, limit, operator)
         return json(ContactPageOut.of(page))

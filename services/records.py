@@ -1,6 +1,10 @@
 """Reading contacts and leads for other systems (a CRM, a report): listings with filters and
 cursors, one contact with its messages, one lead with their contacts."""
 
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from db.models import Lead
 from db.repositories import ContactFilter
 from services.base import Service
 from services.errors import UnknownContact, UnknownLead
@@ -9,6 +13,8 @@ from services.views import ContactDetail, ContactPage, ContactRow, LeadDetail, L
 
 # The most contacts of a lead that reading the lead shows.
 LEAD_CONTACTS = 100
+# Rows an export reads per transaction.
+EXPORT_PAGE = 1000
 
 
 def _is_id(number: int) -> bool:
@@ -35,6 +41,33 @@ class RecordService(Service):
         page = [ContactRow(*row) for row in rows[:limit]]
         return ContactPage(page, page[-1].contact.id if more else None)
 
+    async def each_contact(
+        self, where: ContactFilter, operator: int | None = None
+    ) -> AsyncIterator[ContactRow]:
+        """Every contact matching ``where``, newest first, read a page per transaction so
+        that a million of them never sit in memory at once (an export)."""
+        cursor = None
+        while True:
+            page = await self.list_contacts(where, cursor, EXPORT_PAGE, operator)
+            for row in page.rows:
+                yield row
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    async def each_lead(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> AsyncIterator[Lead]:
+        """Every lead first seen in the range, newest first, a page per transaction."""
+        cursor = None
+        while True:
+            page = await self.list_leads(None, cursor, EXPORT_PAGE, since, until)
+            for lead in page.leads:
+                yield lead
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
     async def contact_detail(self, contact_id: int) -> ContactDetail:
         """One contact with its messages."""
         async with self.transaction():
@@ -48,11 +81,18 @@ class RecordService(Service):
             messages = await self.messages.all_of(contact_id)
         return ContactDetail(ContactRow(contact, lead, source, operator), messages)
 
-    async def list_leads(self, text: str | None, cursor: int | None, limit: int) -> LeadPage:
-        """Leads whose name, @username, phone or Telegram id matches ``text``, newest
-        first."""
+    async def list_leads(
+        self,
+        text: str | None,
+        cursor: int | None,
+        limit: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> LeadPage:
+        """Leads whose name, @username, phone or Telegram id matches ``text`` (first seen
+        from ``since`` until before ``until``), newest first."""
         async with self.transaction():
-            leads = await self.leads.search(text, cursor, limit + 1)
+            leads = await self.leads.search(text, cursor, limit + 1, since, until)
         more = len(leads) > limit
         return LeadPage(leads[:limit], leads[limit - 1].id if more else None)
 

@@ -1,6 +1,8 @@
 """The HTTP API over real HTTP against the running app: keys, the schema, operators, sources
 and weights, with the same effects in Telegram as the bot's commands."""
 
+import csv
+import io
 import logging
 from typing import get_args
 
@@ -9,6 +11,7 @@ import pytest
 from api.schemas import StateName
 from db.repositories import ContactState
 from fake_telegram import User
+from services import records
 from tests.e2e.helpers import clients, settle, texts
 from tests.harness import ADMIN
 from tests.support.api import KEY, Api
@@ -352,3 +355,38 @@ async def test_leads_searched_and_read(api: Api, api_switchboard: Switchboard):
     for missing in (999_999, 2**70):
         status, answer = await api.call("GET", f"/api/v1/leads/{missing}")
         assert (status, answer["error"]) == (404, f"there is no lead {missing}")
+
+
+async def test_csv_exports_of_contacts_and_leads(
+    api: Api, api_switchboard: Switchboard, monkeypatch
+):
+    monkeypatch.setattr(records, "EXPORT_PAGE", 2)  # rows come page by page, none twice
+    writers = await _four_clients_two_operators(api_switchboard)
+    hostile = User(30_999, "=HYPERLINK(1)", last_name="<b>&")
+    await api_switchboard.telegram.send_message("alpha_bot", hostile, "=1+1")
+    await settle(api_switchboard)
+
+    status, body = await api.call("GET", "/api/v1/export/contacts.csv")
+    assert status == 200, body
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [row["state"] for row in rows] == ["queued"] * 3 + ["assigned"] * 2
+    assert rows[0]["lead_name"] == "'=HYPERLINK(1) <b>&", "a formula stays text"
+    status, body = await api.call(
+        "GET", "/api/v1/export/contacts.csv", params={"state": "assigned", "operator": ANN.id}
+    )
+    [ann] = list(csv.DictReader(io.StringIO(body)))
+    assert ann["operator_telegram_id"] == str(ANN.id)
+    status, body = await api.call(
+        "GET", "/api/v1/export/contacts.csv", params={"since": "2999-01-01T00:00:00+03:00"}
+    )
+    assert (status, body.splitlines()[1:]) == (200, [])
+    status, answer = await api.call("GET", "/api/v1/export/contacts.csv", params={"operator": 4242})
+    assert (status, answer["error"]) == (404, "unknown operator 4242")
+
+    status, body = await api.call("GET", "/api/v1/export/leads.csv")
+    leads = list(csv.DictReader(io.StringIO(body)))
+    assert [int(row["telegram_id"]) for row in leads] == [hostile.id] + [
+        w.id for w in reversed(writers)
+    ]
+    status, answer = await api.call("GET", "/api/v1/export/leads.csv", params={"since": "soon"})
+    assert (status, answer["error"].startswith("query.since")) == (400, True)
