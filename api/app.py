@@ -44,6 +44,12 @@ STATUS: dict[type[DomainError], int] = {
     InvalidOperatorRef: 422,
 }
 
+
+def _status(refusal: DomainError) -> int:
+    """The status of a refusal's kind (or of the kind it is a case of, e.g. InvalidWeights)."""
+    return next((STATUS[kind] for kind in type(refusal).__mro__ if kind in STATUS), 409)
+
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -76,7 +82,7 @@ async def refusals(request: web.Request, handler: Handler) -> web.StreamResponse
     try:
         return await handler(request)
     except DomainError as exc:
-        return problem(STATUS.get(type(exc), 409), str(exc))
+        return problem(_status(exc), str(exc))
     except UnicodeDecodeError:
         return problem(400, "the body is not UTF-8")
     except web.HTTPException as exc:

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.texts import available_languages
 from services.numbers import MAX_ID
 
 _TOKEN_SHAPE = "<bot id>:<secret>, as @BotFather gives it"
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # What people read whose Telegram language we have no catalog of.
+    default_language: str = "en"
 
     _split_lists = field_validator(
         "bot_tokens", "admin_ids", "poll_tokens", "api_keys", mode="before"
@@ -98,6 +101,13 @@ class Settings(BaseSettings):
         if any(not _API_KEY.fullmatch(key.get_secret_value()) for key in keys):
             raise ValueError("each key must be 16 to 256 of A-Z, a-z, 0-9 and . _ ~ + / = -")
         return keys
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, language: str) -> str:
+        if language not in available_languages():
+            raise ValueError(f"must be one of {', '.join(available_languages())}")
+        return language
 
     @field_validator("database_url")
     @classmethod

@@ -9,9 +9,12 @@ from services.base import Service
 from services.errors import (
     InvalidLimit,
     InvalidOperatorRef,
-    InvalidWeights,
+    MalformedWeight,
+    NoWeights,
     OperatorExists,
     UnknownSource,
+    WeightGivenTwice,
+    WeightOutOfRange,
 )
 from services.notices import (
     Notice,
@@ -54,9 +57,7 @@ def parse_weight(ref: str | int, weight: str | int) -> int:
     """One operator's weight in a source: a whole number from 0 to ``MAX_WEIGHT``."""
     number = parse_number(str(weight), 0, MAX_WEIGHT)
     if number is None:
-        raise InvalidWeights(
-            detail=f"weight of {ref} must be a whole number from 0 to {MAX_WEIGHT}"
-        )
+        raise WeightOutOfRange(ref=str(ref), maximum=MAX_WEIGHT)
     return number
 
 
@@ -66,7 +67,7 @@ def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
     for pair in pairs:
         ref, sep, weight = pair.partition("=")
         if not sep or not ref:
-            raise InvalidWeights(detail=f"{pair!r} is not <operator>=<weight>")
+            raise MalformedWeight(pair=pair)
         parsed.append((ref, parse_weight(ref, weight)))
     return parsed
 
@@ -116,6 +117,7 @@ class AdminService(Service):
                     source.id,
                     operator.telegram_id,
                     OperatorTakenAway(contact_id=contact.id),
+                    language=operator.preferred_language,
                 )
             requeued = await self.contacts.requeue_of(operator.id)
             started = tuple(
@@ -125,7 +127,7 @@ class AdminService(Service):
             )
             await self.operators.delete(operator.id)
             self.drain_queue_after_commit()
-        return OperatorRemoved(operator.telegram_id, requeued, started)
+        return OperatorRemoved(operator.telegram_id, requeued, started, operator.preferred_language)
 
     async def set_active(self, ref: str, active: bool) -> Operator:
         """Activate or deactivate an operator (open contacts stay with them). Activating does
@@ -167,7 +169,9 @@ class AdminService(Service):
             if link.started and not link.unreachable
         ]
         if reachable:
-            self.outbox.notice(min(reachable), operator.telegram_id, notice)
+            self.outbox.notice(
+                min(reachable), operator.telegram_id, notice, language=operator.preferred_language
+            )
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
         """``/weights <op>=<w> …`` in a source, all or nothing: any bad pair changes nothing."""
@@ -179,7 +183,7 @@ class AdminService(Service):
         """Set weights (operator reference, weight) in a source, all or nothing: any bad
         reference or weight, or an operator given twice, changes nothing."""
         if not weights:
-            raise InvalidWeights(detail="give at least one <operator>=<weight>")
+            raise NoWeights()
         checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
             source = await self._source(source_id)
@@ -187,7 +191,7 @@ class AdminService(Service):
             for ref, weight in checked:
                 operator = await self.find_operator(ref)
                 if operator.id in resolved:
-                    raise InvalidWeights(detail=f"{ref} is given twice")
+                    raise WeightGivenTwice(ref=ref)
                 resolved[operator.id] = weight
             for operator_id, weight in resolved.items():
                 await self.operators.set_link(operator_id, source.id, weight=weight)

@@ -62,11 +62,13 @@ class Assigner:
         lead: Lead,
         source: Source,
         operator_telegram_id: int,
+        operator_language: str | None,
         backlog: Sequence[Message],
     ) -> None:
-        """Stage the card and the client's messages so far for the contact's new operator."""
+        """Stage the card (in the operator's language) and the client's messages so far for
+        the contact's new operator."""
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
-        self.outbox.card(contact, lead, source, operator_telegram_id, history)
+        self.outbox.card(contact, lead, source, operator_telegram_id, operator_language, history)
         for message in backlog:
             self.outbox.relay(message, operator_telegram_id)
 
@@ -82,12 +84,12 @@ class Assigner:
             await self.operators.release_slot(pick.operator_id)
             return None
         backlog = await self.messages.of_contact(contact.id, Direction.IN)
-        await self.hand_over(contact, lead, source, pick.telegram_id, backlog)
+        await self.hand_over(contact, lead, source, pick.telegram_id, pick.language, backlog)
         self.outbox.notice(
             source.id,
             lead.telegram_id,
             ClientOperatorJoined(contact_id=contact.id),
-            language=lead.language,
+            language=lead.preferred_language,
         )
         return Assignment(contact.id, pick.operator_id, pick.telegram_id)
 

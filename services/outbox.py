@@ -46,10 +46,9 @@ class Outbox:
     def __init__(self, deliveries: DeliveryRepository) -> None:
         self.deliveries = deliveries
 
-    def notice(
-        self, source_id: int, chat_id: int, notice: Notice, *, language: str | None = None
-    ) -> None:
-        """Stage a text notice, rendered in ``language`` (the reader's, when known)."""
+    def notice(self, source_id: int, chat_id: int, notice: Notice, *, language: str | None) -> None:
+        """Stage a text notice, rendered in ``language``: the reader's preferred one (their
+        choice, else Telegram's, if known), whoever caused it."""
         payload = notice_payload(notice, language)
         self.deliveries.add(
             source_id, chat_id, DeliveryKind.NOTICE, payload, contact_id=notice.contact
@@ -92,6 +91,7 @@ class Outbox:
         lead: Lead,
         source: Source,
         operator_chat_id: int,
+        operator_language: str | None,
         history: list[PastContact],
     ) -> None:
         """Stage the card that tells an operator about a contact they now own."""
@@ -115,4 +115,4 @@ class Outbox:
                 for past in history
             ],
         )
-        self.notice(source.id, operator_chat_id, card)
+        self.notice(source.id, operator_chat_id, card, language=operator_language)

@@ -8,9 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.admin import AdminService
 from services.contacts import ContactService
+from services.languages import LanguageService
 from services.operators import OperatorService
 from services.outbox import OutboxSignal
 from services.records import RecordService
+from services.texts import TextService
 
 
 class Services:
@@ -36,6 +38,16 @@ class Services:
     def admin(self) -> AdminService:
         """What admins do."""
         return AdminService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def languages(self) -> LanguageService:
+        """Who reads which language."""
+        return LanguageService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def texts(self) -> TextService:
+        """The bots' own texts."""
+        return TextService(self.session, self.rng, self.signal)
 
     @functools.cached_property
     def records(self) -> RecordService:

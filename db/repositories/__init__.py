@@ -9,10 +9,12 @@ from db.repositories.contacts import (
 )
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
+from db.repositories.languages import LanguageRepository
 from db.repositories.leads import LeadProfile, LeadRepository
 from db.repositories.messages import MessageKey, MessageRepository
 from db.repositories.operators import CandidateRow, OperatorRepository
 from db.repositories.sources import SourceRepository
+from db.repositories.texts import SourceTextRepository
 
 __all__ = [
     "CandidateRow",
@@ -22,6 +24,7 @@ __all__ = [
     "DeliveryRepository",
     "Head",
     "InviteRepository",
+    "LanguageRepository",
     "LeadProfile",
     "LeadRepository",
     "MessageKey",
@@ -30,4 +33,5 @@ __all__ = [
     "OperatorRepository",
     "PastContact",
     "SourceRepository",
+    "SourceTextRepository",
 ]

@@ -5,7 +5,6 @@ from db.models import Delivery, DeliveryKind
 from services.base import Actor, Service
 from services.contacts import ContactService
 from services.notices import (
-    AdminAlert,
     DeliveryFailedAlert,
     OperatorUnreachableAlert,
     is_alert,
@@ -53,12 +52,7 @@ class DeliveryService(Service):
                 source=source.username,
                 requeued=len(rows),
             )
-            self.alert(source_id, admin_ids, alert)
-
-    def alert(self, source_id: int, admin_ids: list[int], alert: AdminAlert) -> None:
-        """Stage an alert to every admin through one bot."""
-        for admin_id in admin_ids:
-            self.outbox.notice(source_id, admin_id, alert)
+            await self.alert_admins(source_id, admin_ids, alert)
 
     async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
         """A message could not be delivered after every retry: record it and tell the admins."""
@@ -71,4 +65,4 @@ class DeliveryService(Service):
                 alert = DeliveryFailedAlert(
                     chat=delivery.chat_id, contact_id=delivery.contact_id, error=error
                 )
-                self.alert(delivery.source_id, admin_ids, alert)
+                await self.alert_admins(delivery.source_id, admin_ids, alert)

@@ -117,7 +117,7 @@ async def test_operators_through_the_api_as_through_the_commands(
     await api_switchboard.telegram.wait_for(
         lambda: (
             [c["command"] for c in api_switchboard.telegram.commands_of("alpha_bot", scope)]
-            == ["help"]
+            == ["help", "language"]
         )
     )
 
@@ -307,7 +307,7 @@ async def test_contacts_listed_read_and_closed_through_the_api(
         "assigned",
     ]
     told = texts(telegram, "alpha_bot", ANN.id, ann_seen)
-    assert told[0] == f"✅ Contact #{ann_contact} was closed (admin)."
+    assert told[0] == f"✅ Contact #{ann_contact} was closed by an admin."
     assert any(text.startswith("📨 New contact #") for text in told[1:])
     client = next(w for w in writers if w.first_name == detail["lead_name"])
     assert texts(telegram, "alpha_bot", client.id)[-1] == (
