@@ -2,6 +2,7 @@
 ``/metrics`` and the webhooks; the interactive docs at ``/api/docs``."""
 
 import json
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
@@ -12,6 +13,7 @@ from aiohttp_pydantic.oas.view import generate_oas
 
 from api import contacts, export, leads, operators, sources, stats
 from api.context import CONTEXT, ApiContext, problem
+from db.outage import is_database_outage
 from services.errors import (
     AmbiguousOperator,
     DomainError,
@@ -25,12 +27,15 @@ from services.errors import (
     UnknownSource,
 )
 
+log = logging.getLogger(__name__)
+
 PREFIX = "/api/v1"
 DOCS = "/api/docs"
 SCHEMA = f"{PREFIX}/openapi.json"
 TITLE = "Switchboard"
 VERSION = "1"
 BEARER = "bearer"
+PROBLEM = "#/components/schemas/Problem"
 # Which refusal of the services is which HTTP status; any other is a conflict with the state.
 STATUS: dict[type[DomainError], int] = {
     UnknownOperator: 404,
@@ -89,6 +94,12 @@ async def refusals(request: web.Request, handler: Handler) -> web.StreamResponse
         if exc.status < 400:
             raise
         return problem(exc.status, _reason(exc))
+    except Exception as exc:
+        if not is_database_outage(exc):
+            raise
+        # Nothing was committed: the client may retry, as Telegram does with a webhook.
+        log.warning("API request not served, the database is unavailable: %s", exc)
+        return problem(503, "the database is unavailable; nothing changed, retry later")
 
 
 def _reason(exc: web.HTTPException) -> str:
@@ -106,6 +117,13 @@ def openapi(api: web.Application) -> dict[str, object]:
     components = spec.setdefault("components", {})
     components.setdefault("securitySchemes", {})[BEARER] = {"type": "http", "scheme": "bearer"}
     spec["security"] = [{BEARER: []}]
+    # What any operation may answer besides its own: the database away, a body over 1 MB.
+    refused = {"content": {"application/json": {"schema": {"$ref": PROBLEM}}}}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            operation["responses"]["503"] = {"description": "Database unavailable", **refused}
+            if "requestBody" in operation:
+                operation["responses"]["413"] = {"description": "Body over 1 MB", **refused}
     # aiohttp-pydantic takes every answer for JSON: the exports' are CSV.
     for path, item in spec["paths"].items():
         if path.endswith(".csv"):

@@ -4,14 +4,21 @@ and weights, with the same effects in Telegram as the bot's commands."""
 import csv
 import io
 import logging
+import random
 from typing import get_args
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
+from api.app import mount_api
+from api.context import ApiContext
 from api.schemas import StateName
+from db.engine import create_engine, create_session_factory
 from db.repositories import ContactState
 from fake_telegram import User
 from services import records
+from services.outbox import NoSignal
 from tests.e2e.helpers import clients, settle, texts
 from tests.harness import ADMIN
 from tests.support.api import KEY, Api
@@ -390,3 +397,30 @@ async def test_csv_exports_of_contacts_and_leads(
     ]
     status, answer = await api.call("GET", "/api/v1/export/leads.csv", params={"since": "soon"})
     assert (status, answer["error"].startswith("query.since")) == (400, True)
+
+
+async def test_while_the_database_is_unreachable_the_answer_is_503(tmp_path, caplog):
+    # A database that cannot be opened stands in for one that went away.
+    dead = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+
+    async def no_menus(_removed: object) -> None:
+        raise AssertionError("nothing is removed")
+
+    context = ApiContext(create_session_factory(dead), random.Random(1), NoSignal(), 5, no_menus)
+    web_app = web.Application()
+    mount_api(web_app, context, [KEY])
+    try:
+        async with TestClient(TestServer(web_app)) as client:
+            response = await client.post(
+                "/api/v1/operators",
+                json={"telegram_id": 1001},
+                headers={"Authorization": f"Bearer {KEY}"},
+            )
+            status, body = response.status, await response.json()
+    finally:
+        await dead.dispose()
+    assert (status, body["error"]) == (
+        503,
+        "the database is unavailable; nothing changed, retry later",
+    )
+    assert all(KEY not in record.getMessage() for record in caplog.records)
