@@ -1,7 +1,7 @@
 """``/api/v1/contacts``: list contacts, read one with its messages, close one (as the card's
 button or ``/close``: the client and the operator are told, the queue drains at once)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aiohttp import web
 from aiohttp_pydantic.oas.typing import r200, r400, r401, r404, r409
@@ -15,19 +15,12 @@ from api.schemas import (
     RowId,
     StateName,
 )
-from api.views import ApiView, json
+from api.views import ApiView, json, utc
 from db.repositories import ContactFilter, ContactState
 from services.base import Actor
 
 # The API acts with an admin's rights: the client and the operator are told an admin closed it.
 API_ACTOR = Actor("admin")
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """A time without a zone is taken as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 class ContactsView(ApiView):

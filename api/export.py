@@ -11,9 +11,8 @@ from aiohttp.web import StreamResponse
 from aiohttp_pydantic.oas.typing import r200, r400, r401, r404
 from pydantic import BaseModel
 
-from api.contacts import utc
 from api.schemas import ContactOut, LeadOut, Problem, RowId, StateName
-from api.views import ApiView
+from api.views import ApiView, utc
 from db.repositories import ContactFilter, ContactState
 
 CSV = "text/csv"

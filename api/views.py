@@ -1,5 +1,7 @@
 """The base of the API's views: refusals of malformed requests in the API's own shape."""
 
+from datetime import UTC, datetime
+
 from aiohttp.web import StreamResponse, json_response
 from aiohttp_pydantic import PydanticView
 from pydantic import BaseModel, ValidationError
@@ -35,3 +37,10 @@ def json(model: BaseModel | list[BaseModel], status: int = 200) -> StreamRespons
     if isinstance(model, list):
         return json_response([item.model_dump(mode="json") for item in model], status=status)
     return json_response(model.model_dump(mode="json"), status=status)
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """A time without a zone is taken as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 
 from db.base import utcnow
 from db.models import Operator, Source
@@ -257,19 +258,24 @@ class AdminService(Service):
         items = [QueueItem(c, lead, s, now - c.queued_since) for c, lead, s in rows]
         return QueueView(total, items)
 
-    async def stats(self) -> StatsView:
-        """Per source: contacts, queued, each operator's share vs weight; per operator: load."""
+    async def stats(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> StatsView:
+        """Per source: contacts, queued, each operator's share vs weight; per operator: load.
+        With a range, the contacts opened in it (``since`` included, ``until`` not)."""
         async with self.transaction():
             await self.contacts.roll_up_closed()
             sources = await self.sources.all()
             operators = {op.id: op for op in await self.operators.all()}
-            counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}
+            counts = {row[0]: row[1:] for row in await self.contacts.source_stats(since, until)}
             weights: dict[int, dict[int, int]] = {}
             for link in await self.operators.links():
                 weights.setdefault(link.source_id, {})[link.operator_id] = link.weight
             assigned: dict[int, dict[int, int]] = {}
             per_operator: dict[int, list[int]] = {op_id: [0, 0] for op_id in operators}
-            for source_id, operator_id, n, closed in await self.contacts.operator_stats():
+            for source_id, operator_id, n, closed in await self.contacts.operator_stats(
+                since, until
+            ):
                 assigned.setdefault(source_id, {})[operator_id] = n
                 if operator_id in per_operator:
                     per_operator[operator_id][0] += n

@@ -359,11 +359,10 @@ class ContactRepository(Repository):
             _STATES[where.state] if where.state is not None else None,
             Contact.source_id == where.source_id if where.source_id is not None else None,
             Contact.operator_id == where.operator_id if where.operator_id is not None else None,
-            Contact.created_at >= where.since if where.since is not None else None,
-            Contact.created_at < where.until if where.until is not None else None,
             Contact.id < before_id if before_id is not None else None,
         ]
         stmt = stmt.where(*(condition for condition in conditions if condition is not None))
+        stmt = stmt.where(*_opened_between(where.since, where.until))
         return list((await self.session.execute(stmt)).all())
 
     async def of_lead(
@@ -477,27 +476,30 @@ class ContactRepository(Repository):
         figures = (count + live, *now, count + closed)
         return dict(zip(("opened", "open", "queued", "assigned", "closed"), figures, strict=True))
 
-    async def source_stats(self) -> list[tuple[int, int, int, int]]:
-        """Per source: total contacts, open, queued."""
+    async def source_stats(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """Per source: total contacts, open, queued; with a range, of the contacts opened in
+        it (counted from the contacts themselves, not the tallies)."""
+        if since is not None or until is not None:
+            stmt = _SOURCE_COUNTS.where(*_opened_between(since, until))
+            return [(row[0], row[1], row[2], row[3]) for row in await self.session.execute(stmt)]
         tallied = select(SourceTally.source_id, SourceTally.contacts, _mark_of_tallies())
         rows = (await self.session.execute(tallied)).all()
-        stmt = (
-            select(
-                Contact.source_id,
-                func.count(),
-                func.count().filter(_OPEN),
-                func.count().filter(_QUEUED),
-            )
-            .where(_untallied(rows[0][2] if rows else None))
-            .group_by(Contact.source_id)
-        )
+        stmt = _SOURCE_COUNTS.where(_untallied(rows[0][2] if rows else None))
         counts = {row[0]: list(row[1:]) for row in await self.session.execute(stmt)}
         for source_id, contacts, _mark in rows:
             counts.setdefault(source_id, [0, 0, 0])[0] += contacts
         return [(source_id, *figures) for source_id, figures in sorted(counts.items())]
 
-    async def operator_stats(self) -> list[tuple[int, int, int, int]]:
-        """Per source and operator: contacts assigned, of which closed."""
+    async def operator_stats(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """Per source and operator: contacts assigned, of which closed; with a range, of the
+        contacts opened in it."""
+        if since is not None or until is not None:
+            stmt = _OPERATOR_COUNTS.where(*_opened_between(since, until))
+            return [(row[0], row[1], row[2], row[3]) for row in await self.session.execute(stmt)]
         tallied = select(
             OperatorTally.source_id,
             OperatorTally.operator_id,
@@ -505,22 +507,46 @@ class ContactRepository(Repository):
             _mark_of_tallies(),
         )
         rows = (await self.session.execute(tallied)).all()
-        stmt = (
-            select(
-                Contact.source_id,
-                Contact.operator_id,
-                func.count(),
-                func.count().filter(_CLOSED),
-            )
-            .where(_untallied(rows[0][3] if rows else None), Contact.operator_id.is_not(None))
-            .group_by(Contact.source_id, Contact.operator_id)
-        )
+        stmt = _OPERATOR_COUNTS.where(_untallied(rows[0][3] if rows else None))
         counts = {(row[0], row[1]): list(row[2:]) for row in await self.session.execute(stmt)}
         for source_id, operator_id, contacts, _mark in rows:
             figures = counts.setdefault((source_id, operator_id), [0, 0])
             figures[0] += contacts
             figures[1] += contacts  # every tallied contact is closed
         return [(*key, *figures) for key, figures in sorted(counts.items())]
+
+
+# Counts per source (contacts, open, queued) and per source and operator (assigned, closed),
+# of the contacts a WHERE added to them selects.
+_SOURCE_COUNTS = (
+    select(
+        Contact.source_id,
+        func.count(),
+        func.count().filter(_OPEN),
+        func.count().filter(_QUEUED),
+    )
+    .group_by(Contact.source_id)
+    .order_by(Contact.source_id)
+)
+_OPERATOR_COUNTS = (
+    select(
+        Contact.source_id,
+        Contact.operator_id,
+        func.count(),
+        func.count().filter(_CLOSED),
+    )
+    .where(Contact.operator_id.is_not(None))
+    .group_by(Contact.source_id, Contact.operator_id)
+    .order_by(Contact.source_id, Contact.operator_id)
+)
+
+
+def _opened_between(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """Contacts opened from ``since`` (included) until ``until`` (excluded)."""
+    return [
+        *([Contact.created_at >= since] if since is not None else []),
+        *([Contact.created_at < until] if until is not None else []),
+    ]
 
 
 def _mark_of_tallies() -> ScalarSelect[datetime]:

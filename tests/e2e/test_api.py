@@ -251,6 +251,18 @@ async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard)
     assert "@alpha_bot: 2 contacts, 2 open, 1 queued" in (
         await api_switchboard.command(ADMIN, "/stats")
     )
+    # A range counts the contacts opened in it; loads and limits stay the current ones.
+    status, ranged = await api.call("GET", "/api/v1/stats", params={"until": "2999-01-01"})
+    assert (status, ranged) == (200, stats)
+    status, ranged = await api.call(
+        "GET", "/api/v1/stats", params={"since": "2999-01-01T00:00:00+05:00"}
+    )
+    assert [(s["contacts"], s["open"], s["queued"]) for s in ranged["sources"]] == [(0, 0, 0)] * 2
+    assert ranged["operators"] == [
+        {"telegram_id": 1001, "name": "Ann", "load": 1, "limit": 1, "assigned": 0, "closed": 0}
+    ]
+    status, answer = await api.call("GET", "/api/v1/stats", params={"since": "yesterday"})
+    assert (status, answer["error"].startswith("query.since")) == (400, True)
 
 
 async def _four_clients_two_operators(switchboard: Switchboard) -> list[User]:
