@@ -11,6 +11,7 @@ RUN useradd --create-home --uid 10001 switchboard \
 WORKDIR /app
 COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
+COPY api ./api
 COPY services ./services
 COPY db ./db
 # The production dependencies only, at the versions the suite ran with.

@@ -21,11 +21,13 @@ from aiogram.types import ErrorEvent
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from api.app import mount_api
+from api.context import ApiContext
 from bot import lazy_models
 from bot.config import Settings
 from bot.handlers import build_router
 from bot.handlers.replies import on_domain_error, on_unexpected_error
-from bot.menus import set_chat_menu, set_default_menu
+from bot.menus import reset_removed_operator, set_chat_menu, set_default_menu
 from bot.metrics import Metrics
 from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
@@ -48,6 +50,7 @@ from services.delivery import (
 )
 from services.errors import DomainError
 from services.texts import TextService
+from services.views import OperatorRemoved
 
 log = logging.getLogger(__name__)
 
@@ -328,4 +331,15 @@ async def run_webhook(app: App) -> None:
 def _web_app(app: App) -> web.Application:
     usernames = [source.username for source in app.sources.values()]
     health = Health(app.started, app.stop, app.tasks, usernames)
-    return build_web_app(app.session_factory, app.metrics, health)
+    web_app = build_web_app(app.session_factory, app.metrics, health)
+    bots_by_source = {app.sources[bot.id].id: bot for bot in app.bots}
+    admin_ids = frozenset(app.settings.admin_ids)
+
+    async def operator_removed(removed: OperatorRemoved) -> None:
+        await reset_removed_operator(bots_by_source, removed, admin_ids, app.languages)
+
+    context = ApiContext(
+        app.session_factory, app.rng, app.wakeup, app.settings.default_limit, operator_removed
+    )
+    mount_api(web_app, context, [key.get_secret_value() for key in app.settings.api_keys])
+    return web_app

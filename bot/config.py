@@ -10,6 +10,8 @@ from bot.texts import available_languages
 from services.numbers import MAX_ID
 
 _TOKEN_SHAPE = "<bot id>:<secret>, as @BotFather gives it"
+# An API key: what a bearer token may hold (RFC 6750), long enough not to be guessed.
+_API_KEY = re.compile(r"[A-Za-z0-9._~+/=-]{16,256}")
 # What Telegram accepts as a webhook's secret_token.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -57,12 +59,16 @@ class Settings(BaseSettings):
     # All interfaces: the health/metrics/webhook port is meant to be reached from outside.
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # Empty: the HTTP API is off and its routes answer 404.
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # What people read whose Telegram language we have no catalog of.
     default_language: str = "en"
 
-    _split_lists = field_validator("bot_tokens", "admin_ids", "poll_tokens", mode="before")(_split)
+    _split_lists = field_validator(
+        "bot_tokens", "admin_ids", "poll_tokens", "api_keys", mode="before"
+    )(_split)
     # ``NAME=`` in .env (as .env.example ships them) means not set.
     _empty_is_unset = field_validator(
         "telegram_api_url", "webhook_url", "webhook_secret", mode="before"
@@ -88,6 +94,13 @@ class Settings(BaseSettings):
         if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
             raise ValueError("must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
         return secret
+
+    @field_validator("api_keys")
+    @classmethod
+    def _key_shape(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        if any(not _API_KEY.fullmatch(key.get_secret_value()) for key in keys):
+            raise ValueError("each key must be 16 to 256 of A-Z, a-z, 0-9 and . _ ~ + / = -")
+        return keys
 
     @field_validator("default_language")
     @classmethod

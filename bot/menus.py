@@ -8,6 +8,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
 from bot.texts import Languages, available_languages, t
+from services.views import OperatorRemoved
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +67,21 @@ async def set_chat_menu(
         )
     except TelegramAPIError as exc:
         log.info("menu for chat %s in bot %s not set yet: %s", chat_id, bot.id, exc.message)
+
+
+async def reset_removed_operator(
+    bots_by_source: dict[int, Bot],
+    removed: OperatorRemoved,
+    admin_ids: frozenset[int],
+    languages: Languages,
+) -> None:
+    """After ``/delop`` (or the API's removal): every bot the operator had started shows them
+    the menu of who they are now, a client's or an admin's, in the language they read."""
+    for source_id in removed.started_source_ids:
+        await set_chat_menu(
+            bots_by_source[source_id],
+            removed.telegram_id,
+            languages.pick(removed.language),
+            is_admin=removed.telegram_id in admin_ids,
+            operator=False,
+        )

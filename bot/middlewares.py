@@ -2,7 +2,6 @@
 first use), the sender and the source."""
 
 import asyncio
-import functools
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,47 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.metrics import Metrics
 from bot.texts import Languages
 from db.models import Source
-from services.admin import AdminService
-from services.contacts import ContactService
-from services.languages import LanguageService
-from services.operators import OperatorService
 from services.outbox import OutboxSignal
-from services.texts import TextService
-
-
-class Services:
-    """The use-case services of one update, bound to its session; each is built the first time
-    a handler asks for it (a client's message needs one of the three)."""
-
-    def __init__(self, session: AsyncSession, rng: random.Random, signal: OutboxSignal) -> None:
-        self.session = session
-        self.rng = rng
-        self.signal = signal
-
-    @functools.cached_property
-    def contacts(self) -> ContactService:
-        """Clients' messages, closing and reassigning contacts."""
-        return ContactService(self.session, self.rng, self.signal)
-
-    @functools.cached_property
-    def operators(self) -> OperatorService:
-        """What operators do."""
-        return OperatorService(self.session, self.rng, self.signal)
-
-    @functools.cached_property
-    def admin(self) -> AdminService:
-        """What admins do."""
-        return AdminService(self.session, self.rng, self.signal)
-
-    @functools.cached_property
-    def languages(self) -> LanguageService:
-        """Who reads which language."""
-        return LanguageService(self.session, self.rng, self.signal)
-
-    @functools.cached_property
-    def texts(self) -> TextService:
-        """The bots' own texts."""
-        return TextService(self.session, self.rng, self.signal)
+from services.registry import Services
 
 
 class Sender:

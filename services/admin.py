@@ -1,6 +1,8 @@
 """Admin use cases: operators, limits, weights, sources, queue and statistics."""
 
 import secrets
+from collections.abc import Sequence
+from datetime import datetime
 
 from db.base import utcnow
 from db.models import Operator, Source
@@ -52,19 +54,22 @@ def parse_limit(value: str | int) -> int:
     return limit
 
 
+def parse_weight(ref: str | int, weight: str | int) -> int:
+    """One operator's weight in a source: a whole number from 0 to ``MAX_WEIGHT``."""
+    number = parse_number(str(weight), 0, MAX_WEIGHT)
+    if number is None:
+        raise WeightOutOfRange(ref=str(ref), maximum=MAX_WEIGHT)
+    return number
+
+
 def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
     """``["@ann=3", "42=0"]`` → ``[("@ann", 3), ("42", 0)]``; raises ``InvalidWeights``."""
-    if not pairs:
-        raise NoWeights()
     parsed: list[tuple[str, int]] = []
     for pair in pairs:
         ref, sep, weight = pair.partition("=")
         if not sep or not ref:
             raise MalformedWeight(pair=pair)
-        number = parse_number(weight, 0, MAX_WEIGHT)
-        if number is None:
-            raise WeightOutOfRange(ref=ref, maximum=MAX_WEIGHT)
-        parsed.append((ref, number))
+        parsed.append((ref, parse_weight(ref, weight)))
     return parsed
 
 
@@ -170,12 +175,21 @@ class AdminService(Service):
             )
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
-        """Set weights in a source, all or nothing: any bad pair changes nothing."""
-        parsed = parse_weights(pairs)
+        """``/weights <op>=<w> …`` in a source, all or nothing: any bad pair changes nothing."""
+        return await self.assign_weights(source_id, parse_weights(pairs))
+
+    async def assign_weights(
+        self, source_id: int, weights: Sequence[tuple[str, str | int]]
+    ) -> WeightsView:
+        """Set weights (operator reference, weight) in a source, all or nothing: any bad
+        reference or weight, or an operator given twice, changes nothing."""
+        if not weights:
+            raise NoWeights()
+        checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
             source = await self._source(source_id)
             resolved: dict[int, int] = {}
-            for ref, weight in parsed:
+            for ref, weight in checked:
                 operator = await self.find_operator(ref)
                 if operator.id in resolved:
                     raise WeightGivenTwice(ref=ref)
@@ -193,7 +207,9 @@ class AdminService(Service):
             return await self._weights(await self._source(source_id))
 
     async def _source(self, source_id: int) -> Source:
-        source = await self.sources.get(source_id)
+        # A number no primary key can be (the API takes any integer) names no source.
+        in_range = 1 <= source_id <= MAX_ID
+        source = await self.sources.get(source_id) if in_range else None
         if source is None:
             raise UnknownSource(ref=source_id)
         return source
@@ -209,6 +225,11 @@ class AdminService(Service):
             for link in links
         ]
         return WeightsView(source, rows)
+
+    async def operator(self, ref: str) -> OperatorView:
+        """One operator (Telegram id or @username) with load, limit and per-source links."""
+        async with self.transaction():
+            return (await self.operator_views([await self.find_operator(ref)]))[0]
 
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""
@@ -237,19 +258,24 @@ class AdminService(Service):
         items = [QueueItem(c, lead, s, now - c.queued_since) for c, lead, s in rows]
         return QueueView(total, items)
 
-    async def stats(self) -> StatsView:
-        """Per source: contacts, queued, each operator's share vs weight; per operator: load."""
+    async def stats(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> StatsView:
+        """Per source: contacts, queued, each operator's share vs weight; per operator: load.
+        With a range, the contacts opened in it (``since`` included, ``until`` not)."""
         async with self.transaction():
             await self.contacts.roll_up_closed()
             sources = await self.sources.all()
             operators = {op.id: op for op in await self.operators.all()}
-            counts = {row[0]: row[1:] for row in await self.contacts.source_stats()}
+            counts = {row[0]: row[1:] for row in await self.contacts.source_stats(since, until)}
             weights: dict[int, dict[int, int]] = {}
             for link in await self.operators.links():
                 weights.setdefault(link.source_id, {})[link.operator_id] = link.weight
             assigned: dict[int, dict[int, int]] = {}
             per_operator: dict[int, list[int]] = {op_id: [0, 0] for op_id in operators}
-            for source_id, operator_id, n, closed in await self.contacts.operator_stats():
+            for source_id, operator_id, n, closed in await self.contacts.operator_stats(
+                since, until
+            ):
                 assigned.setdefault(source_id, {})[operator_id] = n
                 if operator_id in per_operator:
                     per_operator[operator_id][0] += n

@@ -27,6 +27,7 @@ from services.notices import (
     OperatorClosed,
     OperatorTakenAway,
 )
+from services.numbers import MAX_ID
 
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
@@ -226,7 +227,8 @@ class ContactService(Service):
         return await self.operators.get(contact.operator_id)
 
     async def _open_contact(self, contact_id: int) -> tuple[Contact, Lead, Source]:
-        row = await self.contacts.get_full(contact_id)
+        # A number no primary key can be (the API takes any integer) names no contact.
+        row = await self.contacts.get_full(contact_id) if 1 <= contact_id <= MAX_ID else None
         if row is None:
             raise UnknownContact(contact_id=contact_id)
         contact, lead, source = row

@@ -88,6 +88,13 @@ class UnknownContact(DomainError):
     template = "there is no contact #{contact_id}"
 
 
+class UnknownLead(DomainError):
+    """No lead with that id."""
+
+    key = "error-unknown-lead"
+    template = "there is no lead {lead_id}"
+
+
 class ContactChanged(DomainError):
     """The contact was assigned, moved or closed by someone else meanwhile."""
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from db.models import Contact, Lead, Operator, Source
+from db.models import Contact, Lead, Message, Operator, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +124,46 @@ class OperatorRemoved:
     started_source_ids: tuple[int, ...] = ()
     # The language they read, for the menu they get instead.
     language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    """A contact with its lead, source and operator (``None`` while queued, or removed)."""
+
+    contact: Contact
+    lead: Lead
+    source: Source
+    operator: Operator | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPage:
+    """One page of a listing, newest first; ``next_cursor`` asks for the next (``None``:
+    this was the last)."""
+
+    rows: list[ContactRow]
+    next_cursor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetail:
+    """A contact with its messages, both directions, oldest first."""
+
+    row: ContactRow
+    messages: list[Message]
+
+
+@dataclass(frozen=True, slots=True)
+class LeadPage:
+    """One page of leads, newest first."""
+
+    leads: list[Lead]
+    next_cursor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadDetail:
+    """A lead with their contacts through every source, newest first."""
+
+    lead: Lead
+    contacts: list[ContactRow]

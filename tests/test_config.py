@@ -49,6 +49,9 @@ def _load(**values: object) -> Settings:
             {"webhook_url": "https://x.example", "webhook_secret": "not secret!"},
             "WEBHOOK_SECRET: must be 1 to 256 of A-Z, a-z, 0-9, _ and -",
         ),
+        # A key too short to be secret, or one a header cannot carry; never echoed.
+        ({"api_keys": "short"}, "API_KEYS: each key must be 16 to 256 of"),
+        ({"api_keys": "good-key-0123456789,with space in it!"}, "API_KEYS: each key must be"),
     ],
 )
 def test_bad_values_name_the_variable(values, problem):
@@ -77,3 +80,13 @@ def test_good_values_are_kept():
     assert settings.tokens == [TOKEN, "654321:BBsecret"]
     assert settings.admin_ids == [1, 2**63 - 1]
     assert settings.auto_close_hours == 0.5
+
+
+def test_api_keys_are_a_list_and_empty_is_off():
+    assert _load(api_keys="").api_keys == []
+    keys = _load(api_keys=" key-one-0123456789abc , key-two-0123456789abc ").api_keys
+    assert [key.get_secret_value() for key in keys] == [
+        "key-one-0123456789abc",
+        "key-two-0123456789abc",
+    ]
+    assert "key-one" not in repr(keys)

@@ -61,6 +61,7 @@ def test_installed_package_imports_the_bot(installed: Path, tmp_path: Path):
 
 def test_installed_package_ships_no_test_double(installed: Path, tmp_path: Path):
     assert sorted(path.name for path in installed.iterdir() if (path / "__init__.py").exists()) == [
+        "api",
         "bot",
         "db",
         "services",

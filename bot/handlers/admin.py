@@ -8,12 +8,13 @@ from bot import render
 from bot.content import text_argument
 from bot.filters import IsAdmin
 from bot.handlers.replies import answer_pages
-from bot.menus import ADMIN_COMMANDS, set_chat_menu
-from bot.middlewares import Sender, Services
+from bot.menus import ADMIN_COMMANDS, reset_removed_operator
+from bot.middlewares import Sender
 from bot.texts import Languages, Markup, available_languages, t
 from db.models import Source
 from services.admin import parse_limit
 from services.numbers import is_number, parse_contact_number
+from services.registry import Services
 
 
 def _args(command: CommandObject, low: int, high: int) -> list[str] | None:
@@ -86,14 +87,7 @@ async def remove_operator(
         requeued=removed.requeued,
     )
     await message.answer(text)
-    for source_id in removed.started_source_ids:
-        await set_chat_menu(
-            bots_by_source[source_id],
-            removed.telegram_id,
-            languages.pick(removed.language),
-            is_admin=removed.telegram_id in admin_ids,
-            operator=False,
-        )
+    await reset_removed_operator(bots_by_source, removed, admin_ids, languages)
     return None
 
 

@@ -5,10 +5,11 @@ from aiogram.types import Message
 
 from bot.content import can_pass_on, lead_profile
 from bot.filters import IsAdmin
-from bot.middlewares import Sender, Services
+from bot.middlewares import Sender
 from bot.texts import t
 from db.models import Source
 from services.contacts import IncomingMessage
+from services.registry import Services
 
 
 async def not_a_client(message: Message, sender: Sender) -> None:

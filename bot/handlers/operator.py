@@ -10,12 +10,13 @@ from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
 from bot.menus import OPERATOR_COMMANDS
-from bot.middlewares import Sender, Services
+from bot.middlewares import Sender
 from bot.texts import t
 from db.models import Source
 from services.base import Actor
 from services.numbers import parse_contact_number
 from services.operators import OperatorMessage, RelayOutcome
+from services.registry import Services
 
 
 def _sender(event: Message | CallbackQuery) -> int:

@@ -5,10 +5,11 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.menus import set_chat_menu
-from bot.middlewares import Sender, Services
+from bot.middlewares import Sender
 from bot.texts import t
 from db.models import Source
 from services.admin import INVITE_PREFIX
+from services.registry import Services
 
 
 def _name(message: Message) -> str:

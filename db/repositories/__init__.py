@@ -1,6 +1,12 @@
 """Repositories: they add, flush and select, and never commit."""
 
-from db.repositories.contacts import ContactRepository, OpenContact, PastContact
+from db.repositories.contacts import (
+    ContactFilter,
+    ContactRepository,
+    ContactState,
+    OpenContact,
+    PastContact,
+)
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.languages import LanguageRepository
@@ -12,7 +18,9 @@ from db.repositories.texts import SourceTextRepository
 
 __all__ = [
     "CandidateRow",
+    "ContactFilter",
     "ContactRepository",
+    "ContactState",
     "DeliveryRepository",
     "Head",
     "InviteRepository",

@@ -1,5 +1,6 @@
 """Contacts: conversations, the queue, and their link to operator capacity."""
 
+import enum
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     ScalarSelect,
+    Select,
     and_,
     bindparam,
     func,
@@ -127,6 +129,42 @@ class OpenContact:
     operator_id: int | None
     status: ContactStatus
     operator_telegram_id: int | None = None
+
+
+class ContactState(enum.StrEnum):
+    """Where a contact is, as a reader outside sees it."""
+
+    QUEUED = "queued"  # waiting for an operator
+    ASSIGNED = "assigned"  # open, with an operator
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilter:
+    """Which contacts a listing shows; ``None`` leaves a criterion out."""
+
+    state: ContactState | None = None
+    source_id: int | None = None
+    operator_id: int | None = None
+    since: datetime | None = None  # opened at or after
+    until: datetime | None = None  # opened before
+
+
+_STATES = {
+    ContactState.QUEUED: _QUEUED,
+    ContactState.ASSIGNED: and_(_OPEN, Contact.operator_id.is_not(None)),
+    ContactState.CLOSED: _CLOSED,
+}
+
+
+def _with_parties() -> Select[tuple[Contact, Lead, Source, Operator | None]]:
+    """Contacts with their lead, source and operator (if any)."""
+    return (
+        select(Contact, Lead, Source, Operator)
+        .join(Lead, Lead.id == Contact.lead_id)
+        .join(Source, Source.id == Contact.source_id)
+        .outerjoin(Operator, Operator.id == Contact.operator_id)
+    )
 
 
 class ContactRepository(Repository):
@@ -311,6 +349,34 @@ class ContactRepository(Repository):
             stmt = stmt.where(Contact.source_id == source_id)
         return list((await self.session.execute(stmt)).all())
 
+    async def page(
+        self, where: ContactFilter, before_id: int | None, limit: int
+    ) -> list[Row[tuple[Contact, Lead, Source, Operator | None]]]:
+        """Contacts matching ``where``, newest first, with lead, source and operator: those
+        with an id below ``before_id`` (the cursor: the last id of the previous page)."""
+        stmt = _with_parties().order_by(Contact.id.desc()).limit(limit)
+        conditions = [
+            _STATES[where.state] if where.state is not None else None,
+            Contact.source_id == where.source_id if where.source_id is not None else None,
+            Contact.operator_id == where.operator_id if where.operator_id is not None else None,
+            Contact.id < before_id if before_id is not None else None,
+        ]
+        stmt = stmt.where(*(condition for condition in conditions if condition is not None))
+        stmt = stmt.where(*_opened_between(where.since, where.until))
+        return list((await self.session.execute(stmt)).all())
+
+    async def of_lead(
+        self, lead_id: int, limit: int
+    ) -> list[Row[tuple[Contact, Lead, Source, Operator | None]]]:
+        """A lead's contacts through every source, newest first."""
+        stmt = (
+            _with_parties()
+            .where(Contact.lead_id == lead_id)
+            .order_by(Contact.id.desc())
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).all())
+
     async def history(self, lead_id: int, exclude_id: int, limit: int = 5) -> list[PastContact]:
         """A lead's other contacts through any source, newest first."""
         params = {"lead_id": lead_id, "exclude_id": exclude_id, "limit": limit}
@@ -410,27 +476,30 @@ class ContactRepository(Repository):
         figures = (count + live, *now, count + closed)
         return dict(zip(("opened", "open", "queued", "assigned", "closed"), figures, strict=True))
 
-    async def source_stats(self) -> list[tuple[int, int, int, int]]:
-        """Per source: total contacts, open, queued."""
+    async def source_stats(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """Per source: total contacts, open, queued; with a range, of the contacts opened in
+        it (counted from the contacts themselves, not the tallies)."""
+        if since is not None or until is not None:
+            stmt = _SOURCE_COUNTS.where(*_opened_between(since, until))
+            return [(row[0], row[1], row[2], row[3]) for row in await self.session.execute(stmt)]
         tallied = select(SourceTally.source_id, SourceTally.contacts, _mark_of_tallies())
         rows = (await self.session.execute(tallied)).all()
-        stmt = (
-            select(
-                Contact.source_id,
-                func.count(),
-                func.count().filter(_OPEN),
-                func.count().filter(_QUEUED),
-            )
-            .where(_untallied(rows[0][2] if rows else None))
-            .group_by(Contact.source_id)
-        )
+        stmt = _SOURCE_COUNTS.where(_untallied(rows[0][2] if rows else None))
         counts = {row[0]: list(row[1:]) for row in await self.session.execute(stmt)}
         for source_id, contacts, _mark in rows:
             counts.setdefault(source_id, [0, 0, 0])[0] += contacts
         return [(source_id, *figures) for source_id, figures in sorted(counts.items())]
 
-    async def operator_stats(self) -> list[tuple[int, int, int, int]]:
-        """Per source and operator: contacts assigned, of which closed."""
+    async def operator_stats(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """Per source and operator: contacts assigned, of which closed; with a range, of the
+        contacts opened in it."""
+        if since is not None or until is not None:
+            stmt = _OPERATOR_COUNTS.where(*_opened_between(since, until))
+            return [(row[0], row[1], row[2], row[3]) for row in await self.session.execute(stmt)]
         tallied = select(
             OperatorTally.source_id,
             OperatorTally.operator_id,
@@ -438,22 +507,46 @@ class ContactRepository(Repository):
             _mark_of_tallies(),
         )
         rows = (await self.session.execute(tallied)).all()
-        stmt = (
-            select(
-                Contact.source_id,
-                Contact.operator_id,
-                func.count(),
-                func.count().filter(_CLOSED),
-            )
-            .where(_untallied(rows[0][3] if rows else None), Contact.operator_id.is_not(None))
-            .group_by(Contact.source_id, Contact.operator_id)
-        )
+        stmt = _OPERATOR_COUNTS.where(_untallied(rows[0][3] if rows else None))
         counts = {(row[0], row[1]): list(row[2:]) for row in await self.session.execute(stmt)}
         for source_id, operator_id, contacts, _mark in rows:
             figures = counts.setdefault((source_id, operator_id), [0, 0])
             figures[0] += contacts
             figures[1] += contacts  # every tallied contact is closed
         return [(*key, *figures) for key, figures in sorted(counts.items())]
+
+
+# Counts per source (contacts, open, queued) and per source and operator (assigned, closed),
+# of the contacts a WHERE added to them selects.
+_SOURCE_COUNTS = (
+    select(
+        Contact.source_id,
+        func.count(),
+        func.count().filter(_OPEN),
+        func.count().filter(_QUEUED),
+    )
+    .group_by(Contact.source_id)
+    .order_by(Contact.source_id)
+)
+_OPERATOR_COUNTS = (
+    select(
+        Contact.source_id,
+        Contact.operator_id,
+        func.count(),
+        func.count().filter(_CLOSED),
+    )
+    .where(Contact.operator_id.is_not(None))
+    .group_by(Contact.source_id, Contact.operator_id)
+    .order_by(Contact.source_id, Contact.operator_id)
+)
+
+
+def _opened_between(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """Contacts opened from ``since`` (included) until ``until`` (excluded)."""
+    return [
+        *([Contact.created_at >= since] if since is not None else []),
+        *([Contact.created_at < until] if until is not None else []),
+    ]
 
 
 def _mark_of_tallies() -> ScalarSelect[datetime]:

@@ -2,9 +2,10 @@
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from db.base import utcnow
 from db.models import Lead
@@ -68,3 +69,32 @@ class LeadRepository(Repository):
         """A lead by Telegram @username, case-insensitive."""
         stmt = select(Lead).where(func.lower(Lead.username) == username.lower()).limit(1)
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def search(
+        self,
+        text: str | None,
+        before_id: int | None,
+        limit: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Lead]:
+        """Leads, newest first, whose name, @username or phone contains ``text`` (any case)
+        or whose Telegram id it is, first seen from ``since`` until before ``until``; those
+        with an id below ``before_id`` (the cursor)."""
+        stmt = select(Lead).order_by(Lead.id.desc()).limit(limit)
+        if before_id is not None:
+            stmt = stmt.where(Lead.id < before_id)
+        if since is not None:
+            stmt = stmt.where(Lead.created_at >= since)
+        if until is not None:
+            stmt = stmt.where(Lead.created_at < until)
+        if text:
+            needle = text.lower().removeprefix("@")
+            matches = [
+                func.lower(column).contains(needle, autoescape=True)
+                for column in (Lead.first_name, Lead.last_name, Lead.username, Lead.phone)
+            ]
+            if needle.isascii() and needle.isdigit() and len(needle) <= 18:
+                matches.append(Lead.telegram_id == int(needle))
+            stmt = stmt.where(or_(*matches))
+        return list((await self.session.execute(stmt)).scalars())

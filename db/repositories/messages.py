@@ -73,6 +73,11 @@ class MessageRepository(Repository):
         )
         return list((await self.session.execute(stmt)).scalars())
 
+    async def all_of(self, contact_id: int) -> list[Message]:
+        """A contact's messages, both directions, in the order they arrived."""
+        stmt = select(Message).where(Message.contact_id == contact_id).order_by(Message.id)
+        return list((await self.session.execute(stmt)).scalars())
+
     async def by_key(self, key: MessageKey) -> Message | None:
         """A stored message by where Telegram delivered it."""
         stmt = select(Message).where(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import create_app
 from tests.harness import FAST
+from tests.support.api import KEY, Api
 from tests.support.db import TEST_DATABASE_URL
 from tests.support.switchboard import Switchboard
 
@@ -33,3 +34,19 @@ async def switchboard(telegram, make_settings) -> AsyncIterator[Switchboard]:
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture
+async def api_switchboard(telegram, make_settings) -> AsyncIterator[Switchboard]:
+    """A Switchboard with its HTTP API on (key ``tests.support.api.KEY``)."""
+    app = await create_app(make_settings(api_keys=KEY), rng=random.Random(7), pacing=FAST)
+    running = Switchboard(app, telegram)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+def api(api_switchboard: Switchboard) -> Api:
+    """A client of ``api_switchboard``'s API with a valid key."""
+    return Api(api_switchboard.app.settings.http_port)

@@ -1,0 +1,56 @@
+"""``/api/v1/sources``: what ``/sources`` and ``/weights`` show and set, through the same
+service (the same validation, all or nothing)."""
+
+from aiohttp import web
+from aiohttp_pydantic.oas.typing import r200, r400, r401, r404, r422
+
+from api.schemas import Problem, SourceOut, WeightsIn, WeightsOut
+from api.views import ApiView, json
+
+
+class SourcesView(ApiView):
+    """Every source."""
+
+    async def get(self) -> r200[list[SourceOut]] | r401[Problem]:
+        """Every source with its contacts, open and queued counts and operators.
+
+        Tags: sources
+        """
+        async with self.context.services() as services:
+            views = await services.admin.list_sources()
+        return json([SourceOut.of(view) for view in views])
+
+
+class WeightsView(ApiView):
+    """A source's weights."""
+
+    async def get(
+        self, source_id: int, /
+    ) -> r200[WeightsOut] | r400[Problem] | r401[Problem] | r404[Problem]:
+        """The source's weights and the share of new contacts each gives (as ``/weights``).
+
+        Tags: sources
+        """
+        async with self.context.services() as services:
+            view = await services.admin.weights(source_id)
+        return json(WeightsOut.of(view))
+
+    async def put(
+        self, source_id: int, /, body: WeightsIn
+    ) -> r200[WeightsOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
+        """Set weights in the source (as ``/weights <op>=<w> …``), all or nothing: an
+        unknown operator, a weight out of range or an operator given twice changes nothing.
+        Operators left out keep their weights; 0 gives one no new contacts here.
+
+        Tags: sources
+        """
+        weights = [(str(item.operator), item.weight) for item in body.weights]
+        async with self.context.services() as services:
+            view = await services.admin.assign_weights(source_id, weights)
+        return json(WeightsOut.of(view))
+
+
+def add_routes(api: web.Application) -> None:
+    """The source routes, relative to the API's prefix."""
+    api.router.add_view("/sources", SourcesView)
+    api.router.add_view("/sources/{source_id}/weights", WeightsView)

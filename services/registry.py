@@ -1,0 +1,55 @@
+"""The use-case services of one unit of work (a Telegram update, an API request), bound to its
+session; the bot's middleware and the HTTP API both hand them out."""
+
+import functools
+import random
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.admin import AdminService
+from services.contacts import ContactService
+from services.languages import LanguageService
+from services.operators import OperatorService
+from services.outbox import OutboxSignal
+from services.records import RecordService
+from services.texts import TextService
+
+
+class Services:
+    """Each service is built the first time it is asked for (a client's message needs one of
+    the three)."""
+
+    def __init__(self, session: AsyncSession, rng: random.Random, signal: OutboxSignal) -> None:
+        self.session = session
+        self.rng = rng
+        self.signal = signal
+
+    @functools.cached_property
+    def contacts(self) -> ContactService:
+        """Clients' messages, closing and reassigning contacts."""
+        return ContactService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def operators(self) -> OperatorService:
+        """What operators do."""
+        return OperatorService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def admin(self) -> AdminService:
+        """What admins do."""
+        return AdminService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def languages(self) -> LanguageService:
+        """Who reads which language."""
+        return LanguageService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def texts(self) -> TextService:
+        """The bots' own texts."""
+        return TextService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def records(self) -> RecordService:
+        """Contacts and leads, read by other systems."""
+        return RecordService(self.session, self.rng, self.signal)
