@@ -16,6 +16,10 @@ from services.views import OperatorView, QueueView, SourceView, StatsView, Weigh
 
 # Telegram allows 4096 characters per message; stay below to leave room for entities.
 MESSAGE_LIMIT = 4000
+# Telegram's limits of a message's text and of a caption (in UTF-16 units, after parsing; the
+# HTML source is never shorter).
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
 # Buttons of the "which contact?" question; Telegram allows 100 per keyboard, and a list longer
 # than this is no help to choose from.
 CHOICE_BUTTONS = 50
@@ -89,6 +93,15 @@ def notice(notice: Notice, language: str | None) -> tuple[str, InlineKeyboardMar
     if isinstance(notice, OperatorCard):
         return _card(notice, language), close_button(notice.contact_id)
     return t(notice.text_key, language, **notice.arguments()), None
+
+
+def carried_card(card: OperatorCard, words: str | None, limit: int) -> str | None:
+    """The card followed by the client's words (Telegram HTML) that one message carries, or
+    ``None`` when that is longer than ``limit`` (then the card and the copy go apart)."""
+    text = _card(card, None)
+    if words:
+        text = t("operator.card_words", card=Markup(text), words=Markup(words))
+    return text if telegram_length(text) <= limit else None
 
 
 def _card(card: OperatorCard, language: str | None) -> str:

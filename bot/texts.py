@@ -32,6 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{history}"
             "Reply to any message of this contact to answer; /close {contact_id} ends it."
         ),
+        "operator.card_words": "{card}\n\n{words}",
         "operator.card.history_none": "First contact of this client.\n",
         "operator.card.history_head": "Earlier contacts:\n",
         "operator.card.history_item": "  #{id} via @{source}, {status}, {created}\n",

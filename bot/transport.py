@@ -101,6 +101,8 @@ class AiogramTransport:
                 sent = await bot.send_message(head.chat_id, text, reply_markup=markup)
                 return [sent.message_id]
             copies = [MessageCopy.model_validate(d.payload) for d in deliveries]
+            if copies[0].card is not None:
+                return await self._send_carded(bot, head.chat_id, copies[0])
             if len(copies) > 1:
                 # copyMessages keeps an album an album and the order of its items.
                 ids = await bot.copy_messages(
@@ -131,3 +133,36 @@ class AiogramTransport:
         except TelegramAPIError as exc:  # 5xx
             self.on_error("5xx")
             raise Transient(str(exc)) from exc
+
+    async def _send_carded(self, bot: Bot, chat_id: int, copy: MessageCopy) -> list[int]:
+        """A client's first message carrying the operator's card: one message where it fits
+        (a text with the card before the words; media with the card in the caption), else the
+        card and then the copy, whose ids come back copy first (the worker records both)."""
+        card = copy.card
+        assert card is not None
+        markup = render.close_button(card.contact_id)
+        limit = render.TEXT_LIMIT if copy.is_text else render.CAPTION_LIMIT
+        carried = render.carried_card(card, copy.words, limit)
+        if carried is not None and copy.is_text:
+            sent = await bot.send_message(chat_id, carried, reply_markup=markup)
+            return [sent.message_id]
+        if carried is not None:
+            copied = await bot.copy_message(
+                chat_id,
+                from_chat_id=copy.from_chat_id,
+                message_id=copy.message_id,
+                caption=carried,
+                reply_markup=markup,
+            )
+            return [copied.message_id]
+        text, markup = render.notice(card, None)
+        # The worker paced one message: the card, a second one, is counted as a direct send.
+        direct = _WORKER_SENDING.set(False)
+        try:
+            sent = await bot.send_message(chat_id, text, reply_markup=markup)
+        finally:
+            _WORKER_SENDING.reset(direct)
+        copied = await bot.copy_message(
+            chat_id, from_chat_id=copy.from_chat_id, message_id=copy.message_id
+        )
+        return [copied.message_id, sent.message_id]

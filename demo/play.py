@@ -86,11 +86,13 @@ class Scene:
                 self.shown[(bot, person.id)] = len(received)
 
     def copy_of(self, sender: User, bot: str, chat: User) -> Received | None:
-        """The latest message of ``sender`` that ``bot`` copied into ``chat``'s chat."""
+        """The latest message of ``sender`` that ``bot`` passed on into ``chat``'s chat: a
+        copy, or the card that carries the first one."""
         copies = [
             message
             for message in self.telegram.received(bot, chat.id)
-            if message.copied_from and message.copied_from[0] == sender.id
+            if (message.copied_from and message.copied_from[0] == sender.id)
+            or _is_card_for(message, sender)
         ]
         return copies[-1] if copies else None
 
@@ -105,10 +107,12 @@ class Scene:
     def card_for(self, operator: User, bot: str, client: User) -> Received:
         """The card (with its Close button) an operator got for ``client``'s contact."""
         received = self.telegram.received(bot, operator.id)
-        first_copy = next(
-            i for i, m in enumerate(received) if m.copied_from and m.copied_from[0] == client.id
-        )
-        return next(m for m in reversed(received[:first_copy]) if m.reply_markup)
+        return next(m for m in reversed(received) if _is_card_for(m, client))
+
+
+def _is_card_for(message: Received, client: User) -> bool:
+    """Whether ``message`` is the card (it has the Close button) of a contact of ``client``."""
+    return bool(message.reply_markup) and f"(id {client.id}" in (message.plain_text or "")
 
 
 def _describe(person: User, bot: str, message: Received) -> str:
@@ -138,7 +142,7 @@ async def _scenario(scene: Scene) -> None:
     scene.title("Ann should get three times as many shop contacts as Bob")
     await scene.say(ADMIN, SHOP, "/weights @ann_op=3 @bob_op=1")
 
-    scene.title("Clients write; each gets an operator, who sees a card and the message")
+    scene.title("Clients write; each gets an operator, who sees a card carrying the message")
     await scene.say(CARLA, SHOP, "Hi! My order #1042 has not arrived yet.")
     await scene.send_photo(DAN, SHOP, "The parcel came damaged, see the photo.")
 

@@ -18,7 +18,7 @@ from db.repositories import (
 )
 from services.distribution import pick_operator
 from services.notices import ClientOperatorJoined
-from services.outbox import Outbox
+from services.outbox import Outbox, carries_card
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +63,24 @@ class Assigner:
         source: Source,
         operator_telegram_id: int,
         backlog: Sequence[Message],
+        first_words: str | None = None,
     ) -> None:
-        """Stage the card and the client's messages so far for the contact's new operator."""
+        """Stage the card and the client's messages so far for the contact's new operator.
+
+        With ``first_words`` (the first message's text or caption as Telegram HTML, known
+        while its update is handled; the database keeps the plain text only), the first
+        message carries the card where it can: one message to the operator instead of two.
+        """
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
-        self.outbox.card(contact, lead, source, operator_telegram_id, history)
-        for message in backlog:
-            self.outbox.relay(message, operator_telegram_id)
+        operator = operator_telegram_id
+        rest = backlog
+        if backlog and first_words is not None and carries_card(backlog[0]):
+            self.outbox.card(contact, lead, source, operator, history, backlog[0], first_words)
+            rest = backlog[1:]
+        else:
+            self.outbox.card(contact, lead, source, operator, history)
+        for message in rest:
+            self.outbox.relay(message, operator)
 
     async def assign_queued(
         self, contact: Contact, lead: Lead, source: Source

@@ -45,6 +45,8 @@ class IncomingMessage:
     text: str | None = None
     media_group_id: str | None = None
     phone: str | None = None
+    # ``text`` with its formatting, as Telegram HTML: what a card carrying it shows.
+    html: str | None = None
 
     @property
     def key(self) -> MessageKey:
@@ -120,7 +122,7 @@ class ContactService(Service):
             incoming.media_group_id,
         )
         if opened:
-            return await self._assign_new(found.id, message)
+            return await self._assign_new(found.id, message, incoming.html)
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
@@ -141,7 +143,9 @@ class ContactService(Service):
                 return OpenContact(new_id, None, ContactStatus.NEW), True
         raise RuntimeError(f"could not open a contact for lead {lead_id} in source {source_id}")
 
-    async def _assign_new(self, contact_id: int, message: Message) -> Registration:
+    async def _assign_new(
+        self, contact_id: int, message: Message, words: str | None
+    ) -> Registration:
         row = await self.contacts.get_full(contact_id)
         assert row is not None  # inserted in this transaction
         contact, lead, source = row
@@ -150,7 +154,9 @@ class ContactService(Service):
             self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
             return Registration(Outcome.QUEUED, contact.id)
         await self.contacts.assign(contact.id, pick.operator_id)
-        await self.assigner.hand_over(contact, lead, source, pick.telegram_id, [message])
+        await self.assigner.hand_over(
+            contact, lead, source, pick.telegram_id, [message], first_words=words
+        )
         self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 

@@ -271,7 +271,13 @@ def is_alert(notice: Notice) -> bool:
 
 
 class MessageCopy(BaseModel):
-    """A ``copyMessage`` of a stored message into another chat of the same bot."""
+    """A ``copyMessage`` of a stored message into another chat of the same bot.
+
+    With a ``card``, the client's first message of a new contact and the operator's card go as
+    one message where Telegram allows it: a text becomes the card followed by ``words`` (the
+    client's text as Telegram HTML), media get the card and ``words`` (its caption) as their
+    caption; what does not fit goes as the card, then the copy.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -279,3 +285,6 @@ class MessageCopy(BaseModel):
     message_id: int
     # The copies of one album are sent together (the delivery repository looks them up).
     media_group_id: str | None = None
+    card: OperatorCard | None = None
+    words: str | None = None
+    is_text: bool = False

@@ -47,6 +47,7 @@ async def incoming(message: Message, services: Services, source: Source) -> None
             text=message.text or message.caption,
             media_group_id=message.media_group_id,
             phone=own_phone,
+            html=message.html_text,
         )
     )
 

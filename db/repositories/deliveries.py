@@ -185,6 +185,31 @@ class DeliveryRepository(Repository):
         ]
         await self.session.execute(update(Delivery), rows)  # one executemany by primary key
 
+    async def add_sent(
+        self,
+        like: Delivery,
+        kind: DeliveryKind,
+        payload: dict[str, Any],
+        sent_message_id: int,
+    ) -> None:
+        """Record a message sent along with ``like`` (same bot, chat and contact) that had no
+        delivery of its own, so that replies to it are routed like replies to ``like``."""
+        now = utcnow()
+        row = {
+            "source_id": like.source_id,
+            "chat_id": like.chat_id,
+            "kind": kind,
+            "payload": payload,
+            "contact_id": like.contact_id,
+            "status": DeliveryStatus.SENT,
+            "attempts": 1,
+            "created_at": now,
+            "next_attempt_at": now,
+            "sent_at": now,
+            "sent_message_id": sent_message_id,
+        }
+        await self.session.execute(_INSERT, [row])
+
     async def retry_at(
         self, delivery_id: int, when: datetime, error: str, *, count_attempt: bool = True
     ) -> None:

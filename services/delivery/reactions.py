@@ -7,8 +7,10 @@ from services.contacts import ContactService
 from services.notices import (
     AdminAlert,
     DeliveryFailedAlert,
+    MessageCopy,
     OperatorUnreachableAlert,
     is_alert,
+    notice_payload,
     read_notice,
 )
 
@@ -54,6 +56,15 @@ class DeliveryService(Service):
                 requeued=len(rows),
             )
             self.alert(source_id, admin_ids, alert)
+
+    async def card_sent_apart(self, copy: Delivery, card_message_id: int) -> None:
+        """A copy meant to carry its card went as the card, then the copy (too long for one
+        message): record the card, so that replies to it reach the contact too. In the
+        caller's transaction."""
+        card = MessageCopy.model_validate(copy.payload).card
+        assert card is not None  # only such copies come back with two messages
+        payload = notice_payload(card)
+        await self.deliveries.add_sent(copy, DeliveryKind.NOTICE, payload, card_message_id)
 
     def alert(self, source_id: int, admin_ids: list[int], alert: AdminAlert) -> None:
         """Stage an alert to every admin through one bot."""

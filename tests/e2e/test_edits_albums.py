@@ -19,9 +19,9 @@ async def test_an_edit_reaches_the_operator_as_a_marked_text(switchboard: Switch
     await telegram.edit_message("alpha_bot", ANNA, original["message_id"], "My order is 1243")
     await settle(switchboard)
 
-    *_, copy, notice, new_version = telegram.received("alpha_bot", OLGA.id)
-    assert copy.copied_from == (ANNA.id, original["message_id"])
-    assert copy.plain_text == "My order is 1234"  # what she first got stays as it was
+    *_, card, notice, new_version = telegram.received("alpha_bot", OLGA.id)
+    # The card carried the first message; what she first got stays as it was.
+    assert card.plain_text.endswith("\n\nMy order is 1234")
     assert notice.method == "sendMessage"
     assert "edited" in notice.plain_text
     assert "#1" in notice.plain_text
