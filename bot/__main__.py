@@ -10,6 +10,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from bot.app import create_app, freeze_startup_objects, run_polling, run_webhook
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from bot.texts import available_languages
 from db.migrate import DatabaseURLError
 
 # Fatal errors after logging is configured go through it: JSON stays JSON, tokens are redacted
@@ -26,21 +27,30 @@ async def _run(settings: Settings) -> None:
         await run_polling(app)
 
 
-def _demo() -> int:
+USAGE = "usage: python -m bot [demo [--language LANGUAGE]]"
+
+
+def _demo(argv: list[str]) -> int:
+    language = "en"
+    if argv:
+        if len(argv) != 2 or argv[0] != "--language" or argv[1] not in available_languages():
+            print(f"{USAGE} (languages: {', '.join(available_languages())})", file=sys.stderr)
+            return 2
+        language = argv[1]
     try:  # the demo and the fake Telegram it plays on are in the checkout, not in the package
         from demo.play import run_demo
     except ModuleNotFoundError:
         print("switchboard: the demo runs from a source checkout: make demo", file=sys.stderr)
         return 2
-    return asyncio.run(run_demo())
+    return asyncio.run(run_demo(language))
 
 
 def main(argv: list[str]) -> int:
     """Entry point; returns the process exit code."""
     if argv[:1] == ["demo"]:
-        return _demo()
+        return _demo(argv[1:])
     if argv:
-        print("usage: python -m bot [demo]", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     try:
         settings = load_settings()

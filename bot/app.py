@@ -25,10 +25,11 @@ from bot import lazy_models
 from bot.config import Settings
 from bot.handlers import build_router
 from bot.handlers.replies import on_domain_error, on_unexpected_error
-from bot.menus import set_default_menu, set_operator_menu
+from bot.menus import set_chat_menu, set_default_menu
 from bot.metrics import Metrics
 from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
+from bot.texts import Languages
 from bot.transport import AiogramTransport
 from bot.web import Health, build_web_app, serve_webhooks, start_server
 from db.checkpoint import WalCheckpointer
@@ -36,7 +37,7 @@ from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
 from db.models import Source
 from db.outage import is_database_outage
-from db.repositories import OperatorRepository, SourceRepository
+from db.repositories import LanguageRepository, OperatorRepository, SourceRepository
 from services.delivery import (
     DeliveryService,
     DeliveryWorker,
@@ -46,6 +47,7 @@ from services.delivery import (
     WorkerConfig,
 )
 from services.errors import DomainError
+from services.texts import TextService
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class App:
     worker: DeliveryWorker
     wakeup: Wakeup
     rng: random.Random
+    languages: Languages
     metrics: Metrics
     checkpointer: WalCheckpointer | None  # SQLite files only
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -112,8 +115,16 @@ async def create_app(
         await engine.dispose()
         raise
     metrics = Metrics()
+    languages = Languages(settings.default_language)
     bots_by_source = {sources[bot.id].id: bot for bot in bots}
-    transport = AiogramTransport(bots_by_source, on_error=metrics.telegram_error)
+
+    async def custom_text(source_id: int, name: str, language: str) -> str | None:
+        async with session_factory() as session:
+            return await TextService(session, rng).custom(source_id, name, language)
+
+    transport = AiogramTransport(
+        bots_by_source, languages, custom_text, on_error=metrics.telegram_error
+    )
     admin_ids = list(settings.admin_ids)
 
     wakeup = Wakeup()  # made first: the services announce to it, the worker waits on it
@@ -135,6 +146,7 @@ async def create_app(
     )
     dispatcher = Dispatcher(
         admin_ids=frozenset(admin_ids),
+        languages=languages,
         default_limit=settings.default_limit,
         bots_by_source=bots_by_source,
     )
@@ -155,6 +167,7 @@ async def create_app(
         worker,
         wakeup,
         rng,
+        languages,
         metrics,
         WalCheckpointer.for_url(settings.database_url),
     )
@@ -255,19 +268,28 @@ async def _on_shutdown(app: App) -> None:
 
 
 async def _set_menus(app: App) -> None:
-    admin_ids = set(app.settings.admin_ids)
+    admin_ids = list(app.settings.admin_ids)
     async with app.session_factory() as session, session.begin():
         repository = OperatorRepository(session)
         links = await repository.links()
-        ops = {op.id: op.telegram_id for op in await repository.all()}
+        ops = {op.id: op for op in await repository.all()}
+        preferred = await LanguageRepository(session).of_admins(admin_ids)
+    # An admin who is an operator too reads what they chose as either.
+    preferred.update({op.telegram_id: op.preferred_language for op in ops.values()})
     started = {(link.source_id, link.operator_id) for link in links if link.started}
     for bot in app.bots:
         source = app.sources[bot.id]
-        await set_default_menu(bot)
-        operator_chats = {ops[op_id] for sid, op_id in started if sid == source.id and op_id in ops}
-        for chat_id in operator_chats | admin_ids:
-            await set_operator_menu(
-                bot, chat_id, is_admin=chat_id in admin_ids, operator=chat_id in operator_chats
+        await set_default_menu(bot, app.languages)
+        operator_chats = {
+            ops[op_id].telegram_id for sid, op_id in started if sid == source.id and op_id in ops
+        }
+        for chat_id in operator_chats | set(admin_ids):
+            await set_chat_menu(
+                bot,
+                chat_id,
+                app.languages.pick(preferred.get(chat_id)),
+                is_admin=chat_id in admin_ids,
+                operator=chat_id in operator_chats,
             )
 
 

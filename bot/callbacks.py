@@ -14,3 +14,9 @@ class SendTo(CallbackData, prefix="send"):
 
     contact_id: int
     message_id: int
+
+
+class ChooseLanguage(CallbackData, prefix="lang"):
+    """A button of ``/language``."""
+
+    language: str

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.texts import available_languages
 from services.numbers import MAX_ID
 
 _TOKEN_SHAPE = "<bot id>:<secret>, as @BotFather gives it"
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535)
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # What people read whose Telegram language we have no catalog of.
+    default_language: str = "en"
 
     _split_lists = field_validator("bot_tokens", "admin_ids", "poll_tokens", mode="before")(_split)
     # ``NAME=`` in .env (as .env.example ships them) means not set.
@@ -85,6 +88,13 @@ class Settings(BaseSettings):
         if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
             raise ValueError("must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
         return secret
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, language: str) -> str:
+        if language not in available_languages():
+            raise ValueError(f"must be one of {', '.join(available_languages())}")
+        return language
 
     @field_validator("database_url")
     @classmethod

@@ -1,4 +1,5 @@
-"""Command menus per scope: clients, operators and admins each see their own."""
+"""Command menus per scope and language: clients, operators and admins each see their own,
+in the language they read."""
 
 import logging
 
@@ -6,10 +7,11 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from bot.texts import t
+from bot.texts import Languages, available_languages, t
 
 log = logging.getLogger(__name__)
 
+CLIENT_COMMANDS = ("help", "language")
 OPERATOR_COMMANDS = ("contacts", "close", "pause", "resume", "me")
 ADMIN_COMMANDS = (
     "operators",
@@ -24,27 +26,43 @@ ADMIN_COMMANDS = (
     "stats",
     "assign",
     "invite",
+    "texts",
+    "text",
 )
 
 
-def _commands(names: tuple[str, ...]) -> list[BotCommand]:
-    return [BotCommand(command=name, description=t(f"menu.{name}")) for name in names]
+def _commands(names: tuple[str, ...], language: str) -> list[BotCommand]:
+    return [BotCommand(command=name, description=t(f"menu-{name}", language)) for name in names]
 
 
-async def set_default_menu(bot: Bot) -> None:
-    """What every client sees."""
-    await bot.set_my_commands(_commands(("help",)), scope=BotCommandScopeDefault())
+async def set_default_menu(bot: Bot, languages: Languages) -> None:
+    """What every client sees: in each language we have, for Telegram users of that language,
+    and in the default language for everyone else."""
+    for language in available_languages():
+        await bot.set_my_commands(
+            _commands(CLIENT_COMMANDS, language),
+            scope=BotCommandScopeDefault(),
+            language_code=language,
+        )
+    await bot.set_my_commands(
+        _commands(CLIENT_COMMANDS, languages.default), scope=BotCommandScopeDefault()
+    )
 
 
-async def set_operator_menu(
-    bot: Bot, chat_id: int, *, is_admin: bool, operator: bool = True
+async def set_chat_menu(
+    bot: Bot, chat_id: int, language: str, *, is_admin: bool, operator: bool = True
 ) -> None:
-    """The menu of one operator and/or admin chat. A chat that never started this bot cannot
-    have a menu yet; that is retried when they press Start."""
+    """The menu of one chat, in the language its user reads (whatever Telegram's is): a
+    client's who chose a language, an operator's and/or an admin's. A chat that never started
+    this bot cannot have a menu yet; that is retried when they press Start."""
     names = (
-        ("help",) + (OPERATOR_COMMANDS if operator else ()) + (ADMIN_COMMANDS if is_admin else ())
+        CLIENT_COMMANDS
+        + (OPERATOR_COMMANDS if operator else ())
+        + (ADMIN_COMMANDS if is_admin else ())
     )
     try:
-        await bot.set_my_commands(_commands(names), scope=BotCommandScopeChat(chat_id=chat_id))
+        await bot.set_my_commands(
+            _commands(names, language), scope=BotCommandScopeChat(chat_id=chat_id)
+        )
     except TelegramAPIError as exc:
         log.info("menu for chat %s in bot %s not set yet: %s", chat_id, bot.id, exc.message)

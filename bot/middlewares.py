@@ -12,11 +12,14 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
+from bot.texts import Languages
 from db.models import Source
 from services.admin import AdminService
 from services.contacts import ContactService
+from services.languages import LanguageService
 from services.operators import OperatorService
 from services.outbox import OutboxSignal
+from services.texts import TextService
 
 
 class Services:
@@ -43,20 +46,60 @@ class Services:
         """What admins do."""
         return AdminService(self.session, self.rng, self.signal)
 
+    @functools.cached_property
+    def languages(self) -> LanguageService:
+        """Who reads which language."""
+        return LanguageService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def texts(self) -> TextService:
+        """The bots' own texts."""
+        return TextService(self.session, self.rng, self.signal)
+
 
 class Sender:
     """Who sent the update: an admin (from the settings), an operator (from the database),
     both, or else a client.
 
-    Whether they are an operator is asked once per update, when a filter or handler first
-    needs it: an admin's command or a /start never needs it, so it costs them no transaction.
+    Whether they are an operator, and which language they read, is asked once per update,
+    when a filter or handler first needs it: a client's message needs neither (its answers
+    are notices, written in the client's language by the services), so it costs no query.
     """
 
-    def __init__(self, user: User | None, admin_ids: frozenset[int], services: Services) -> None:
+    def __init__(
+        self,
+        user: User | None,
+        admin_ids: frozenset[int],
+        languages: Languages,
+        services: Services,
+    ) -> None:
         self.user = user
         self.is_admin = user is not None and user.id in admin_ids
+        self._languages = languages
         self._services = services
         self._is_operator: bool | None = None
+        self._language: str | None = None
+
+    async def language(self) -> str:
+        """The language to answer in: the sender's own choice (/language), else their
+        Telegram language if we have it, else the desk's default (one query, once)."""
+        if self._language is None:
+            if self.user is None:
+                self._language = self._languages.default
+            else:
+                chosen = await self._services.languages.chosen(self.user.id)
+                self._language = self._languages.pick(chosen, self.user.language_code)
+        return self._language
+
+    def known_language(self) -> str:
+        """The language to answer in as far as it is known without a query."""
+        if self._language is not None:
+            return self._language
+        return self._languages.pick(self.user.language_code if self.user else None)
+
+    def chose(self, language: str) -> None:
+        """The sender chose ``language`` just now: answer in it from here on."""
+        self._language = language
 
     async def is_operator(self) -> bool:
         """Whether the sender is an operator (one query, on the first call only)."""
@@ -99,7 +142,9 @@ class ServicesMiddleware(BaseMiddleware):
             services = Services(session, self.rng, self.signal)
             data["services"] = services
             # aiogram's own middleware put the update's user there; the dispatcher, admin_ids.
-            data["sender"] = Sender(data.get("event_from_user"), data["admin_ids"], services)
+            data["sender"] = Sender(
+                data.get("event_from_user"), data["admin_ids"], data["languages"], services
+            )
             data["source"] = self.sources[bot.id]
             return await handler(event, data)
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import CloseContact, SendTo
-from bot.texts import Markup, plain, t
-from db.models import Lead, Operator
+from bot.callbacks import ChooseLanguage, CloseContact, SendTo
+from bot.texts import Markup, available_languages, plain, t
+from db.models import ContactStatus, Lead, Operator, Source
 from services.errors import DomainError
 from services.notices import ClientRef, Notice, OperatorCard
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
+from services.texts import CUSTOM_TEXTS
 from services.views import OperatorView, QueueView, SourceView, StatsView, WeightsView
 
 # Telegram allows 4096 characters per message; stay below to leave room for entities.
@@ -60,66 +61,74 @@ def client_name(lead: Lead | ClientRef) -> str:
     return f"{name}{username} (id {lead.telegram_id}{phone})"
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+def _when(moment: datetime | None, language: str) -> str:
+    return t("datetime", language, moment=moment) if moment else "—"
 
 
-def _duration(delta: timedelta) -> str:
+def _duration(delta: timedelta, language: str) -> str:
     minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    if minutes < 60:
+        return t("duration-minutes", language, minutes=minutes)
+    return t("duration-hours", language, hours=minutes // 60, minutes=minutes % 60)
+
+
+def _status(status: ContactStatus, language: str) -> str:
+    return t("contact-status", language, status=status.value)
 
 
 def _percent(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _label(key: str, **params: Any) -> str:
+def _label(key: str, language: str, **params: Any) -> str:
     """A button label: shown verbatim (not HTML) and kept short."""
-    return plain(key, **params)[:64]
+    return plain(key, language, **params)[:64]
 
 
-def close_button(contact_id: int) -> InlineKeyboardMarkup:
+def close_button(contact_id: int, language: str) -> InlineKeyboardMarkup:
     """The keyboard under a card."""
     button = InlineKeyboardButton(
-        text=_label("button.close", contact_id=contact_id),
+        text=_label("button-close", language, contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def notice(notice: Notice, language: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
+def notice(notice: Notice, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """Render an outbox notice into text and keyboard: its text, with its fields as the
     text's parameters (the card, formatted, has a button)."""
     if isinstance(notice, OperatorCard):
-        return _card(notice, language), close_button(notice.contact_id)
+        return _card(notice, language), close_button(notice.contact_id, language)
     return t(notice.text_key, language, **notice.arguments()), None
 
 
-def carried_card(card: OperatorCard, words: str | None, limit: int) -> str | None:
+def carried_card(card: OperatorCard, words: str | None, language: str, limit: int) -> str | None:
     """The card followed by the client's words (Telegram HTML) that one message carries, or
     ``None`` when that is longer than ``limit`` (then the card and the copy go apart)."""
-    text = _card(card, None)
+    text = _card(card, language)
     if words:
-        text = t("operator.card_words", card=Markup(text), words=Markup(words))
+        # Not through a catalog: Fluent refuses parameters over 1,000 characters, and the
+        # words are the client's, after a blank line, in every language.
+        text = f"{text}\n\n{words}"
     return text if telegram_length(text) <= limit else None
 
 
-def _card(card: OperatorCard, language: str | None) -> str:
+def _card(card: OperatorCard, language: str) -> str:
+    lines = [t("operator-card-history-none", language)]
     if card.history:
-        items = "".join(
+        lines = [t("operator-card-history-head", language)]
+        lines += [
             t(
-                "operator.card.history_item",
+                "operator-card-history-item",
                 language,
                 id=past.id,
                 source=past.source,
-                status=past.status.value,
-                created=_when(past.created_at),
+                status=_status(past.status, language),
+                created=_when(past.created_at, language),
             )
             for past in card.history
-        )
-        rendered = t("operator.card.history_head", language) + items
-    else:
-        rendered = t("operator.card.history_none", language)
+        ]
+    rendered = "\n".join(lines)
     return t(
         card.text_key,
         language,
@@ -135,13 +144,13 @@ def _clip(value: object, limit: int = 100) -> object:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def error(exc: DomainError, language: str | None = None) -> str:
+def error(exc: DomainError, language: str) -> str:
     """A domain error as the user reads it; echoed input is clipped so the reply always fits."""
     return t(exc.key, language, **{k: _clip(v) for k, v in exc.params.items()})
 
 
 def choose_contact(
-    choices: list[ContactChoice], message_id: int
+    choices: list[ContactChoice], message_id: int, language: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Ask an operator which contact an unaddressed message is for.
 
@@ -154,71 +163,75 @@ def choose_contact(
     rows = [
         [
             InlineKeyboardButton(
-                text=_label("operator.choice", contact_id=c.contact_id, client=client_name(c.lead)),
+                text=_label(
+                    "operator-choice", language, contact_id=c.contact_id, client=client_name(c.lead)
+                ),
                 callback_data=SendTo(contact_id=c.contact_id, message_id=message_id).pack(),
             )
         ]
         for c in offered
     ]
-    text = t("operator.ambiguous")
+    text = t("operator-ambiguous", language)
     if hidden := len(choices) - len(offered):
-        text += "\n" + t("operator.ambiguous_more", shown=len(offered), hidden=hidden)
+        text += "\n" + t("operator-ambiguous-more", language, shown=len(offered), hidden=hidden)
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-# Why an operator's message was not sent, by outcome.
-_NOT_SENT = {
-    RelayOutcome.NO_CONTACT: "operator.no_contact",
-    RelayOutcome.CLOSED: "operator.reply_closed",
-    RelayOutcome.TAKEN_AWAY: "operator.reply_taken_away",
+# Why an operator's message was not sent, by outcome (the others need no answer).
+NOT_SENT = {
+    RelayOutcome.NO_CONTACT: "operator-no-contact",
+    RelayOutcome.CLOSED: "operator-reply-closed",
+    RelayOutcome.TAKEN_AWAY: "operator-reply-taken-away",
 }
 
 
-def not_sent(relay: Relay) -> str | None:
+def not_sent(relay: Relay, language: str) -> str | None:
     """Why an operator's message was not sent; ``None`` when there is nothing to say (it was
     sent, or it is a redelivered update of one that was)."""
-    key = _NOT_SENT.get(relay.outcome)
-    return t(key, contact_id=relay.contact_id) if key else None
+    key = NOT_SENT.get(relay.outcome)
+    return t(key, language, contact_id=relay.contact_id) if key else None
 
 
-def contact_chosen(relay: Relay) -> str:
+def contact_chosen(relay: Relay, language: str) -> str:
     """The "which contact?" question, once the operator pressed one of its buttons."""
     if relay.outcome is RelayOutcome.DUPLICATE:
         # A second tap: say where the message went, not where this button points.
-        return t("operator.already_sent", contact_id=relay.contact_id)
-    return not_sent(relay) or t("operator.sent", contact_id=relay.contact_id)
+        return t("operator-already-sent", language, contact_id=relay.contact_id)
+    return not_sent(relay, language) or t("operator-sent", language, contact_id=relay.contact_id)
 
 
-def open_contacts(views: list[OpenContactView]) -> list[str]:
+def open_contacts(views: list[OpenContactView], language: str) -> list[str]:
     """``/contacts``."""
     if not views:
-        return [t("operator.contacts_none")]
-    lines = [t("operator.contacts_head", count=len(views))]
+        return [t("operator-contacts-none", language)]
+    lines = [t("operator-contacts-head", language, count=len(views))]
     lines += [
         t(
-            "operator.contacts_item",
+            "operator-contacts-item",
+            language,
             contact_id=v.contact.id,
             source=v.source.username,
             client=client_name(v.lead),
-            status=v.contact.status.value,
-            created=_when(v.contact.created_at),
+            status=_status(v.contact.status, language),
+            created=_when(v.contact.created_at, language),
         )
         for v in views
     ]
     return paginate(lines)
 
 
-def _links(view: OperatorView) -> list[str]:
+def _links(view: OperatorView, language: str) -> list[str]:
     lines = []
     for link in view.links:
         flags = ""
         if not link.started:
-            flags += t("admin.flag_not_started")
+            flags += t("admin-flag-not-started", language)
         if link.unreachable:
-            flags += t("admin.flag_unreachable")
+            flags += t("admin-flag-unreachable", language)
         lines.append(
             t(
-                "admin.operator_link",
+                "admin-operator-link",
+                language,
                 source=link.source.username,
                 weight=link.weight,
                 flags=Markup(flags),
@@ -229,90 +242,94 @@ def _links(view: OperatorView) -> list[str]:
 
 # An operator's state by (active, paused): the admin's switch and the operator's own.
 _STATES = {
-    (True, False): "operator.state_active",
-    (True, True): "operator.state_paused",
-    (False, False): "operator.state_inactive",
-    (False, True): "operator.state_inactive_paused",
+    (True, False): "operator-state-active",
+    (True, True): "operator-state-paused",
+    (False, False): "operator-state-inactive",
+    (False, True): "operator-state-inactive-paused",
 }
 
 
-def _state(operator: Operator) -> str:
-    return t(_STATES[operator.active, operator.paused])
+def _state(operator: Operator, language: str) -> str:
+    return t(_STATES[operator.active, operator.paused], language)
 
 
-def paused(operator: Operator) -> str:
+def paused(operator: Operator, language: str) -> str:
     """``/pause`` and ``/resume``: whether new contacts come now, and if not, why."""
     if operator.paused:
-        return t("operator.paused")
-    return t("operator.resumed" if operator.active else "operator.resumed_inactive")
+        return t("operator-paused", language)
+    return t("operator-resumed" if operator.active else "operator-resumed-inactive", language)
 
 
-def activated(operator: Operator) -> str:
+def activated(operator: Operator, language: str) -> str:
     """``/activate`` and ``/deactivate``: whether new contacts come now, and if not, why."""
     if not operator.active:
-        key = "admin.deactivated"
+        key = "admin-deactivated"
     else:
-        key = "admin.activated_paused" if operator.paused else "admin.activated"
-    return t(key, name=operator.display_name)
+        key = "admin-activated-paused" if operator.paused else "admin-activated"
+    return t(key, language, name=operator.display_name)
 
 
-def me(view: OperatorView) -> str:
+def me(view: OperatorView, language: str) -> str:
     """``/me``."""
     op = view.operator
-    links = "\n" + "\n".join(_links(view)) if view.links else "—"
+    links = "\n" + "\n".join(_links(view, language)) if view.links else "—"
     return t(
-        "operator.me",
+        "operator-me",
+        language,
         name=op.display_name,
-        state=_state(op),
+        state=_state(op, language),
         open=op.open_count,
         limit=op.max_open,
         links=Markup(links),
     )
 
 
-def operators(views: list[OperatorView]) -> list[str]:
+def operators(views: list[OperatorView], language: str) -> list[str]:
     """``/operators``."""
     if not views:
-        return [t("admin.operators_none")]
+        return [t("admin-operators-none", language)]
     lines: list[str] = []
     for view in views:
         op = view.operator
         lines.append(
             t(
-                "admin.operator_line",
+                "admin-operator-line",
+                language,
                 name=op.display_name,
                 telegram_id=op.telegram_id,
                 username=f", @{op.username}" if op.username else "",
-                state=_state(op),
+                state=_state(op, language),
                 open=op.open_count,
                 limit=op.max_open,
             )
         )
-        lines += _links(view)
+        lines += _links(view, language)
     return paginate(lines)
 
 
-def operator_added(view: OperatorView) -> str:
+def operator_added(view: OperatorView, language: str) -> str:
     """``/addop`` succeeded."""
     bots = ", ".join(f"@{s.username}" for s in view.not_started) or "—"
     return t(
-        "admin.operator_added",
+        "admin-operator-added",
+        language,
         name=view.operator.display_name,
         limit=view.operator.max_open,
         bots=bots,
     )
 
 
-def weights(view: WeightsView) -> list[str]:
+def weights(view: WeightsView, language: str) -> list[str]:
     """``/weights``."""
     if not any(row.weight for row in view.rows):
-        return [t("admin.weights_none", source=view.source.username)]
-    lines = [t("admin.weights_head", source=view.source.username)]
+        return [t("admin-weights-none", language, source=view.source.username)]
+    lines = [t("admin-weights-head", language, source=view.source.username)]
     for row in view.rows:
-        flags = "" if row.started else t("admin.flag_not_started")
+        flags = "" if row.started else t("admin-flag-not-started", language)
         lines.append(
             t(
-                "admin.weights_line",
+                "admin-weights-line",
+                language,
                 name=row.operator.display_name,
                 weight=row.weight,
                 share=_percent(row.share),
@@ -322,11 +339,12 @@ def weights(view: WeightsView) -> list[str]:
     return paginate(lines)
 
 
-def sources(views: list[SourceView]) -> list[str]:
+def sources(views: list[SourceView], language: str) -> list[str]:
     """``/sources``."""
     return paginate(
         t(
-            "admin.sources_line",
+            "admin-sources-line",
+            language,
             source=v.source.username,
             title=v.source.title,
             total=v.total,
@@ -338,33 +356,35 @@ def sources(views: list[SourceView]) -> list[str]:
     )
 
 
-def queue(view: QueueView) -> list[str]:
+def queue(view: QueueView, language: str) -> list[str]:
     """``/queue``."""
     if not view.total:
-        return [t("admin.queue_empty")]
-    lines = [t("admin.queue_head", total=view.total)]
+        return [t("admin-queue-empty", language)]
+    lines = [t("admin-queue-head", language, total=view.total)]
     lines += [
         t(
-            "admin.queue_line",
+            "admin-queue-line",
+            language,
             contact_id=item.contact.id,
             source=item.source.username,
             client=client_name(item.lead),
-            waited=_duration(item.waited),
+            waited=_duration(item.waited, language),
         )
         for item in view.items
     ]
     if view.total > len(view.items):
-        lines.append(t("admin.queue_more", more=view.total - len(view.items)))
+        lines.append(t("admin-queue-more", language, more=view.total - len(view.items)))
     return paginate(lines)
 
 
-def stats(view: StatsView) -> list[str]:
+def stats(view: StatsView, language: str) -> list[str]:
     """``/stats``."""
     lines: list[str] = []
     for s in view.sources:
         lines.append(
             t(
-                "admin.stats_source",
+                "admin-stats-source",
+                language,
                 source=s.source.username,
                 total=s.total,
                 open=s.open,
@@ -373,7 +393,8 @@ def stats(view: StatsView) -> list[str]:
         )
         lines += [
             t(
-                "admin.stats_share",
+                "admin-stats-share",
+                language,
                 name=share.operator.display_name,
                 assigned=share.assigned,
                 share=_percent(share.share),
@@ -381,10 +402,11 @@ def stats(view: StatsView) -> list[str]:
             )
             for share in s.shares
         ]
-    lines.append(t("admin.stats_operators"))
+    lines.append(t("admin-stats-operators", language))
     lines += [
         t(
-            "admin.stats_operator",
+            "admin-stats-operator",
+            language,
             name=o.operator.display_name,
             open=o.operator.open_count,
             limit=o.operator.max_open,
@@ -394,3 +416,55 @@ def stats(view: StatsView) -> list[str]:
         for o in view.operators
     ]
     return paginate(lines)
+
+
+def default_text_key(name: str) -> str:
+    """The catalog's key of the default text a bot's own text ``name`` replaces."""
+    return f"client-{name.replace('_', '-')}"
+
+
+def source_texts(source: Source, custom: dict[tuple[str, str], str], language: str) -> list[str]:
+    """``/texts``: each text of this bot in every language, its own (as its admin formatted
+    it) or the default. A text is never cut: a long one gets a message of its own."""
+    lines = [t("admin-texts-head", language, source=source.username)]
+    for name in CUSTOM_TEXTS:
+        lines.append(t("admin-texts-name", language, name=name))
+        for text_language in available_languages():
+            own = custom.get((name, text_language))
+            text = Markup(own) if own else Markup(t(default_text_key(name), text_language))
+            lines.append(
+                t(
+                    "admin-texts-value",
+                    language,
+                    language=text_language,
+                    custom="yes" if own else "no",
+                    text=text,
+                )
+            )
+    return _pack(lines)
+
+
+def _pack(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join lines into as few messages as fit ``limit``, never cutting one (each line is
+    valid HTML on its own and short enough for Telegram as it counts, without the markup)."""
+    pages: list[str] = []
+    for line in lines:
+        if pages and len(pages[-1]) + 1 + len(line) <= limit:
+            pages[-1] += "\n" + line
+        else:
+            pages.append(line)
+    return pages
+
+
+def language_buttons() -> InlineKeyboardMarkup:
+    """``/language``: a button per language, each named in its own language."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_label("language-name", language),
+                callback_data=ChooseLanguage(language=language).pack(),
+            )
+        ]
+        for language in available_languages()
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)

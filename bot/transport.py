@@ -1,6 +1,6 @@
 """The delivery worker's ``Transport``: sends outbox rows through the right aiogram Bot."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -20,8 +20,10 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods import Response, TelegramMethod
+from aiogram.types import InlineKeyboardMarkup
 
 from bot import render
+from bot.texts import Languages
 from db.models import Delivery, DeliveryKind
 from services.delivery import Pacer, Rejected, RetryAfter, Transient, Unreachable
 from services.notices import MessageCopy, read_notice
@@ -69,11 +71,23 @@ class DirectSendCounter(BaseRequestMiddleware):
             self.pacer.settle(self.source_id, chat_id)
 
 
+# The text a bot's admin set instead of a default one: (source id, name, language) → text.
+CustomText = Callable[[int, str, str], Awaitable[str | None]]
+
+
 class AiogramTransport:
     """Sends notices with ``sendMessage`` and relays with ``copyMessage(s)``."""
 
-    def __init__(self, bots: dict[int, Bot], on_error: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        bots: dict[int, Bot],
+        languages: Languages,
+        custom_text: CustomText,
+        on_error: Callable[[str], None],
+    ) -> None:
         self.bots = bots  # source id → Bot
+        self.languages = languages
+        self.custom_text = custom_text
         self.on_error = on_error  # counts Telegram's errors by code
 
     def count_direct_sends(self, pacer: Pacer) -> None:
@@ -93,11 +107,22 @@ class AiogramTransport:
         finally:
             _WORKER_SENDING.reset(sending)
 
+    async def _render(self, delivery: Delivery) -> tuple[str, InlineKeyboardMarkup | None]:
+        """A notice in its reader's language: the bot's own text for it, if its admin set one
+        (read now, so a change reaches what is still waiting), else the default."""
+        notice, preferred = read_notice(delivery.payload)
+        language = self.languages.pick(preferred)
+        if notice.custom_text is not None:
+            custom = await self.custom_text(delivery.source_id, notice.custom_text, language)
+            if custom is not None:
+                return custom, None
+        return render.notice(notice, language)
+
     async def _send(self, bot: Bot, deliveries: list[Delivery]) -> list[int]:
         head = deliveries[0]
         try:
             if head.kind == DeliveryKind.NOTICE:
-                text, markup = render.notice(*read_notice(head.payload))
+                text, markup = await self._render(head)
                 sent = await bot.send_message(head.chat_id, text, reply_markup=markup)
                 return [sent.message_id]
             copies = [MessageCopy.model_validate(d.payload) for d in deliveries]
@@ -140,9 +165,10 @@ class AiogramTransport:
         card and then the copy, whose ids come back copy first (the worker records both)."""
         card = copy.card
         assert card is not None
-        markup = render.close_button(card.contact_id)
+        language = self.languages.pick(copy.language)
+        markup = render.close_button(card.contact_id, language)
         limit = render.TEXT_LIMIT if copy.is_text else render.CAPTION_LIMIT
-        carried = render.carried_card(card, copy.words, limit)
+        carried = render.carried_card(card, copy.words, language, limit)
         if carried is not None and copy.is_text:
             sent = await bot.send_message(chat_id, carried, reply_markup=markup)
             return [sent.message_id]
@@ -155,7 +181,7 @@ class AiogramTransport:
                 reply_markup=markup,
             )
             return [copied.message_id]
-        text, markup = render.notice(card, None)
+        text, markup = render.notice(card, language)
         # The worker paced one message: the card, a second one, is counted as a direct send.
         direct = _WORKER_SENDING.set(False)
         try:

@@ -88,7 +88,6 @@ class Source(Base):
     bot_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     username: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(128))
-    greeting: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The delivery worker that sends this bot's outbox, and until when its lease runs: one
     # sender per bot, so that the bot's pace holds however many processes run.
@@ -118,6 +117,9 @@ class Operator(Base):
     # conditional UPDATEs in the same transaction as the contact row (see ContactRepository).
     open_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Telegram's interface language as of their last /start, and their own /language choice.
+    language: Mapped[str | None] = mapped_column(String(16))
+    chosen_language: Mapped[str | None] = mapped_column(String(16))
 
     links: Mapped[list["OperatorSource"]] = relationship(
         back_populates="operator", cascade="all, delete-orphan", passive_deletes=True
@@ -128,6 +130,11 @@ class Operator(Base):
         """Neither deactivated by an admin nor paused: new contacts may come (their bots and
         limit permitting)."""
         return self.active and not self.paused
+
+    @property
+    def preferred_language(self) -> str | None:
+        """The language they want to read, most wanted first: their choice, else Telegram's."""
+        return self.chosen_language or self.language
 
 
 class OperatorSource(Base):
@@ -160,10 +167,17 @@ class Lead(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(256), default="")
     last_name: Mapped[str | None] = mapped_column(String(256))
+    # Telegram's interface language, refreshed by every message, and their /language choice.
     language: Mapped[str | None] = mapped_column(String(16))
+    chosen_language: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def preferred_language(self) -> str | None:
+        """The language they want to read: their choice, else Telegram's."""
+        return self.chosen_language or self.language
 
 
 class Contact(Base):
@@ -343,3 +357,34 @@ class Invite(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_by: Mapped[int | None] = mapped_column(BigInteger)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AdminLanguage(Base):
+    """The language of an admin (admins are configured, not stored, so this is all we keep):
+    Telegram's as of their last /start and their own /language choice."""
+
+    __tablename__ = "admin_languages"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    chosen_language: Mapped[str | None] = mapped_column(String(16))
+
+    @property
+    def preferred_language(self) -> str | None:
+        """The language they want to read: their choice, else Telegram's."""
+        return self.chosen_language or self.language
+
+
+class SourceText(Base):
+    """A text a bot's admin wrote to replace a default one (``/text``), in one language, as
+    Telegram HTML."""
+
+    __tablename__ = "source_texts"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,9 +8,12 @@ from services.base import Service
 from services.errors import (
     InvalidLimit,
     InvalidOperatorRef,
-    InvalidWeights,
+    MalformedWeight,
+    NoWeights,
     OperatorExists,
     UnknownSource,
+    WeightGivenTwice,
+    WeightOutOfRange,
 )
 from services.notices import (
     Notice,
@@ -52,17 +55,15 @@ def parse_limit(value: str | int) -> int:
 def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
     """``["@ann=3", "42=0"]`` → ``[("@ann", 3), ("42", 0)]``; raises ``InvalidWeights``."""
     if not pairs:
-        raise InvalidWeights(detail="give at least one <operator>=<weight>")
+        raise NoWeights()
     parsed: list[tuple[str, int]] = []
     for pair in pairs:
         ref, sep, weight = pair.partition("=")
         if not sep or not ref:
-            raise InvalidWeights(detail=f"{pair!r} is not <operator>=<weight>")
+            raise MalformedWeight(pair=pair)
         number = parse_number(weight, 0, MAX_WEIGHT)
         if number is None:
-            raise InvalidWeights(
-                detail=f"weight of {ref} must be a whole number from 0 to {MAX_WEIGHT}"
-            )
+            raise WeightOutOfRange(ref=ref, maximum=MAX_WEIGHT)
         parsed.append((ref, number))
     return parsed
 
@@ -112,6 +113,7 @@ class AdminService(Service):
                     source.id,
                     operator.telegram_id,
                     OperatorTakenAway(contact_id=contact.id),
+                    language=operator.preferred_language,
                 )
             requeued = await self.contacts.requeue_of(operator.id)
             started = tuple(
@@ -121,7 +123,7 @@ class AdminService(Service):
             )
             await self.operators.delete(operator.id)
             self.drain_queue_after_commit()
-        return OperatorRemoved(operator.telegram_id, requeued, started)
+        return OperatorRemoved(operator.telegram_id, requeued, started, operator.preferred_language)
 
     async def set_active(self, ref: str, active: bool) -> Operator:
         """Activate or deactivate an operator (open contacts stay with them). Activating does
@@ -163,7 +165,9 @@ class AdminService(Service):
             if link.started and not link.unreachable
         ]
         if reachable:
-            self.outbox.notice(min(reachable), operator.telegram_id, notice)
+            self.outbox.notice(
+                min(reachable), operator.telegram_id, notice, language=operator.preferred_language
+            )
 
     async def set_weights(self, source_id: int, pairs: list[str]) -> WeightsView:
         """Set weights in a source, all or nothing: any bad pair changes nothing."""
@@ -174,7 +178,7 @@ class AdminService(Service):
             for ref, weight in parsed:
                 operator = await self.find_operator(ref)
                 if operator.id in resolved:
-                    raise InvalidWeights(detail=f"{ref} is given twice")
+                    raise WeightGivenTwice(ref=ref)
                 resolved[operator.id] = weight
             for operator_id, weight in resolved.items():
                 await self.operators.set_link(operator_id, source.id, weight=weight)

@@ -62,23 +62,26 @@ class Assigner:
         lead: Lead,
         source: Source,
         operator_telegram_id: int,
+        operator_language: str | None,
         backlog: Sequence[Message],
         first_words: str | None = None,
     ) -> None:
-        """Stage the card and the client's messages so far for the contact's new operator.
+        """Stage the card (in the operator's language) and the client's messages so far for
+        the contact's new operator.
 
         With ``first_words`` (the first message's text or caption as Telegram HTML, known
         while its update is handled; the database keeps the plain text only), the first
         message carries the card where it can: one message to the operator instead of two.
         """
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
-        operator = operator_telegram_id
+        operator, language = operator_telegram_id, operator_language
         rest = backlog
         if backlog and first_words is not None and carries_card(backlog[0]):
-            self.outbox.card(contact, lead, source, operator, history, backlog[0], first_words)
+            first = backlog[0]
+            self.outbox.card(contact, lead, source, operator, language, history, first, first_words)
             rest = backlog[1:]
         else:
-            self.outbox.card(contact, lead, source, operator, history)
+            self.outbox.card(contact, lead, source, operator, language, history)
         for message in rest:
             self.outbox.relay(message, operator)
 
@@ -94,12 +97,12 @@ class Assigner:
             await self.operators.release_slot(pick.operator_id)
             return None
         backlog = await self.messages.of_contact(contact.id, Direction.IN)
-        await self.hand_over(contact, lead, source, pick.telegram_id, backlog)
+        await self.hand_over(contact, lead, source, pick.telegram_id, pick.language, backlog)
         self.outbox.notice(
             source.id,
             lead.telegram_id,
             ClientOperatorJoined(contact_id=contact.id),
-            language=lead.language,
+            language=lead.preferred_language,
         )
         return Assignment(contact.id, pick.operator_id, pick.telegram_id)
 

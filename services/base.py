@@ -13,14 +13,17 @@ from db.repositories import (
     ContactRepository,
     DeliveryRepository,
     InviteRepository,
+    LanguageRepository,
     LeadRepository,
     MessageRepository,
     OperatorRepository,
     SourceRepository,
+    SourceTextRepository,
 )
 from db.session import request_drain, take_after_commit
 from services.assignment import Assigner, Assignment
 from services.errors import AmbiguousOperator, InvalidOperatorRef, UnknownOperator
+from services.notices import AdminAlert
 from services.numbers import MAX_ID, MIN_INT64, parse_number
 from services.outbox import NoSignal, Outbox, OutboxSignal
 from services.views import LinkView, OperatorView
@@ -115,6 +118,16 @@ class Service:
         return InviteRepository(self.session)
 
     @functools.cached_property
+    def languages(self) -> LanguageRepository:
+        """Data access for the languages people read."""
+        return LanguageRepository(self.session)
+
+    @functools.cached_property
+    def texts(self) -> SourceTextRepository:
+        """Data access for the texts each bot's admin set."""
+        return SourceTextRepository(self.session)
+
+    @functools.cached_property
     def outbox(self) -> Outbox:
         """Stages outgoing messages in the current transaction."""
         return Outbox(self.deliveries)
@@ -170,12 +183,20 @@ class Service:
             active=True,
             max_open=max_open,
             open_count=0,
+            # Whoever chose a language as a client (or admin) keeps it as an operator.
+            chosen_language=await self.languages.chosen(telegram_id),
         )
         self.operators.add(operator)
         await self.session.flush()
         for source in await self.sources.all():
             await self.operators.set_link(operator.id, source.id, weight=1)
         return operator
+
+    async def alert_admins(self, source_id: int, admin_ids: list[int], alert: AdminAlert) -> None:
+        """Stage an alert to every admin through one bot, each in their own language."""
+        languages = await self.languages.of_admins(admin_ids)
+        for admin_id in admin_ids:
+            self.outbox.notice(source_id, admin_id, alert, language=languages[admin_id])
 
     async def operator_views(self, operators: list[Operator]) -> list[OperatorView]:
         """Operators with their per-source links."""

@@ -155,7 +155,7 @@ class ContactService(Service):
             return Registration(Outcome.QUEUED, contact.id)
         await self.contacts.assign(contact.id, pick.operator_id)
         await self.assigner.hand_over(
-            contact, lead, source, pick.telegram_id, [message], first_words=words
+            contact, lead, source, pick.telegram_id, pick.language, [message], first_words=words
         )
         self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
@@ -178,7 +178,10 @@ class ContactService(Service):
             if operator is None:
                 return False
             self.outbox.notice(
-                source_id, operator.telegram_id, OperatorClientEdited(contact_id=contact.id)
+                source_id,
+                operator.telegram_id,
+                OperatorClientEdited(contact_id=contact.id),
+                language=operator.preferred_language,
             )
             # Not as part of its album, if it was in one: the album went out long ago.
             copy = MessageCopy(from_chat_id=stored.chat_id, message_id=stored.telegram_message_id)
@@ -188,7 +191,7 @@ class ContactService(Service):
         return True
 
     def _tell_client(self, lead: Lead, source: Source, notice: Notice) -> None:
-        self.outbox.notice(source.id, lead.telegram_id, notice, language=lead.language)
+        self.outbox.notice(source.id, lead.telegram_id, notice, language=lead.preferred_language)
 
     async def close(self, contact_id: int, by: Actor, reason: str = "") -> ClosedContact:
         """Close an open contact, tell the client and the operator, and reuse the freed slot.
@@ -213,6 +216,7 @@ class ContactService(Service):
                     source.id,
                     operator.telegram_id,
                     OperatorClosed(contact_id=contact_id, by=by.kind),
+                    language=operator.preferred_language,
                 )
             if by.kind != "client":
                 told = ClientAutoClosed if by.kind == "system" else ClientClosed
@@ -268,9 +272,12 @@ class ContactService(Service):
                     source.id,
                     previous.telegram_id,
                     OperatorTakenAway(contact_id=contact.id),
+                    language=previous.preferred_language,
                 )
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
-            await self.assigner.hand_over(contact, lead, source, target.telegram_id, backlog)
+            await self.assigner.hand_over(
+                contact, lead, source, target.telegram_id, target.preferred_language, backlog
+            )
         return Reassignment(
             contact_id, target.telegram_id, previous.telegram_id if previous else None
         )

@@ -6,7 +6,7 @@ from typing import Any
 class DomainError(Exception):
     """A request the domain refuses; nothing was changed."""
 
-    key = "error.generic"
+    key = "error-generic"
     template = "request refused"
 
     def __init__(self, **params: Any) -> None:
@@ -17,77 +17,102 @@ class DomainError(Exception):
 class UnknownOperator(DomainError):
     """No operator matches the reference given."""
 
-    key = "error.unknown_operator"
+    key = "error-unknown-operator"
     template = "unknown operator {ref}"
 
 
 class AmbiguousOperator(DomainError):
     """An @username that several operators were known by."""
 
-    key = "error.ambiguous_operator"
+    key = "error-ambiguous-operator"
     template = "several operators were known as {ref}: {ids}"
 
 
 class OperatorExists(DomainError):
     """The user is an operator already."""
 
-    key = "error.operator_exists"
+    key = "error-operator-exists"
     template = "{ref} is an operator already"
 
 
 class InvalidLimit(DomainError):
     """A limit that is not a whole number ≥ 0."""
 
-    key = "error.invalid_limit"
+    key = "error-invalid-limit"
     template = "limit must be a whole number from 0 to {maximum}, got {value!r}"
 
 
 class InvalidWeights(DomainError):
-    """Malformed weight assignments."""
+    """Malformed weight assignments (one of the kinds below)."""
 
-    key = "error.invalid_weights"
-    template = "invalid weights: {detail}"
+
+class NoWeights(InvalidWeights):
+    """``/weights`` with a word but no assignment."""
+
+    key = "error-weights-empty"
+    template = "give at least one <operator>=<weight>"
+
+
+class MalformedWeight(InvalidWeights):
+    """Text that is not ``<operator>=<weight>``."""
+
+    key = "error-weights-malformed"
+    template = "{pair!r} is not <operator>=<weight>"
+
+
+class WeightOutOfRange(InvalidWeights):
+    """A weight that is not a whole number in range."""
+
+    key = "error-weights-range"
+    template = "weight of {ref} must be a whole number from 0 to {maximum}"
+
+
+class WeightGivenTwice(InvalidWeights):
+    """The same operator twice in one ``/weights``."""
+
+    key = "error-weights-twice"
+    template = "{ref} is given twice"
 
 
 class InvalidOperatorRef(DomainError):
     """Text that is neither a Telegram id nor an @username."""
 
-    key = "error.invalid_operator_ref"
+    key = "error-invalid-operator-ref"
     template = "{ref!r} is neither a Telegram id nor an @username"
 
 
 class UnknownContact(DomainError):
     """No contact with that number."""
 
-    key = "error.unknown_contact"
+    key = "error-unknown-contact"
     template = "there is no contact #{contact_id}"
 
 
 class ContactChanged(DomainError):
     """The contact was assigned, moved or closed by someone else meanwhile."""
 
-    key = "error.contact_changed"
+    key = "error-contact-changed"
     template = "contact #{contact_id} changed meanwhile"
 
 
 class ContactAlreadyClosed(DomainError):
     """The contact is closed already."""
 
-    key = "error.contact_closed"
+    key = "error-contact-closed"
     template = "contact #{contact_id} is closed already"
 
 
 class NotYourContact(DomainError):
     """An operator acted on a contact that is not theirs."""
 
-    key = "error.not_your_contact"
+    key = "error-not-your-contact"
     template = "contact #{contact_id} is not yours"
 
 
 class OperatorFull(DomainError):
     """The operator cannot take one more contact."""
 
-    key = "error.operator_full"
+    key = "error-operator-full"
     template = (
         "{ref} cannot take more contacts (inactive, paused, not started the bot, or at the limit)"
     )
@@ -96,12 +121,33 @@ class OperatorFull(DomainError):
 class UnknownSource(DomainError):
     """No source with that id or username."""
 
-    key = "error.unknown_source"
+    key = "error-unknown-source"
     template = "unknown source {ref}"
 
 
 class InvalidInvite(DomainError):
     """An invite code that does not exist or was used."""
 
-    key = "error.invalid_invite"
+    key = "error-invalid-invite"
     template = "this invite link is invalid or was used already"
+
+
+class UnknownText(DomainError):
+    """A name that is not one of the texts an admin may set."""
+
+    key = "error-unknown-text"
+    template = "there is no text {name}; the texts are {names}"
+
+
+class UnknownLanguage(DomainError):
+    """A language there is no catalog of."""
+
+    key = "error-unknown-language"
+    template = "there is no language {language}; the languages are {languages}"
+
+
+class TextTooLong(DomainError):
+    """A text longer than Telegram allows in a message."""
+
+    key = "error-text-too-long"
+    template = "the text has {length} characters, at most {limit} are allowed"

@@ -17,19 +17,28 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from db.models import ContactStatus
 
 
+def text_id(key: str) -> str:
+    """The catalog's id of a notice's text: its stored key in Fluent's spelling
+    (``client.auto_closed`` → ``client-auto-closed``); stored keys keep their spelling so that
+    rows already in the outbox still read."""
+    return key.replace(".", "-").replace("_", "-")
+
+
 class _Notice(BaseModel):
     """Fields shared by the models of notices."""
 
     model_config = ConfigDict(frozen=True)
     # Fields that pick the text rather than fill it in.
     selectors: ClassVar[frozenset[str]] = frozenset({"key"})
+    # The name of the per-bot text (``/text``) that replaces its own, if a bot may have one.
+    custom_text: ClassVar[str | None] = None
 
     key: str
 
     @property
     def text_key(self) -> str:
-        """The key of its text."""
-        return self.key
+        """The key of its text in the catalogs."""
+        return text_id(self.key)
 
     @property
     def contact(self) -> int | None:
@@ -54,12 +63,14 @@ class ClientAssigned(_ContactNotice):
     """The client's new contact went to an operator at once."""
 
     key: Literal["client.assigned"] = "client.assigned"
+    custom_text: ClassVar[str | None] = "assigned"
 
 
 class ClientQueued(_ContactNotice):
     """Every operator is busy: the client's new contact waits in the queue."""
 
     key: Literal["client.queued"] = "client.queued"
+    custom_text: ClassVar[str | None] = "queued"
 
 
 class ClientOperatorJoined(_ContactNotice):
@@ -72,12 +83,14 @@ class ClientClosed(_ContactNotice):
     """An operator or an admin closed the client's contact."""
 
     key: Literal["client.closed"] = "client.closed"
+    custom_text: ClassVar[str | None] = "closed"
 
 
 class ClientAutoClosed(_ContactNotice):
     """The client's contact was closed after a long silence."""
 
     key: Literal["client.auto_closed"] = "client.auto_closed"
+    custom_text: ClassVar[str | None] = "auto_closed"
 
 
 class ClientRef(BaseModel):
@@ -123,7 +136,7 @@ class OperatorClosed(_ContactNotice):
     @property
     def text_key(self) -> str:
         """Who closed it is said unless it was the operator."""
-        return self.key if self.by == "operator" else "operator.contact_closed_by"
+        return text_id(self.key if self.by == "operator" else "operator.contact_closed_by")
 
 
 class OperatorTakenAway(_ContactNotice):
@@ -182,7 +195,7 @@ class _AdminAlert(_Notice):
     @property
     def text_key(self) -> str:
         """Each alert has its own text."""
-        return f"{self.key}.{self.what}"
+        return text_id(f"{self.key}.{self.what}")
 
     @classmethod
     def kind(cls) -> str:
@@ -288,3 +301,4 @@ class MessageCopy(BaseModel):
     card: OperatorCard | None = None
     words: str | None = None
     is_text: bool = False
+    language: str | None = None  # the operator's, for the card

@@ -22,7 +22,7 @@ from services.notices import (
 )
 
 # The fields of a MessageCopy that only a copy carrying a card has.
-_CARD_FIELDS = {"card", "words", "is_text"}
+_CARD_FIELDS = {"card", "words", "is_text", "language"}
 # Telegram delivers an album as separate updates a few milliseconds apart; holding the first
 # copy this long lets the rest arrive so the operator gets one album, not scattered pictures.
 ALBUM_GATHER = timedelta(seconds=1)
@@ -48,10 +48,9 @@ class Outbox:
     def __init__(self, deliveries: DeliveryRepository) -> None:
         self.deliveries = deliveries
 
-    def notice(
-        self, source_id: int, chat_id: int, notice: Notice, *, language: str | None = None
-    ) -> None:
-        """Stage a text notice, rendered in ``language`` (the reader's, when known)."""
+    def notice(self, source_id: int, chat_id: int, notice: Notice, *, language: str | None) -> None:
+        """Stage a text notice, rendered in ``language``: the reader's preferred one (their
+        choice, else Telegram's, if known), whoever caused it."""
         payload = notice_payload(notice, language)
         self.deliveries.add(
             source_id, chat_id, DeliveryKind.NOTICE, payload, contact_id=notice.contact
@@ -84,10 +83,11 @@ class Outbox:
         chat_id: int,
         card: OperatorCard | None = None,
         words: str | None = None,
+        language: str | None = None,
     ) -> None:
         """Stage a copy of a stored message to ``chat_id`` (in the message's own bot); with
-        ``card``, the card and the message (its text or caption ``words``, Telegram HTML) as
-        one (see ``MessageCopy``)."""
+        ``card``, the card (in ``language``) and the message (its text or caption ``words``,
+        Telegram HTML) as one (see ``MessageCopy``)."""
         copy = MessageCopy(
             from_chat_id=message.chat_id,
             message_id=message.telegram_message_id,
@@ -95,6 +95,7 @@ class Outbox:
             card=card,
             words=words,
             is_text=card is not None and message.content_type == "text",
+            language=language,
         )
         self.copy(
             message.source_id, chat_id, copy, contact_id=message.contact_id, message_id=message.id
@@ -106,6 +107,7 @@ class Outbox:
         lead: Lead,
         source: Source,
         operator_chat_id: int,
+        operator_language: str | None,
         history: list[PastContact],
         first: Message | None = None,
         words: str | None = None,
@@ -134,9 +136,9 @@ class Outbox:
             ],
         )
         if first is None:
-            self.notice(source.id, operator_chat_id, card)
+            self.notice(source.id, operator_chat_id, card, language=operator_language)
         else:
-            self.relay(first, operator_chat_id, card, words)
+            self.relay(first, operator_chat_id, card, words, operator_language)
 
 
 # What can carry a card: a text (the card followed by the words), and media that have a caption

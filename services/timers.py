@@ -33,6 +33,7 @@ class TimerService(Service):
                     source_id,
                     operators[operator_id].telegram_id,
                     OperatorReminder(contact_id=contact_id, minutes=minutes),
+                    language=operators[operator_id].preferred_language,
                 )
         if reassign:
             for contact_id, operator_id, source_id in due:
@@ -93,6 +94,5 @@ class TimerService(Service):
             minutes=int((now - oldest).total_seconds() // 60),
             total=await self.contacts.queued_count(),
         )
-        for admin_id in admin_ids:
-            self.outbox.notice(source_id, admin_id, alert)
+        await self.alert_admins(source_id, admin_ids, alert)
         return True

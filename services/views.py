@@ -122,3 +122,5 @@ class OperatorRemoved:
     requeued: int
     # The sources (bots) they had started: each shows them an operator menu until reset.
     started_source_ids: tuple[int, ...] = ()
+    # The language they read, for the menu they get instead.
+    language: str | None = None

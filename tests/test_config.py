@@ -43,6 +43,8 @@ def _load(**values: object) -> Settings:
             {"webhook_url": "https://x.example", "webhook_secret": ""},
             "WEBHOOK_SECRET is required when WEBHOOK_URL",
         ),
+        ({"default_language": "de"}, "DEFAULT_LANGUAGE: must be one of en, ru"),
+        ({"default_language": "RU"}, "DEFAULT_LANGUAGE: must be one of en, ru"),
         (
             {"webhook_url": "https://x.example", "webhook_secret": "not secret!"},
             "WEBHOOK_SECRET: must be 1 to 256 of A-Z, a-z, 0-9, _ and -",

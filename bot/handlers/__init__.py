@@ -3,12 +3,12 @@
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
-from bot.handlers import admin, client, operator, stale, start
+from bot.handlers import admin, client, language, operator, stale, start
 
 
 def build_router() -> Router:
-    """Admin commands first, then /start and /help, operators, everyone else as a client, and
-    last an answer to buttons nobody handled."""
+    """Admin commands first, then /start, /help and /language, operators, everyone else as a
+    client, and last an answer to buttons nobody handled."""
     root = Router(name="switchboard")
     # The help desk lives in private chats. In a group the bot was added to, a message is
     # nobody's contact, and an answer (an admin's /queue, say) would show clients to strangers.
@@ -18,6 +18,7 @@ def build_router() -> Router:
     root.include_routers(
         admin.build_router(),
         start.build_router(),
+        language.build_router(),
         operator.build_router(),
         client.build_router(),
         stale.build_router(),

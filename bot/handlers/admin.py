@@ -5,25 +5,15 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot import render
+from bot.content import text_argument
 from bot.filters import IsAdmin
 from bot.handlers.replies import answer_pages
-from bot.menus import ADMIN_COMMANDS, set_operator_menu
-from bot.middlewares import Services
-from bot.texts import t
+from bot.menus import ADMIN_COMMANDS, set_chat_menu
+from bot.middlewares import Sender, Services
+from bot.texts import Languages, Markup, available_languages, t
 from db.models import Source
 from services.admin import parse_limit
 from services.numbers import is_number, parse_contact_number
-
-USAGE = {
-    "addop": "/addop <telegram id> [limit]",
-    "delop": "/delop <op>",
-    "limit": "/limit <op> <n>",
-    "activate": "/activate <op>",
-    "deactivate": "/deactivate <op>",
-    "weights": "/weights [<op>=<w> …]",
-    "assign": "/assign <contact> <op>",
-    "invite": "/invite [limit]",
-}
 
 
 def _args(command: CommandObject, low: int, high: int) -> list[str] | None:
@@ -31,38 +21,45 @@ def _args(command: CommandObject, low: int, high: int) -> list[str] | None:
     return args if low <= len(args) <= high else None
 
 
-async def _usage(message: Message, name: str) -> None:
-    await message.answer(t("admin.usage", usage=USAGE[name]))
+async def _usage(message: Message, name: str, language: str) -> None:
+    usage = Markup(t(f"usage-{name}", language))
+    await message.answer(t("admin-usage", language, usage=usage))
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "stats")
+NO_ARGUMENTS = ("operators", "sources", "queue", "stats", "texts")
 
 
 def _has_arguments(_message: Message, command: CommandObject) -> bool:
     return bool(command.args)
 
 
-async def takes_no_arguments(message: Message, command: CommandObject) -> None:
+async def takes_no_arguments(message: Message, command: CommandObject, sender: Sender) -> None:
     """``/stats now`` and the like: the usage line, not a silently ignored argument."""
-    await message.answer(t("admin.usage", usage=f"/{command.command}"))
+    usage = f"/{command.command}"
+    await message.answer(t("admin-usage", await sender.language(), usage=usage))
 
 
-async def list_operators(message: Message, services: Services) -> None:
+async def list_operators(message: Message, services: Services, sender: Sender) -> None:
     """Every operator: state, load / limit, weight per source, bots not started."""
-    await answer_pages(message, render.operators(await services.admin.list_operators()))
+    views = await services.admin.list_operators()
+    await answer_pages(message, render.operators(views, await sender.language()))
 
 
 async def add_operator(
-    message: Message, command: CommandObject, services: Services, default_limit: int
+    message: Message,
+    command: CommandObject,
+    services: Services,
+    sender: Sender,
+    default_limit: int,
 ) -> None:
     """``/addop <telegram id> [limit]``."""
     args = _args(command, 1, 2)
     # Only a numeric id: usernames are not known yet. Its range is the service's to check.
     if args is None or not is_number(args[0]):
-        return await _usage(message, "addop")
+        return await _usage(message, "addop", await sender.language())
     view = await services.admin.add_operator(args[0], args[1] if len(args) > 1 else default_limit)
-    await message.answer(render.operator_added(view))
+    await message.answer(render.operator_added(view, await sender.language()))
     return None
 
 
@@ -70,52 +67,70 @@ async def remove_operator(
     message: Message,
     command: CommandObject,
     services: Services,
+    sender: Sender,
     admin_ids: frozenset[int],
+    languages: Languages,
     bots_by_source: dict[int, Bot],
 ) -> None:
     """``/delop <op>``: their open contacts go back to the queue, and every bot they started
     shows them the menu of who they are now (a client's, or an admin's)."""
     args = _args(command, 1, 1)
     if args is None:
-        return await _usage(message, "delop")
+        return await _usage(message, "delop", await sender.language())
     removed = await services.admin.remove_operator(args[0])
-    await message.answer(
-        t("admin.operator_removed", telegram_id=removed.telegram_id, requeued=removed.requeued)
+    text = t(
+        "admin-operator-removed",
+        await sender.language(),
+        telegram_id=removed.telegram_id,
+        requeued=removed.requeued,
     )
+    await message.answer(text)
     for source_id in removed.started_source_ids:
-        await set_operator_menu(
+        await set_chat_menu(
             bots_by_source[source_id],
             removed.telegram_id,
+            languages.pick(removed.language),
             is_admin=removed.telegram_id in admin_ids,
             operator=False,
         )
     return None
 
 
-async def set_limit(message: Message, command: CommandObject, services: Services) -> None:
+async def set_limit(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
     """``/limit <op> <n>``."""
+    language = await sender.language()
     args = _args(command, 2, 2)
     if args is None:
-        return await _usage(message, "limit")
+        return await _usage(message, "limit", language)
     operator, previous = await services.admin.set_limit(args[0], args[1])
-    await message.answer(
-        t("admin.limit_set", name=operator.display_name, previous=previous, limit=operator.max_open)
+    text = t(
+        "admin-limit-set",
+        language,
+        name=operator.display_name,
+        previous=previous,
+        limit=operator.max_open,
     )
+    await message.answer(text)
     return None
 
 
-async def set_active(message: Message, command: CommandObject, services: Services) -> None:
+async def set_active(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
     """``/activate <op>`` and ``/deactivate <op>``."""
+    language = await sender.language()
     args = _args(command, 1, 1)
     if args is None:
-        return await _usage(message, command.command)
+        return await _usage(message, command.command, language)
     operator = await services.admin.set_active(args[0], command.command == "activate")
-    await message.answer(render.activated(operator))
+    await message.answer(render.activated(operator, language))
     return None
 
 
 async def weights(
-    message: Message, command: CommandObject, services: Services, source: Source
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
 ) -> None:
     """``/weights`` shows this bot's weights; ``/weights <op>=<w> …`` sets them."""
     pairs = (command.args or "").split()
@@ -124,32 +139,39 @@ async def weights(
         if pairs
         else await services.admin.weights(source.id)
     )
-    await answer_pages(message, render.weights(view))
+    await answer_pages(message, render.weights(view, await sender.language()))
 
 
-async def sources(message: Message, services: Services) -> None:
+async def sources(message: Message, services: Services, sender: Sender) -> None:
     """Every bot with its traffic."""
-    await answer_pages(message, render.sources(await services.admin.list_sources()))
+    views = await services.admin.list_sources()
+    await answer_pages(message, render.sources(views, await sender.language()))
 
 
-async def queue(message: Message, services: Services) -> None:
+async def queue(message: Message, services: Services, sender: Sender) -> None:
     """Queued contacts, oldest first, with wait time."""
-    await answer_pages(message, render.queue(await services.admin.queue(limit=50)))
+    view = await services.admin.queue(limit=50)
+    await answer_pages(message, render.queue(view, await sender.language()))
 
 
-async def stats(message: Message, services: Services) -> None:
+async def stats(message: Message, services: Services, sender: Sender) -> None:
     """Per source and per operator statistics."""
-    await answer_pages(message, render.stats(await services.admin.stats()))
+    view = await services.admin.stats()
+    await answer_pages(message, render.stats(view, await sender.language()))
 
 
-async def assign(message: Message, command: CommandObject, services: Services) -> None:
+async def assign(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
     """``/assign <contact> <op>``."""
+    language = await sender.language()
     args = _args(command, 2, 2)
     contact_id = parse_contact_number(args[0]) if args else None
     if args is None or contact_id is None:
-        return await _usage(message, "assign")
+        return await _usage(message, "assign", language)
     moved = await services.contacts.reassign(contact_id, args[1])
-    await message.answer(t("admin.assigned", contact_id=moved.contact_id, operator=args[1]))
+    text = t("admin-assigned", language, contact_id=moved.contact_id, operator=args[1])
+    await message.answer(text)
     return None
 
 
@@ -157,24 +179,57 @@ async def invite(
     message: Message,
     command: CommandObject,
     services: Services,
+    sender: Sender,
     bot: Bot,
     default_limit: int,
 ) -> None:
     """``/invite [limit]``: a one-time deep link that makes whoever opens it an operator."""
+    language = await sender.language()
     args = _args(command, 0, 1)
     if args is None:
-        return await _usage(message, "invite")
+        return await _usage(message, "invite", language)
     limit = parse_limit(args[0]) if args else default_limit
     code = await services.admin.create_invite(message.chat.id, limit)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={code}"
-    await message.answer(t("admin.invite", limit=limit, link=link))
+    await message.answer(t("admin-invite", language, limit=limit, link=link))
     return None
 
 
-async def refuse(message: Message) -> None:
+async def texts(message: Message, services: Services, sender: Sender, source: Source) -> None:
+    """``/texts``: this bot's texts for clients, in every language, its own or the default."""
+    custom = await services.texts.of_source(source.id)
+    await answer_pages(message, render.source_texts(source, custom, await sender.language()))
+
+
+async def set_text(
+    message: Message, command: CommandObject, services: Services, sender: Sender, source: Source
+) -> None:
+    """``/text <name> <language> <text…>`` sets one of this bot's texts, formatted as the admin
+    wrote it; ``/text <name> <language>`` restores the default."""
+    language = await sender.language()
+    parsed = text_argument(message)
+    if parsed is None:
+        return await _usage(message, "text", language)
+    name, text_language, text = parsed
+    await services.texts.set_text(
+        source.id,
+        name,
+        text_language,
+        available_languages(),
+        text.html if text else None,
+        text.length if text else 0,
+    )
+    key = "admin-text-set" if text else "admin-text-reset"
+    head = t(key, language, name=name, language=text_language, source=source.username)
+    shown = text.html if text else t(render.default_text_key(name), text_language)
+    await message.answer(f"{head}\n\n{shown}")
+    return None
+
+
+async def refuse(message: Message, sender: Sender) -> None:
     """Anyone else trying an admin command: a refusal, nothing changes."""
-    await message.answer(t("admin.only"))
+    await message.answer(t("admin-only", await sender.language()))
 
 
 def build_router() -> Router:
@@ -193,6 +248,8 @@ def build_router() -> Router:
     admin_only.message.register(stats, Command("stats"))
     admin_only.message.register(assign, Command("assign"))
     admin_only.message.register(invite, Command("invite"))
+    admin_only.message.register(texts, Command("texts"))
+    admin_only.message.register(set_text, Command("text"))
     refusals = Router(name=f"{__name__}.refusals")
     refusals.message.register(refuse, Command(*ADMIN_COMMANDS))
     # A router's own handlers run before its children's, so both are children, admins first.

@@ -3,37 +3,25 @@
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.content import can_pass_on
+from bot.content import can_pass_on, lead_profile
 from bot.filters import IsAdmin
-from bot.middlewares import Services
+from bot.middlewares import Sender, Services
 from bot.texts import t
 from db.models import Source
-from db.repositories import LeadProfile
 from services.contacts import IncomingMessage
 
 
-def _profile(message: Message) -> LeadProfile:
-    user = message.from_user
-    assert user is not None
-    return LeadProfile(
-        telegram_id=user.id,
-        first_name=user.first_name,
-        username=user.username,
-        last_name=user.last_name,
-        language=user.language_code,
-    )
-
-
-async def not_a_client(message: Message) -> None:
+async def not_a_client(message: Message, sender: Sender) -> None:
     """An admin wrote something that is not a command: say why nothing happens."""
-    await message.answer(t("admin.not_a_client"))
+    await message.answer(t("admin-not-a-client", await sender.language()))
 
 
-async def incoming(message: Message, services: Services, source: Source) -> None:
-    """Store the message in the client's contact; the services stage every reply."""
+async def incoming(message: Message, services: Services, source: Source, sender: Sender) -> None:
+    """Store the message in the client's contact; the services stage every reply (in the
+    client's language, so this needs no query of its own)."""
     if message.from_user is None:
         return
-    if not await can_pass_on(message, t("client.unsupported", message.from_user.language_code)):
+    if not await can_pass_on(message, sender, "client-unsupported"):
         return
     shared = message.contact
     own_phone = shared.phone_number if shared and shared.user_id == message.from_user.id else None
@@ -42,7 +30,7 @@ async def incoming(message: Message, services: Services, source: Source) -> None
             source_id=source.id,
             chat_id=message.chat.id,
             message_id=message.message_id,
-            profile=_profile(message),
+            profile=lead_profile(message.from_user),
             content_type=message.content_type,
             text=message.text or message.caption,
             media_group_id=message.media_group_id,

@@ -10,7 +10,7 @@ from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
 from bot.menus import OPERATOR_COMMANDS
-from bot.middlewares import Services
+from bot.middlewares import Sender, Services
 from bot.texts import t
 from db.models import Source
 from services.base import Actor
@@ -23,11 +23,10 @@ def _sender(event: Message | CallbackQuery) -> int:
     return event.from_user.id
 
 
-async def contacts_list(message: Message, services: Services) -> None:
+async def contacts_list(message: Message, services: Services, sender: Sender) -> None:
     """``/contacts``: open contacts, oldest first."""
-    await answer_pages(
-        message, render.open_contacts(await services.operators.open_contacts(_sender(message)))
-    )
+    views = await services.operators.open_contacts(_sender(message))
+    await answer_pages(message, render.open_contacts(views, await sender.language()))
 
 
 async def close_command(
@@ -35,19 +34,20 @@ async def close_command(
     command: CommandObject,
     services: Services,
     source: Source,
+    sender: Sender,
 ) -> None:
     """``/close <number>``, ``/close`` as a reply to a contact's message, or ``/close`` when
     the operator has one open contact in this bot."""
     arg = (command.args or "").strip()
     contact_id = parse_contact_number(arg) if arg else None
     if arg and contact_id is None:
-        await message.answer(t("operator.close_usage"))
+        await message.answer(t("operator-close-usage", await sender.language()))
         return
     if contact_id is None:
         reply_to = message.reply_to_message.message_id if message.reply_to_message else None
         contact_id = await services.operators.current_contact(source.id, _sender(message), reply_to)
     if contact_id is None:
-        await message.answer(t("operator.close_usage"))
+        await message.answer(t("operator-close-usage", await sender.language()))
         return
     await services.contacts.close(contact_id, Actor("operator", _sender(message)))
 
@@ -60,19 +60,26 @@ async def close_button(
     await query.answer()
 
 
-async def pause(message: Message, command: CommandObject, services: Services) -> None:
+async def pause(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
     """``/pause`` and ``/resume``."""
     operator = await services.operators.set_paused(_sender(message), command.command == "pause")
-    await message.answer(render.paused(operator))
+    await message.answer(render.paused(operator, await sender.language()))
 
 
-async def me(message: Message, services: Services) -> None:
+async def me(message: Message, services: Services, sender: Sender) -> None:
     """``/me``: load, limit and bots."""
-    await message.answer(render.me(await services.operators.me(_sender(message))))
+    view = await services.operators.me(_sender(message))
+    await message.answer(render.me(view, await sender.language()))
 
 
 async def send_to(
-    query: CallbackQuery, callback_data: SendTo, services: Services, source: Source
+    query: CallbackQuery,
+    callback_data: SendTo,
+    services: Services,
+    source: Source,
+    sender: Sender,
 ) -> None:
     """The operator chose the contact an unaddressed message is for."""
     relayed = await services.operators.relay(
@@ -81,17 +88,17 @@ async def send_to(
     )
     await query.answer()
     if isinstance(query.message, Message) and not isinstance(query.message, InaccessibleMessage):
-        await query.message.edit_text(render.contact_chosen(relayed))
+        await query.message.edit_text(render.contact_chosen(relayed, await sender.language()))
 
 
-async def unknown_command(message: Message) -> None:
+async def unknown_command(message: Message, sender: Sender) -> None:
     """Unknown commands are not relayed to clients by mistake."""
-    await message.answer(t("help.operator"))
+    await message.answer(t("help-operator", await sender.language()))
 
 
-async def relay(message: Message, services: Services, source: Source) -> None:
+async def relay(message: Message, services: Services, source: Source, sender: Sender) -> None:
     """Anything else an operator writes goes to a client (copied, so they stay anonymous)."""
-    if not await can_pass_on(message, t("operator.unsupported")):
+    if not await can_pass_on(message, sender, "operator-unsupported"):
         return
     relayed = await services.operators.relay(
         OperatorMessage(
@@ -105,22 +112,30 @@ async def relay(message: Message, services: Services, source: Source) -> None:
         )
     )
     if relayed.outcome is RelayOutcome.AMBIGUOUS:
-        text, markup = render.choose_contact(relayed.choices, message.message_id)
+        language = await sender.language()
+        text, markup = render.choose_contact(relayed.choices, message.message_id, language)
         await message.reply(text, reply_markup=markup)
-    elif text := render.not_sent(relayed):
-        await message.reply(text)
+    elif relayed.outcome in render.NOT_SENT:
+        await message.reply(
+            t(
+                render.NOT_SENT[relayed.outcome],
+                await sender.language(),
+                contact_id=relayed.contact_id,
+            )
+        )
 
 
-async def edited(message: Message, services: Services, source: Source) -> None:
+async def edited(message: Message, services: Services, source: Source, sender: Sender) -> None:
     """An operator edited a message: if it went to a client, say that the edit did not."""
     contact_id = await services.operators.edited(source.id, message.chat.id, message.message_id)
     if contact_id is not None:
-        await message.reply(t("operator.edit_not_relayed", contact_id=contact_id))
+        text = t("operator-edit-not-relayed", await sender.language(), contact_id=contact_id)
+        await message.reply(text)
 
 
-async def refuse(message: Message) -> None:
+async def refuse(message: Message, sender: Sender) -> None:
     """A client trying operator commands."""
-    await message.answer(t("operator.only"))
+    await message.answer(t("operator-only", await sender.language()))
 
 
 def build_router() -> Router:

@@ -5,7 +5,8 @@ import logging
 from aiogram.types import ErrorEvent, Message
 
 from bot import render
-from bot.texts import t
+from bot.middlewares import Sender
+from bot.texts import SOURCE_LANGUAGE, t
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -17,16 +18,19 @@ async def answer_pages(message: Message, pages: list[str]) -> None:
         await message.answer(page)
 
 
-async def on_domain_error(event: ErrorEvent) -> None:
-    """A refused request: tell the user why; nothing was changed."""
+async def on_domain_error(event: ErrorEvent, sender: Sender | None = None) -> None:
+    """A refused request: tell the user why, in their language; nothing was changed."""
     assert isinstance(event.exception, DomainError)
-    await _tell(event, render.error(event.exception))
+    language = await sender.language() if sender else SOURCE_LANGUAGE
+    await _tell(event, render.error(event.exception, language))
 
 
-async def on_unexpected_error(event: ErrorEvent) -> None:
-    """A bug or an outage: log it and tell the user to try again, rather than stay silent."""
+async def on_unexpected_error(event: ErrorEvent, sender: Sender | None = None) -> None:
+    """A bug or an outage: log it and tell the user to try again, rather than stay silent.
+
+    The language is the one known without the database (which may be what failed)."""
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
-    await _tell(event, t("error.internal"))
+    await _tell(event, t("error-internal", sender.known_language() if sender else None))
 
 
 async def _tell(event: ErrorEvent, text: str) -> None:

@@ -3,12 +3,13 @@
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
+from bot.middlewares import Sender
 from bot.texts import t
 
 
-async def stale_button(query: CallbackQuery) -> None:
+async def stale_button(query: CallbackQuery, sender: Sender) -> None:
     """A button whose action is gone, e.g. Close on an old card of a removed operator."""
-    await query.answer(t("button.stale", query.from_user.language_code), show_alert=True)
+    await query.answer(t("button-stale", await sender.language()), show_alert=True)
 
 
 def build_router() -> Router:

@@ -4,7 +4,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.menus import set_operator_menu
+from bot.menus import set_chat_menu
 from bot.middlewares import Sender, Services
 from bot.texts import t
 from db.models import Source
@@ -32,13 +32,13 @@ async def start_with_invite(
     operator, joined = await services.operators.redeem_invite(
         command.args, user.id, source.id, user.username, _name(message)
     )
-    await set_operator_menu(bot, user.id, is_admin=sender.is_admin)
+    await services.languages.seen(user.id, user.language_code, is_admin=sender.is_admin)
+    language = await sender.language()
+    await set_chat_menu(bot, user.id, language, is_admin=sender.is_admin)
     if joined:
-        text = t(
-            "operator.welcome", user.language_code, name=_name(message), limit=operator.max_open
-        )
+        text = t("operator-welcome", language, name=_name(message), limit=operator.max_open)
     else:
-        text = t("operator.started", user.language_code, source=source.username)
+        text = t("operator-started", language, source=source.username)
     await message.answer(text)
 
 
@@ -60,23 +60,28 @@ async def start(
     )
     is_admin = sender.is_admin
     if operator is not None or is_admin:
-        await set_operator_menu(bot, user.id, is_admin=is_admin, operator=operator is not None)
+        await services.languages.seen(user.id, user.language_code, is_admin=is_admin)
+    language = await sender.language()
+    if operator is not None or is_admin:
+        await set_chat_menu(
+            bot, user.id, language, is_admin=is_admin, operator=operator is not None
+        )
     if operator is None:
-        await message.answer(source.greeting or t("client.greeting", user.language_code))
+        custom = await services.texts.custom(source.id, "greeting", language)
+        await message.answer(custom or t("client-greeting", language))
         return
-    await message.answer(t("operator.started", user.language_code, source=source.username))
+    await message.answer(t("operator-started", language, source=source.username))
 
 
 async def help_(message: Message, sender: Sender) -> None:
     """What this user can do here, by role."""
-    user = message.from_user
-    assert user is not None
+    language = await sender.language()
     parts = []
     if sender.is_admin:
-        parts.append(t("help.admin", user.language_code))
+        parts.append(t("help-admin", language))
     if await sender.is_operator():
-        parts.append(t("help.operator", user.language_code))
-    await message.answer("\n\n".join(parts) or t("help.client", user.language_code))
+        parts.append(t("help-operator", language))
+    await message.answer("\n\n".join(parts) or t("help-client", language))
 
 
 def build_router() -> Router:

@@ -3,10 +3,12 @@
 from db.repositories.contacts import ContactRepository, OpenContact, PastContact
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
+from db.repositories.languages import LanguageRepository
 from db.repositories.leads import LeadProfile, LeadRepository
 from db.repositories.messages import MessageKey, MessageRepository
 from db.repositories.operators import CandidateRow, OperatorRepository
 from db.repositories.sources import SourceRepository
+from db.repositories.texts import SourceTextRepository
 
 __all__ = [
     "CandidateRow",
@@ -14,6 +16,7 @@ __all__ = [
     "DeliveryRepository",
     "Head",
     "InviteRepository",
+    "LanguageRepository",
     "LeadProfile",
     "LeadRepository",
     "MessageKey",
@@ -22,4 +25,5 @@ __all__ = [
     "OperatorRepository",
     "PastContact",
     "SourceRepository",
+    "SourceTextRepository",
 ]

@@ -20,6 +20,8 @@ class CandidateRow(NamedTuple):
     active: bool
     paused: bool
     started: bool
+    # Their preferred language (choice, else Telegram's): what their card is written in.
+    language: str | None
 
 
 _OPERATORS = Operator.__table__
@@ -34,6 +36,7 @@ _CANDIDATES = (
         _OPERATORS.c.active,
         _OPERATORS.c.paused,
         _LINKS.c.started,
+        func.coalesce(_OPERATORS.c.chosen_language, _OPERATORS.c.language),
     )
     .join(_LINKS, _LINKS.c.operator_id == _OPERATORS.c.id)
     .where(

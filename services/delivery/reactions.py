@@ -5,7 +5,6 @@ from db.models import Delivery, DeliveryKind
 from services.base import Actor, Service
 from services.contacts import ContactService
 from services.notices import (
-    AdminAlert,
     DeliveryFailedAlert,
     MessageCopy,
     OperatorUnreachableAlert,
@@ -55,21 +54,16 @@ class DeliveryService(Service):
                 source=source.username,
                 requeued=len(rows),
             )
-            self.alert(source_id, admin_ids, alert)
+            await self.alert_admins(source_id, admin_ids, alert)
 
     async def card_sent_apart(self, copy: Delivery, card_message_id: int) -> None:
         """A copy meant to carry its card went as the card, then the copy (too long for one
         message): record the card, so that replies to it reach the contact too. In the
         caller's transaction."""
-        card = MessageCopy.model_validate(copy.payload).card
-        assert card is not None  # only such copies come back with two messages
-        payload = notice_payload(card)
+        carrier = MessageCopy.model_validate(copy.payload)
+        assert carrier.card is not None  # only such copies come back with two messages
+        payload = notice_payload(carrier.card, carrier.language)
         await self.deliveries.add_sent(copy, DeliveryKind.NOTICE, payload, card_message_id)
-
-    def alert(self, source_id: int, admin_ids: list[int], alert: AdminAlert) -> None:
-        """Stage an alert to every admin through one bot."""
-        for admin_id in admin_ids:
-            self.outbox.notice(source_id, admin_id, alert)
 
     async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
         """A message could not be delivered after every retry: record it and tell the admins."""
@@ -82,4 +76,4 @@ class DeliveryService(Service):
                 alert = DeliveryFailedAlert(
                     chat=delivery.chat_id, contact_id=delivery.contact_id, error=error
                 )
-                self.alert(delivery.source_id, admin_ids, alert)
+                await self.alert_admins(delivery.source_id, admin_ids, alert)

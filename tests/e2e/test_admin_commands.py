@@ -81,7 +81,7 @@ async def test_operators_addop_and_delop(switchboard: Switchboard):
     assert await command(ADMIN, "/delop 4242") == "There is no operator 4242."
     assert await command(ADMIN, "/delop bob!") == "bob! is neither a Telegram id nor an @username."
     assert await command(ADMIN, "/delop 1002") == (
-        "Operator 1002 removed; 0 open contact(s) went back to the queue."
+        "Operator 1002 removed; they had no open contacts."
     )
     assert "1002" not in await command(ADMIN, "/operators")
 
@@ -96,7 +96,7 @@ async def test_delop_returns_open_contacts_to_the_queue(switchboard: Switchboard
     await switchboard.command(ADMIN, "/weights @bob_op=1")
 
     assert await switchboard.command(ADMIN, "/delop @ann_op") == (
-        "Operator 1001 removed; 1 open contact(s) went back to the queue."
+        "Operator 1001 removed; 1 open contact went back to the queue."
     )
     assert texts(telegram, "alpha_bot", ANN.id)[-1] == (
         "↪️ Contact #1 was given to another operator."
@@ -224,20 +224,20 @@ async def test_weights_show_set_and_refuse_malformed(switchboard: Switchboard):
 
     refusals = {
         "/weights @ann_op=x": (
-            "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+            "Nothing changed: the weight of @ann_op must be a whole number from 0 to 1000."
         ),
         "/weights @ann_op=-2": (
-            "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+            "Nothing changed: the weight of @ann_op must be a whole number from 0 to 1000."
         ),
         "/weights @ann_op=1001": (
-            "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+            "Nothing changed: the weight of @ann_op must be a whole number from 0 to 1000."
         ),
-        "/weights @ann_op": "Nothing changed: '@ann_op' is not <operator>=<weight>.",
-        "/weights =4": "Nothing changed: '=4' is not <operator>=<weight>.",
+        "/weights @ann_op": "Nothing changed: @ann_op is not <op>=<weight>.",
+        "/weights =4": "Nothing changed: =4 is not <op>=<weight>.",
         "/weights @ghost=2": "There is no operator @ghost.",
         # All or nothing: the good pair before the bad one is not applied either.
         "/weights @bob_op=9 @ghost=2": "There is no operator @ghost.",
-        "/weights @bob_op=9 @ann_op": "Nothing changed: '@ann_op' is not <operator>=<weight>.",
+        "/weights @bob_op=9 @ann_op": "Nothing changed: @ann_op is not <op>=<weight>.",
         "/weights @bob_op=9 1002=8": "Nothing changed: 1002 is given twice.",
     }
     for bad, answer in refusals.items():
@@ -258,8 +258,8 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
     telegram = switchboard.telegram
     command = switchboard.command
     assert await command(ADMIN, "/sources") == (
-        "@alpha_bot (Alpha): 0 contacts, 0 open, 0 queued, 0 operator(s) with weight\n"
-        "@beta_bot (Beta): 0 contacts, 0 open, 0 queued, 0 operator(s) with weight"
+        "@alpha_bot (Alpha): 0 contacts, 0 open, 0 queued, 0 operators with weight\n"
+        "@beta_bot (Beta): 0 contacts, 0 open, 0 queued, 0 operators with weight"
     )
     assert await command(ADMIN, "/queue") == "The queue is empty."
     for name in ("operators", "sources", "queue", "stats"):
@@ -271,12 +271,12 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
         await switchboard.idle()  # the two bots are polled concurrently: keep the order
 
     assert await command(ADMIN, "/sources") == (
-        "@alpha_bot (Alpha): 2 contacts, 2 open, 1 queued, 1 operator(s) with weight\n"
-        "@beta_bot (Beta): 1 contacts, 1 open, 1 queued, 1 operator(s) with weight"
+        "@alpha_bot (Alpha): 2 contacts, 2 open, 1 queued, 1 operator with weight\n"
+        "@beta_bot (Beta): 1 contact, 1 open, 1 queued, 1 operator with weight"
     )
     queue = await command(ADMIN, "/queue")
     assert re.fullmatch(
-        r"Queue: 2 contact\(s\), oldest first:\n"
+        r"Queue: 2 contacts, oldest first:\n"
         r"#2 via @alpha_bot: Dan \(id 3002\), waiting 0 min\n"
         r"#3 via @beta_bot: Carla \(id 3001\), waiting 0 min",
         queue,
@@ -285,7 +285,7 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
     assert await command(ADMIN, "/stats") == (
         "@alpha_bot: 2 contacts, 1 open, 0 queued\n"
         "   Ann: 2 (100%, weight share 100%)\n"
-        "@beta_bot: 1 contacts, 1 open, 1 queued\n"
+        "@beta_bot: 1 contact, 1 open, 1 queued\n"
         "   Ann: 0 (0%, weight share 100%)\n"
         "Operators:\n"
         "   Ann: 1/1 open, 2 got, 1 closed"
@@ -431,7 +431,7 @@ async def test_clients_are_refused_operator_commands(switchboard: Switchboard):
         assert await switchboard.command(CLIENT, attempt) == ONLY_OPERATORS, attempt
     assert cards(telegram, "alpha_bot", ANN.id) == cards(telegram, "alpha_bot", BOB.id) == []
     assert await switchboard.command(CLIENT, "/help") == (
-        "Write your question and an operator will answer here."
+        "Write your question and an operator will answer here.\n/language – choose your language"
     )
     assert await switchboard.command(CLIENT, "/start") == (
         "Hello! Write your question here and an operator will answer."
@@ -464,7 +464,7 @@ async def test_pause_and_resume(switchboard: Switchboard):
 
 NOT_A_REF = "{} is neither a Telegram id nor an @username."
 BAD_LIMIT = "The limit must be a whole number from 0 to 1000, not {}."
-BAD_WEIGHT = "Nothing changed: weight of @ann_op must be a whole number from 0 to 1000."
+BAD_WEIGHT = "Nothing changed: the weight of @ann_op must be a whole number from 0 to 1000."
 TOO_BIG = "9223372036854775808"  # one more than the largest Telegram id (a signed 64-bit int)
 HUGE = "99999999999999999999"
 

@@ -76,6 +76,28 @@ def test_demo_plays_a_day_at_the_help_desk(tmp_path):
     assert transcript.rstrip().endswith("Demo finished.")
 
 
+def test_demo_plays_in_russian(tmp_path):
+    result = _run(tmp_path, "demo", "--language", "ru")
+    assert result.returncode == 0, result.stderr
+    transcript = result.stdout
+    for line in (
+        "Carla видит в @shop_help_bot: Спасибо! Оператор получил Ваше сообщение",
+        "Ann видит в @shop_help_bot: 📨 Новый контакт #1 через @shop_help_bot",
+        "Ada видит в @shop_help_bot: @shop_help_bot: 3 контакта, открыто 2, в очереди 0",
+        "@app_help_bot: 1 контакт, открыто 0, в очереди 0",
+    ):
+        assert line in transcript, transcript
+    assert transcript.rstrip().endswith("Демо закончено.")
+
+
+@pytest.mark.parametrize("args", [["--language", "xx"], ["--language"], ["--colour", "ru"]])
+def test_demo_refuses_an_unknown_language_with_the_usage(tmp_path, args):
+    result = _run(tmp_path, "demo", *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: python -m bot [demo [--language LANGUAGE]]")
+    assert "languages: en, ru" in result.stderr
+
+
 async def _start_failure(telegram: FakeTelegram, tmp_path: Path, **settings: object) -> str:
     """The one line ``python -m bot`` prints when it cannot start with ``settings``."""
     env = bot_environment(

@@ -131,7 +131,7 @@ async def test_long_queue_is_split_into_messages_telegram_accepts(switchboard: S
     assert len(pages) > 1
     assert all(len(page.plain_text) <= TELEGRAM_LIMIT for page in pages)
     shown = "\n".join(page.plain_text for page in pages)
-    assert shown.startswith("Queue: 120 contact(s), oldest first:")
+    assert shown.startswith("Queue: 120 contacts, oldest first:")
     lines = shown.splitlines()[1:]
     listed = [line for line in lines if line.startswith("#")]
     assert listed[0].startswith(f"#1 via @alpha_bot: {waiting[0].first_name} {'Ü&' * 32}")

@@ -11,10 +11,10 @@ from tests.harness import ADMIN, ALPHA, BETA, FAST
 from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
-CLIENT_MENU = ["help"]
-OPERATOR_MENU = ["help", "contacts", "close", "pause", "resume", "me"]
+CLIENT_MENU = ["help", "language"]
+OPERATOR_MENU = [*CLIENT_MENU, "contacts", "close", "pause", "resume", "me"]
 ADMIN_MENU = [
-    "help",
+    *CLIENT_MENU,
     "operators",
     "addop",
     "delop",
@@ -27,6 +27,8 @@ ADMIN_MENU = [
     "stats",
     "assign",
     "invite",
+    "texts",
+    "text",
 ]
 
 
@@ -82,7 +84,7 @@ async def test_admin_menu_is_set_again_when_the_admin_starts_a_bot(switchboard: 
 
 async def test_admin_who_is_an_operator_gets_both_menus(switchboard: Switchboard):
     await switchboard.add_operator(ADMIN, bots=("alpha_bot",))
-    expected = OPERATOR_MENU + ADMIN_MENU[1:]
+    expected = OPERATOR_MENU + ADMIN_MENU[len(CLIENT_MENU) :]
     assert _menu(switchboard.telegram, "alpha_bot", _chat(ADMIN)) == expected
 
 

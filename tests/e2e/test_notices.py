@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import render
-from bot.texts import MESSAGES
+from bot.texts import catalogs
 from db.models import ContactStatus
 from services import notices
 from services.notices import (
@@ -87,9 +87,10 @@ def test_every_notice_has_an_example():
 def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
     stored = read_notice(notice_payload(notice, "en"))
     assert stored == (notice, "en")
-    assert notice.text_key in MESSAGES["en"]
-    text, _ = render.notice(*stored)
-    assert text and "{" not in text
+    for language in catalogs().languages:
+        assert catalogs().bundles[language].has_message(notice.text_key)
+        text, _ = render.notice(notice, language)
+        assert text and "{" not in text
 
 
 @pytest.mark.parametrize(
@@ -101,7 +102,7 @@ def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
                 "language": None,
                 "params": {"contact_id": 4, "by": "admin", "reason": "spam"},
             },
-            "✅ Contact #4 was closed (admin).",
+            "✅ Contact #4 was closed by an admin.",
         ),
         (
             {
@@ -109,7 +110,7 @@ def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
                 "language": None,
                 "params": {"what": "queue_wait", "minutes": 16, "total": 2},
             },
-            "⚠️ The oldest queued contact has waited 16 min; 2 contact(s) queued.",
+            "⚠️ The oldest queued contact has waited 16 min; 2 contacts are queued.",
         ),
         (
             {
@@ -136,13 +137,14 @@ def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
                     ],
                 },
             },
-            "#3 via @shop_bot, closed, 2026-11-01 09:30 UTC",
+            "#3 via @shop_bot, closed, Nov 1, 2026, 9:30\u202fAM UTC",
         ),
     ],
     ids=["closed by an admin", "queue alert", "card"],
 )
 def test_a_row_of_the_untyped_outbox_renders_as_before(payload, shown):
-    text, _ = render.notice(*read_notice(payload))
+    notice, language = read_notice(payload)
+    text, _ = render.notice(notice, language or "en")
     assert shown in text
 
 

@@ -258,7 +258,7 @@ async def test_an_operator_who_unblocks_a_bot_and_writes_there_gets_contacts_aga
     await telegram.send_message("alpha_bot", ANNA, "Hello")
     await settle(switchboard)
     assert texts(telegram, "alpha_bot", ADMIN.id)[-1] == (
-        "⚠️ Operator Olga (1001) blocked @alpha_bot; 1 contact(s) from it went back to the "
+        "⚠️ Operator Olga (1001) blocked @alpha_bot; 1 contact from it went back to the "
         "queue. Their next message to a client through @alpha_bot, or /start there, undoes this."
     )
 

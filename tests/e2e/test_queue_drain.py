@@ -79,6 +79,6 @@ async def test_queue_drains_oldest_first_on_close_new_operator_and_raised_limit(
         assert_handed_over(telegram, PETR, client, sent[client.id])
 
     queue = await switchboard.command(ADMIN, "/queue")
-    assert "Queue: 14 contact(s), oldest first:" in queue
+    assert "Queue: 14 contacts, oldest first:" in queue
     for client in QUEUED[6:]:
         assert len(telegram.received("alpha_bot", client.id)) == 1, "only 'you are queued'"

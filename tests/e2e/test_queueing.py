@@ -26,7 +26,7 @@ async def test_limit_queues_clients_and_freed_capacity_drains_the_queue(switchbo
         "📨 New contact #2 via @alpha_bot",
     ]
     queue = await switchboard.command(ADMIN, "/queue")
-    assert "Queue: 3 contact(s), oldest first:" in queue
+    assert "Queue: 3 contacts, oldest first:" in queue
     assert queue.index("#3 via @alpha_bot: Client 2") < queue.index("#4 via @alpha_bot: Client 3")
     assert queue.index("#4 via") < queue.index("#5 via @alpha_bot: Client 4")
 

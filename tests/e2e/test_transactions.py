@@ -85,11 +85,13 @@ async def test_client_message_to_open_contact_costs_two_transactions(switchboard
 async def test_admin_command_and_start_ask_no_role(switchboard: Switchboard):
     with update_transactions(switchboard) as began:
         await switchboard.command(ADMIN, "/queue")
-    assert began == ["SELECT"]  # the queue itself
+    assert began == ["SELECT", "SELECT"]  # the language the admin chose, the queue itself
 
     with update_transactions(switchboard) as began:
         await switchboard.command(ANNA, "/start")
-    assert len(began) == 1  # bot_started, which finds out about operators in its own query
+    # bot_started (which finds out about operators in its own query), the language Anna
+    # chose, the greeting her bot's admin set.
+    assert len(began) == 3
 
 
 async def test_operator_who_is_admin_gets_both_helps_with_one_role_query(
@@ -100,4 +102,4 @@ async def test_operator_who_is_admin_gets_both_helps_with_one_role_query(
         answer = await switchboard.command(ADMIN, "/help")
     assert "/addop" in answer
     assert "/contacts" in answer
-    assert began == ["SELECT"]
+    assert began == ["SELECT", "SELECT"]  # the language they chose, then their role, once

@@ -11,6 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
+from bot.texts import Languages
 from bot.transport import AiogramTransport
 from db.models import Delivery, DeliveryKind
 from services.delivery import Transient
@@ -54,6 +55,10 @@ def _closed_port() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"  # nothing listens once closed
 
 
+async def _no_custom_text(_source_id: int, _name: str, _language: str) -> None:
+    return None
+
+
 async def _error_named(base_url: str) -> list[str]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(base_url), timeout=TIMEOUT)
     bot = Bot("123:secret", session=session)
@@ -66,7 +71,8 @@ async def _error_named(base_url: str) -> list[str]:
     )
     try:
         with pytest.raises(Transient):
-            await AiogramTransport({1: bot}, on_error=names.append).send([notice])
+            transport = AiogramTransport({1: bot}, Languages("en"), _no_custom_text, names.append)
+            await transport.send([notice])
     finally:
         await session.close()
     return names

@@ -390,7 +390,7 @@ async def test_processes_sharing_a_bot_keep_together_to_its_rate_limit(tmp_path:
             outbox = Outbox(DeliveryRepository(session))
             for chat in chats:
                 telegram.open_chat(bot, User(chat, f"Client {chat}"))
-                outbox.notice(source.id, chat, OperatorActivated())
+                outbox.notice(source.id, chat, OperatorActivated(), language=None)
         await engine.dispose()
         relay = Relay(RELAY_CONNECTIONS)
         env = _environment(database_url, await relay.start(), telegram.base_url, [token])

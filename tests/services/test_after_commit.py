@@ -51,7 +51,7 @@ async def test_a_rolled_back_transaction_neither_wakes_the_worker_nor_drains(
 
     with pytest.raises(RuntimeError):
         async with service.transaction():
-            service.outbox.notice(source.id, 7, OperatorActivated())
+            service.outbox.notice(source.id, 7, OperatorActivated(), language=None)
             service.drain_queue_after_commit()
             raise RuntimeError("undone")
     # The same session goes on: its next commit asks only for what it did itself.

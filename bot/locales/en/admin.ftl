@@ -1,0 +1,78 @@
+# What admins read: answers to their commands and alerts.
+
+admin-only = Sorry, only admins can do that.
+admin-usage = Usage: { $usage }
+admin-not-a-client = You are an admin, so your messages here do not open a conversation with an operator. /help lists your commands.
+admin-operator-added = Operator { $name } added with limit { $limit }. They get contacts from a bot once they have pressed Start there: { $bots }
+admin-operator-removed = Operator { $telegram_id } removed; { $requeued ->
+    [0] they had no open contacts.
+    [one] { $requeued } open contact went back to the queue.
+   *[other] { $requeued } open contacts went back to the queue.
+}
+admin-limit-set = Limit of { $name }: { $previous } → { $limit }.
+admin-activated = { $name } is active.
+admin-activated-paused = { $name } is active, but has paused themselves: they get new contacts once they /resume.
+admin-deactivated = { $name } is inactive; their open contacts stay with them.
+admin-operators-none = No operators yet. Add one with /addop &lt;telegram id&gt; [limit].
+admin-operator-line = { $name } ({ $telegram_id }{ $username }): { $state }, { $open }/{ $limit }
+admin-operator-link = {"   "}@{ $source }: weight { $weight }{ $flags }
+admin-flag-not-started = , has not started the bot
+admin-flag-unreachable = , blocked the bot
+admin-weights-head = Weights in @{ $source }:
+admin-weights-line = { $name }: weight { $weight }, share { $share }{ $flags }
+admin-weights-none = Nobody gets contacts from @{ $source } yet. Use /weights &lt;op&gt;=&lt;w&gt;.
+admin-sources-line = @{ $source } ({ $title }): { $total ->
+    [one] { $total } contact
+   *[other] { $total } contacts
+}, { $open } open, { $queued } queued, { $operators ->
+    [one] { $operators } operator
+   *[other] { $operators } operators
+} with weight
+admin-queue-empty = The queue is empty.
+admin-queue-head = Queue: { $total ->
+    [one] { $total } contact
+   *[other] { $total } contacts
+}, oldest first:
+admin-queue-line = #{ $contact_id } via @{ $source }: { $client }, waiting { $waited }
+admin-queue-more = …and { $more } more.
+admin-stats-source = @{ $source }: { $total ->
+    [one] { $total } contact
+   *[other] { $total } contacts
+}, { $open } open, { $queued } queued
+admin-stats-share = {"   "}{ $name }: { $assigned } ({ $share }, weight share { $configured })
+admin-stats-operators = Operators:
+admin-stats-operator = {"   "}{ $name }: { $open }/{ $limit } open, { $assigned } got, { $closed } closed
+admin-assigned = Contact #{ $contact_id } is now with { $operator }.
+admin-invite =
+    One-time invite (limit { $limit }): { $link }
+    Whoever opens it becomes an operator.
+admin-alert-queue-wait = ⚠️ The oldest queued contact has waited { $minutes } min; { $total ->
+    [one] { $total } contact is queued.
+   *[other] { $total } contacts are queued.
+}
+admin-alert-delivery-failed = ⚠️ A message to chat { $chat } (contact #{ $contact_id }) could not be delivered: { $error }
+admin-alert-operator-unreachable = ⚠️ Operator { $operator } ({ $telegram_id }) blocked @{ $source }; { $requeued ->
+    [one] { $requeued } contact
+   *[other] { $requeued } contacts
+} from it went back to the queue. Their next message to a client through @{ $source }, or /start there, undoes this.
+
+# Texts of this bot (/texts, /text).
+admin-texts-head = Texts of @{ $source } (change one with /text &lt;name&gt; &lt;language&gt; &lt;text…&gt;, restore the default with /text &lt;name&gt; &lt;language&gt;):
+admin-texts-name = <b>{ $name }</b>
+admin-texts-value = { $language }{ $custom ->
+    [yes] {""} (set here)
+   *[no] {""} (default)
+}: { $text }
+admin-text-set = The text { $name } ({ $language }) of @{ $source } is set. Clients will now read:
+admin-text-reset = The text { $name } ({ $language }) of @{ $source } is the default again:
+
+# Usage lines of commands that take arguments.
+usage-addop = /addop &lt;telegram id&gt; [limit]
+usage-delop = /delop &lt;op&gt;
+usage-limit = /limit &lt;op&gt; &lt;n&gt;
+usage-activate = /activate &lt;op&gt;
+usage-deactivate = /deactivate &lt;op&gt;
+usage-weights = /weights [&lt;op&gt;=&lt;w&gt; …]
+usage-assign = /assign &lt;contact&gt; &lt;op&gt;
+usage-invite = /invite [limit]
+usage-text = /text &lt;name&gt; &lt;language&gt; [text…]

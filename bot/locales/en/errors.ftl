@@ -1,0 +1,23 @@
+# Why a request was refused; nothing was changed.
+
+error-generic = That did not work.
+error-unknown-operator = There is no operator { $ref }.
+error-ambiguous-operator = Several operators were known as { $ref } (Telegram ids { $ids }); use the id instead.
+error-operator-exists = { $ref } is an operator already.
+error-invalid-limit = The limit must be a whole number from 0 to { $maximum }, not { $value }.
+error-weights-empty = Nothing changed: give at least one &lt;op&gt;=&lt;weight&gt;.
+error-weights-malformed = Nothing changed: { $pair } is not &lt;op&gt;=&lt;weight&gt;.
+error-weights-range = Nothing changed: the weight of { $ref } must be a whole number from 0 to { $maximum }.
+error-weights-twice = Nothing changed: { $ref } is given twice.
+error-invalid-operator-ref = { $ref } is neither a Telegram id nor an @username.
+error-unknown-contact = There is no contact #{ $contact_id }.
+error-contact-closed = Contact #{ $contact_id } is closed already.
+error-contact-changed = Contact #{ $contact_id } was assigned or closed by someone else just now; nothing was changed. Look at it again (/queue) and retry if still needed.
+error-not-your-contact = Contact #{ $contact_id } is not yours.
+error-operator-full = { $ref } cannot take it: inactive, paused, has not started this bot, or at the limit.
+error-unknown-source = Unknown bot { $ref }.
+error-invalid-invite = This invite link is invalid or was used already.
+error-unknown-text = Nothing changed: there is no text { $name }. The texts are: { $names }.
+error-unknown-language = Nothing changed: there is no language { $language }. The languages are: { $languages }.
+error-text-too-long = Nothing changed: the text has { $length } characters; Telegram allows at most { $limit }.
+error-internal = Sorry, something went wrong on our side. Please try again.

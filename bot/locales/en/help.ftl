@@ -1,0 +1,54 @@
+# /help, per role, and the command menus Telegram shows beside the input field.
+
+help-client =
+    Write your question and an operator will answer here.
+    /language – choose your language
+help-operator =
+    Operator commands:
+    /contacts – your open contacts
+    /close [number] – close a contact
+    /pause, /resume – stop or restart getting contacts
+    /me – your load
+    /language – choose your language
+help-admin =
+    Admin commands:
+    /operators
+    /addop &lt;id&gt; [limit]
+    /delop &lt;op&gt;
+    /limit &lt;op&gt; &lt;n&gt;
+    /activate &lt;op&gt;, /deactivate &lt;op&gt;
+    /weights [&lt;op&gt;=&lt;w&gt; …]
+    /sources
+    /queue
+    /stats
+    /assign &lt;contact&gt; &lt;op&gt;
+    /invite [limit]
+    /texts – this bot's texts for clients
+    /text &lt;name&gt; &lt;language&gt; [text…] – set one, or restore the default
+    /language – choose your language
+    &lt;op&gt; is a Telegram id or an @username.
+
+language-choose = Choose your language:
+language-chosen = From now on I write to you in English.
+
+menu-help = What I can do
+menu-language = Choose your language
+menu-contacts = Your open contacts
+menu-close = Close a contact
+menu-pause = Stop getting new contacts
+menu-resume = Get new contacts again
+menu-me = Your load and limit
+menu-operators = Operators, load, weights
+menu-addop = Add an operator
+menu-delop = Remove an operator
+menu-limit = Set an operator's limit
+menu-activate = Activate an operator
+menu-deactivate = Deactivate an operator
+menu-weights = Show or set this bot's weights
+menu-sources = Bots and their traffic
+menu-queue = Queued contacts
+menu-stats = Statistics
+menu-assign = Give a contact to an operator
+menu-invite = One-time operator invite link
+menu-texts = This bot's texts for clients
+menu-text = Change one of them

@@ -1,0 +1,56 @@
+# What operators read: the card of a new contact, answers to their commands and notices.
+
+operator-card =
+    📨 <b>New contact #{ $contact_id }</b> via @{ $source }
+    Client: { $client }
+    { $history }
+    Reply to any message of this contact to answer; /close { $contact_id } ends it.
+operator-card-history-none = First contact of this client.
+operator-card-history-head = Earlier contacts:
+operator-card-history-item = {"  "}#{ $id } via @{ $source }, { $status }, { $created }
+operator-contact-closed = ✅ Contact #{ $contact_id } is closed.
+operator-contact-closed-by = ✅ Contact #{ $contact_id } was closed { $by ->
+    [admin] by an admin
+    [client] by the client
+    [system] automatically
+   *[other] ({ $by })
+}.
+operator-contact-taken-away = ↪️ Contact #{ $contact_id } was given to another operator.
+operator-reminder = ⏰ Contact #{ $contact_id }: the client has waited { $minutes } min for your first reply.
+operator-client-edited = ✏️ Contact #{ $contact_id }: the client edited a message; its new version follows.
+operator-sent = Sent to contact #{ $contact_id }.
+operator-already-sent = This message was sent to contact #{ $contact_id } already.
+operator-unsupported = Telegram does not let bots pass this kind of message on; it was not sent.
+operator-ambiguous = You have several open contacts here. Which one is this for?
+operator-ambiguous-more = Only the { $shown } with the latest activity are listed; { $hidden } more { $hidden ->
+    [one] is
+   *[other] are
+} open. To answer one of those, reply to one of its messages.
+operator-choice = #{ $contact_id } { $client }
+operator-no-contact = You have no open contact in this bot to send this to.
+operator-reply-closed = Contact #{ $contact_id } is closed; your message was not sent.
+operator-reply-taken-away = Contact #{ $contact_id } was given to another operator; your message was not sent.
+operator-edit-not-relayed = ✏️ Edits do not reach the client: contact #{ $contact_id } keeps the message as you first sent it. Please send the correction as a new message.
+operator-contacts-none = You have no open contacts.
+operator-contacts-head = Your open contacts ({ $count }):
+operator-contacts-item = #{ $contact_id } via @{ $source }: { $client }, { $status }, { $created }
+operator-deactivated = ⏸ An admin has deactivated you: you get no new contacts until an admin activates you again. Your open contacts stay with you.
+operator-activated = ▶️ An admin has activated you: you get new contacts again.
+operator-activated-paused = An admin has activated you; you have paused yourself, so send /resume to get new contacts.
+operator-limit-changed = An admin set your limit of open contacts to { $limit } (it was { $previous }).
+operator-paused = ⏸ Paused: you get no new contacts. Your open contacts stay with you.
+operator-resumed = ▶️ Resumed: you get new contacts again.
+operator-resumed-inactive = ▶️ Your pause is lifted, but an admin has deactivated you: you get no new contacts until an admin activates you again. Your open contacts stay with you.
+operator-me =
+    { $name }: { $state }, { $open } open of { $limit }.
+    Bots: { $links }
+operator-state-active = active
+operator-state-paused = paused
+operator-state-inactive = inactive
+operator-state-inactive-paused = inactive and paused
+operator-welcome = Welcome, { $name }! You are an operator now (limit { $limit }). Open every bot you should answer in and press Start there, too.
+operator-started = You will get contacts from @{ $source } here.
+operator-close-usage = Usage: /close &lt;contact number&gt;, or reply /close to a message.
+operator-only = This command is for operators.
+button-close = ✅ Close #{ $contact_id }
+button-stale = This button is no longer valid.

@@ -1,0 +1,85 @@
+# Что читают администраторы: ответы на команды и предупреждения.
+
+admin-only = Извините, это могут только администраторы.
+admin-usage = Как пользоваться: { $usage }
+admin-not-a-client = Вы администратор, поэтому Ваши сообщения здесь не открывают разговор с оператором. Ваши команды — в /help.
+admin-operator-added = Оператор { $name } добавлен с лимитом { $limit }. Он будет получать контакты из бота, когда нажмёт там «Старт»: { $bots }
+admin-operator-removed = Оператор { $telegram_id } удалён; { $requeued ->
+    [0] открытых контактов у него не было.
+    [one] { $requeued } открытый контакт вернулся в очередь.
+    [few] { $requeued } открытых контакта вернулись в очередь.
+   *[many] { $requeued } открытых контактов вернулись в очередь.
+}
+admin-limit-set = Лимит { $name }: { $previous } → { $limit }.
+admin-activated = { $name } включён.
+admin-activated-paused = { $name } включён, но сам поставил себя на паузу: новые контакты пойдут после /resume.
+admin-deactivated = { $name } отключён; открытые контакты остаются у него.
+admin-operators-none = Операторов пока нет. Добавьте оператора: /addop &lt;id в Telegram&gt; [лимит].
+admin-operator-line = { $name } ({ $telegram_id }{ $username }): { $state }, { $open }/{ $limit }
+admin-operator-link = {"   "}@{ $source }: вес { $weight }{ $flags }
+admin-flag-not-started = , не запускал бота
+admin-flag-unreachable = , заблокировал бота
+admin-weights-head = Веса в @{ $source }:
+admin-weights-line = { $name }: вес { $weight }, доля { $share }{ $flags }
+admin-weights-none = Из @{ $source } пока никто не получает контакты. Задайте веса: /weights &lt;оператор&gt;=&lt;вес&gt;.
+admin-sources-line = @{ $source } ({ $title }): { $total ->
+    [one] { $total } контакт
+    [few] { $total } контакта
+   *[many] { $total } контактов
+}, открыто { $open }, в очереди { $queued }, { $operators ->
+    [one] { $operators } оператор
+    [few] { $operators } оператора
+   *[many] { $operators } операторов
+} с весом
+admin-queue-empty = Очередь пуста.
+admin-queue-head = Очередь: { $total ->
+    [one] { $total } контакт
+    [few] { $total } контакта
+   *[many] { $total } контактов
+}, сначала самые давние:
+admin-queue-line = #{ $contact_id } через @{ $source }: { $client }, ждёт { $waited }
+admin-queue-more = …и ещё { $more }.
+admin-stats-source = @{ $source }: { $total ->
+    [one] { $total } контакт
+    [few] { $total } контакта
+   *[many] { $total } контактов
+}, открыто { $open }, в очереди { $queued }
+admin-stats-share = {"   "}{ $name }: { $assigned } ({ $share }, доля по весу { $configured })
+admin-stats-operators = Операторы:
+admin-stats-operator = {"   "}{ $name }: открыто { $open }/{ $limit }, получено { $assigned }, закрыто { $closed }
+admin-assigned = Контакт #{ $contact_id } теперь у { $operator }.
+admin-invite =
+    Одноразовое приглашение (лимит { $limit }): { $link }
+    Кто откроет ссылку, станет оператором.
+admin-alert-queue-wait = ⚠️ Самый давний контакт в очереди ждёт уже { $minutes } мин; в очереди { $total ->
+    [one] { $total } контакт.
+    [few] { $total } контакта.
+   *[many] { $total } контактов.
+}
+admin-alert-delivery-failed = ⚠️ Сообщение в чат { $chat } (контакт #{ $contact_id }) не удалось доставить: { $error }
+admin-alert-operator-unreachable = ⚠️ Оператор { $operator } ({ $telegram_id }) заблокировал @{ $source }; { $requeued ->
+    [one] { $requeued } контакт из этого бота вернулся в очередь.
+    [few] { $requeued } контакта из этого бота вернулись в очередь.
+   *[many] { $requeued } контактов из этого бота вернулись в очередь.
+} Это отменится, когда оператор напишет клиенту через @{ $source } или нажмёт там /start.
+
+# Тексты этого бота (/texts, /text).
+admin-texts-head = Тексты @{ $source } (изменить: /text &lt;название&gt; &lt;язык&gt; &lt;текст…&gt;, вернуть стандартный: /text &lt;название&gt; &lt;язык&gt;):
+admin-texts-name = <b>{ $name }</b>
+admin-texts-value = { $language }{ $custom ->
+    [yes] {""} (задан здесь)
+   *[no] {""} (стандартный)
+}: { $text }
+admin-text-set = Текст { $name } ({ $language }) для @{ $source } задан. Теперь клиенты прочитают:
+admin-text-reset = Текст { $name } ({ $language }) для @{ $source } снова стандартный:
+
+# Подсказки к командам с аргументами.
+usage-addop = /addop &lt;id в Telegram&gt; [лимит]
+usage-delop = /delop &lt;оператор&gt;
+usage-limit = /limit &lt;оператор&gt; &lt;n&gt;
+usage-activate = /activate &lt;оператор&gt;
+usage-deactivate = /deactivate &lt;оператор&gt;
+usage-weights = /weights [&lt;оператор&gt;=&lt;вес&gt; …]
+usage-assign = /assign &lt;контакт&gt; &lt;оператор&gt;
+usage-invite = /invite [лимит]
+usage-text = /text &lt;название&gt; &lt;язык&gt; [текст…]

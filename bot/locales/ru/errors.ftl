@@ -1,0 +1,23 @@
+# Почему запрос не выполнен; ничего не изменилось.
+
+error-generic = Не получилось.
+error-unknown-operator = Оператора { $ref } нет.
+error-ambiguous-operator = Под именем { $ref } известны несколько операторов (id в Telegram: { $ids }); укажите id.
+error-operator-exists = { $ref } уже оператор.
+error-invalid-limit = Лимит должен быть целым числом от 0 до { $maximum }, а не { $value }.
+error-weights-empty = Ничего не изменилось: укажите хотя бы одну пару &lt;оператор&gt;=&lt;вес&gt;.
+error-weights-malformed = Ничего не изменилось: { $pair } — это не &lt;оператор&gt;=&lt;вес&gt;.
+error-weights-range = Ничего не изменилось: вес { $ref } должен быть целым числом от 0 до { $maximum }.
+error-weights-twice = Ничего не изменилось: { $ref } указан дважды.
+error-invalid-operator-ref = { $ref } — не id в Telegram и не @username.
+error-unknown-contact = Контакта #{ $contact_id } нет.
+error-contact-closed = Контакт #{ $contact_id } уже закрыт.
+error-contact-changed = Контакт #{ $contact_id } только что назначил или закрыл кто-то другой; ничего не изменилось. Посмотрите ещё раз (/queue) и повторите, если нужно.
+error-not-your-contact = Контакт #{ $contact_id } не Ваш.
+error-operator-full = { $ref } не может его взять: отключён, на паузе, не запускал этот бот или достиг лимита.
+error-unknown-source = Бота { $ref } нет.
+error-invalid-invite = Эта ссылка-приглашение недействительна или уже использована.
+error-unknown-text = Ничего не изменилось: текста { $name } нет. Есть тексты: { $names }.
+error-unknown-language = Ничего не изменилось: языка { $language } нет. Есть языки: { $languages }.
+error-text-too-long = Ничего не изменилось: в тексте { $length } символов, а Telegram допускает не больше { $limit }.
+error-internal = Извините, у нас что-то пошло не так. Пожалуйста, попробуйте ещё раз.

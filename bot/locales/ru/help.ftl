@@ -1,0 +1,54 @@
+# /help для каждой роли и меню команд, которое Telegram показывает рядом с полем ввода.
+
+help-client =
+    Напишите свой вопрос, и оператор ответит Вам здесь.
+    /language – выбрать язык
+help-operator =
+    Команды оператора:
+    /contacts – Ваши открытые контакты
+    /close [номер] – закрыть контакт
+    /pause, /resume – перестать или снова начать получать контакты
+    /me – Ваша нагрузка
+    /language – выбрать язык
+help-admin =
+    Команды администратора:
+    /operators
+    /addop &lt;id&gt; [лимит]
+    /delop &lt;оператор&gt;
+    /limit &lt;оператор&gt; &lt;n&gt;
+    /activate &lt;оператор&gt;, /deactivate &lt;оператор&gt;
+    /weights [&lt;оператор&gt;=&lt;вес&gt; …]
+    /sources
+    /queue
+    /stats
+    /assign &lt;контакт&gt; &lt;оператор&gt;
+    /invite [лимит]
+    /texts – тексты этого бота для клиентов
+    /text &lt;название&gt; &lt;язык&gt; [текст…] – задать текст или вернуть стандартный
+    /language – выбрать язык
+    &lt;оператор&gt; — это id в Telegram или @username.
+
+language-choose = Выберите язык:
+language-chosen = Теперь я пишу Вам по-русски.
+
+menu-help = Что я умею
+menu-language = Выбрать язык
+menu-contacts = Ваши открытые контакты
+menu-close = Закрыть контакт
+menu-pause = Не получать новые контакты
+menu-resume = Снова получать контакты
+menu-me = Ваша нагрузка и лимит
+menu-operators = Операторы, нагрузка, веса
+menu-addop = Добавить оператора
+menu-delop = Удалить оператора
+menu-limit = Задать лимит оператора
+menu-activate = Включить оператора
+menu-deactivate = Отключить оператора
+menu-weights = Веса этого бота
+menu-sources = Боты и их нагрузка
+menu-queue = Контакты в очереди
+menu-stats = Статистика
+menu-assign = Передать контакт оператору
+menu-invite = Одноразовая ссылка для оператора
+menu-texts = Тексты этого бота для клиентов
+menu-text = Изменить один из них

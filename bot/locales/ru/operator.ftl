@@ -1,0 +1,56 @@
+# Что читают операторы: карточка нового контакта, ответы на команды и уведомления.
+
+operator-card =
+    📨 <b>Новый контакт #{ $contact_id }</b> через @{ $source }
+    Клиент: { $client }
+    { $history }
+    Ответьте на любое сообщение этого контакта, чтобы написать клиенту; /close { $contact_id } завершает контакт.
+operator-card-history-none = Первое обращение этого клиента.
+operator-card-history-head = Прошлые обращения:
+operator-card-history-item = {"  "}#{ $id } через @{ $source }, { $status }, { $created }
+operator-contact-closed = ✅ Контакт #{ $contact_id } закрыт.
+operator-contact-closed-by = ✅ Контакт #{ $contact_id } закрыт { $by ->
+    [admin] администратором
+    [client] клиентом
+    [system] автоматически
+   *[other] ({ $by })
+}.
+operator-contact-taken-away = ↪️ Контакт #{ $contact_id } передан другому оператору.
+operator-reminder = ⏰ Контакт #{ $contact_id }: клиент ждёт Вашего первого ответа уже { $minutes } мин.
+operator-client-edited = ✏️ Контакт #{ $contact_id }: клиент изменил сообщение; новая версия — следующим сообщением.
+operator-sent = Отправлено в контакт #{ $contact_id }.
+operator-already-sent = Это сообщение уже отправлено в контакт #{ $contact_id }.
+operator-unsupported = Telegram не позволяет ботам пересылать такие сообщения; оно не отправлено.
+operator-ambiguous = У Вас здесь несколько открытых контактов. Для какого это сообщение?
+operator-ambiguous-more = Показаны только { $shown } с последней активностью; ещё { $hidden ->
+    [one] { $hidden } открыт
+   *[other] { $hidden } открыто
+}. Чтобы ответить в один из них, ответьте на одно из его сообщений.
+operator-choice = #{ $contact_id } { $client }
+operator-no-contact = У Вас нет открытого контакта в этом боте, куда это можно отправить.
+operator-reply-closed = Контакт #{ $contact_id } закрыт; Ваше сообщение не отправлено.
+operator-reply-taken-away = Контакт #{ $contact_id } передан другому оператору; Ваше сообщение не отправлено.
+operator-edit-not-relayed = ✏️ Правки не доходят до клиента: в контакте #{ $contact_id } осталось сообщение в первоначальном виде. Пожалуйста, отправьте исправление новым сообщением.
+operator-contacts-none = У Вас нет открытых контактов.
+operator-contacts-head = Ваши открытые контакты ({ $count }):
+operator-contacts-item = #{ $contact_id } через @{ $source }: { $client }, { $status }, { $created }
+operator-deactivated = ⏸ Администратор отключил Вас: новых контактов не будет, пока администратор снова Вас не включит. Открытые контакты остаются у Вас.
+operator-activated = ▶️ Администратор включил Вас: Вы снова получаете новые контакты.
+operator-activated-paused = Администратор включил Вас, но Вы на паузе: отправьте /resume, чтобы получать новые контакты.
+operator-limit-changed = Администратор установил Ваш лимит открытых контактов: { $limit } (был { $previous }).
+operator-paused = ⏸ Пауза: новых контактов не будет. Открытые контакты остаются у Вас.
+operator-resumed = ▶️ Пауза снята: Вы снова получаете новые контакты.
+operator-resumed-inactive = ▶️ Пауза снята, но администратор отключил Вас: новых контактов не будет, пока администратор снова Вас не включит. Открытые контакты остаются у Вас.
+operator-me =
+    { $name }: { $state }, открыто { $open } из { $limit }.
+    Боты: { $links }
+operator-state-active = активен
+operator-state-paused = на паузе
+operator-state-inactive = отключён
+operator-state-inactive-paused = отключён и на паузе
+operator-welcome = Добро пожаловать, { $name }! Теперь Вы оператор (лимит { $limit }). Откройте каждый бот, в котором будете отвечать, и нажмите там «Старт».
+operator-started = Здесь Вы будете получать контакты из @{ $source }.
+operator-close-usage = Как пользоваться: /close &lt;номер контакта&gt; или ответьте /close на сообщение.
+operator-only = Эта команда — для операторов.
+button-close = ✅ Закрыть #{ $contact_id }
+button-stale = Эта кнопка больше не действует.

@@ -1,0 +1,49 @@
+"""Texts a bot's admin writes for its clients instead of the default ones (``/texts``,
+``/text``)."""
+
+from services.base import Service
+from services.errors import TextTooLong, UnknownLanguage, UnknownText
+
+# The texts an admin may replace, by name. Each names a client notice's ``custom_text`` (or
+# the greeting, which /start answers with).
+CUSTOM_TEXTS = ("greeting", "assigned", "queued", "closed", "auto_closed")
+# In UTF-16 code units, as Telegram counts a message's text once its entities are parsed: its
+# limit is 4,096, and /texts shows each text under a label of its own.
+TEXT_LIMIT = 4000
+
+
+class TextService(Service):
+    """Reads and changes a bot's own texts."""
+
+    async def custom(self, source_id: int, name: str, language: str) -> str | None:
+        """The bot's own text ``name`` in ``language``, if its admin set one."""
+        async with self.transaction():
+            return await self.texts.get(source_id, name, language)
+
+    async def of_source(self, source_id: int) -> dict[tuple[str, str], str]:
+        """Everything the bot's admin set, by (name, language)."""
+        async with self.transaction():
+            return await self.texts.of_source(source_id)
+
+    async def set_text(
+        self,
+        source_id: int,
+        name: str,
+        language: str,
+        languages: tuple[str, ...],
+        text: str | None,
+        length: int = 0,
+    ) -> None:
+        """Set the bot's own text (Telegram HTML, ``length`` as Telegram counts it), or go
+        back to the default when ``text`` is ``None``. Nothing changes on a refusal."""
+        if name not in CUSTOM_TEXTS:
+            raise UnknownText(name=name, names=", ".join(CUSTOM_TEXTS))
+        if language not in languages:
+            raise UnknownLanguage(language=language, languages=", ".join(languages))
+        if length > TEXT_LIMIT:
+            raise TextTooLong(length=length, limit=TEXT_LIMIT)
+        async with self.transaction():
+            if text is None:
+                await self.texts.remove(source_id, name, language)
+            else:
+                await self.texts.put(source_id, name, language, text)
