@@ -160,11 +160,15 @@ class ContactService(Service):
         self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 
-    async def register_edit(self, source_id: int, chat_id: int, message_id: int) -> bool:
-        """Give the operator a marked copy of a message the client edited (a copy shows the
-        message as it is now, whatever its type or length); ``False`` if nobody needs to know
-        (unknown or operator's message, closed or still queued contact: a queued copy is made
-        later, from the edited message itself)."""
+    async def register_edit(
+        self, source_id: int, chat_id: int, message_id: int, html: str | None = None
+    ) -> bool:
+        """Pass on a message the client edited: a text (``html``, its new version as Telegram
+        HTML) is edited in place in the operator's copy; anything else, or a text that the
+        card carried or that went to a previous operator, reaches the operator as a marked
+        copy (a copy shows the message as it is now, whatever its type or length). ``False``
+        if nobody needs to know (unknown or operator's message, closed or still queued
+        contact: a queued copy is made later, from the edited message itself)."""
         async with self.transaction():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
             # An operator's reply (e.g. edited after /delop, so no operator handler took it) is
@@ -177,6 +181,8 @@ class ContactService(Service):
             operator = await self._operator_of(contact)
             if operator is None:
                 return False
+            if await self.edit_copy_in_place(stored, operator.telegram_id, html):
+                return True
             self.outbox.notice(
                 source_id,
                 operator.telegram_id,

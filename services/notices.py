@@ -283,6 +283,15 @@ def is_alert(notice: Notice) -> bool:
     return isinstance(notice, _AdminAlert)
 
 
+class MessageEdit(BaseModel):
+    """An ``editMessageText`` of a copy the bot sent: an edited text passed on in place."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: int  # the copy's, in the chat the delivery goes to
+    text: str  # Telegram HTML
+
+
 class MessageCopy(BaseModel):
     """A ``copyMessage`` of a stored message into another chat of the same bot.
 

@@ -15,6 +15,7 @@ from services.notices import (
     ClientRef,
     EarlierContact,
     MessageCopy,
+    MessageEdit,
     Notice,
     OperatorCard,
     SourceRef,
@@ -75,6 +76,17 @@ class Outbox:
             contact_id=contact_id,
             message_id=message_id,
             delay=ALBUM_GATHER if copy.media_group_id else None,
+        )
+
+    def edit(self, stored: Message, chat_id: int, copy_message_id: int, text: str) -> None:
+        """Stage an edit of the copy of ``stored`` in ``chat_id`` to ``text`` (Telegram HTML)."""
+        self.deliveries.add(
+            stored.source_id,
+            chat_id,
+            DeliveryKind.EDIT,
+            MessageEdit(message_id=copy_message_id, text=text).model_dump(mode="json"),
+            contact_id=stored.contact_id,
+            message_id=stored.id,
         )
 
     def relay(

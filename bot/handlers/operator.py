@@ -126,10 +126,12 @@ async def relay(message: Message, services: Services, source: Source, sender: Se
 
 
 async def edited(message: Message, services: Services, source: Source, sender: Sender) -> None:
-    """An operator edited a message: if it went to a client, say that the edit did not."""
-    contact_id = await services.operators.edited(source.id, message.chat.id, message.message_id)
-    if contact_id is not None:
-        text = t("operator-edit-not-relayed", await sender.language(), contact_id=contact_id)
+    """An operator edited an answer: a text is edited in the client's copy too; of anything
+    else, the operator is told that the client keeps the first version."""
+    html = message.html_text if message.text is not None else None
+    edited = await services.operators.edited(source.id, message.chat.id, message.message_id, html)
+    if edited is not None and not edited.passed_on:
+        text = t("operator-edit-not-relayed", await sender.language(), contact_id=edited.contact_id)
         await message.reply(text)
 
 

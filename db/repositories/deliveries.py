@@ -245,6 +245,17 @@ class DeliveryRepository(Repository):
         )
         return (await self.session.execute(stmt)).rowcount
 
+    async def sent_payload(
+        self, source_id: int, chat_id: int, message_id: int
+    ) -> dict[str, Any] | None:
+        """The payload of the delivery that put message ``message_id`` into a chat."""
+        stmt = select(Delivery.payload).where(
+            Delivery.source_id == source_id,
+            Delivery.chat_id == chat_id,
+            Delivery.sent_message_id == message_id,
+        )
+        return (await self.session.execute(stmt.limit(1))).scalars().first()
+
     async def contact_of_sent(self, source_id: int, chat_id: int, message_id: int) -> int | None:
         """Which contact a message the bot sent to a chat belongs to."""
         stmt = select(Delivery.contact_id).where(
