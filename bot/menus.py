@@ -12,7 +12,7 @@ from bot.texts import Languages, available_languages, t
 log = logging.getLogger(__name__)
 
 CLIENT_COMMANDS = ("help", "language")
-OPERATOR_COMMANDS = ("contacts", "close", "pause", "resume", "me")
+OPERATOR_COMMANDS = ("contacts", "close", "transfer", "pause", "resume", "me")
 ADMIN_COMMANDS = (
     "operators",
     "addop",

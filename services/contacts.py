@@ -11,8 +11,10 @@ from services.base import Actor, Service
 from services.errors import (
     ContactAlreadyClosed,
     ContactChanged,
+    NoteTooLong,
     NotYourContact,
     OperatorFull,
+    TransferToSelf,
     UnknownContact,
 )
 from services.notices import (
@@ -21,13 +23,18 @@ from services.notices import (
     ClientClosed,
     ClientOperatorJoined,
     ClientQueued,
+    ClientTransferred,
     MessageCopy,
     Notice,
     OperatorClientEdited,
     OperatorClosed,
     OperatorTakenAway,
+    OperatorTransferred,
 )
 
+# The longest note for a colleague with a transfer (Fluent refuses longer parameters, and the
+# notice must stay within a message).
+NOTE_LIMIT = 1000
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
 _OPEN_ATTEMPTS = 3
@@ -244,6 +251,51 @@ class ContactService(Service):
             raise ContactAlreadyClosed(contact_id=contact_id)
         return contact, lead, source
 
+    async def _take_slot_of(self, target: Operator, source: Source, ref: str | int) -> None:
+        """Count one more contact against ``target``, who must be able to take it from
+        ``source`` (active, not paused, started the bot, below the limit)."""
+        # Weight only steers random distribution; an explicit choice ignores it.
+        link = await self.operators.link(target.id, source.id)
+        reachable = link is not None and link.started and not link.unreachable
+        if not reachable or not await self.operators.take_slot(target.id):
+            raise OperatorFull(ref=ref)
+
+    async def transfer(
+        self, contact_id: int, by: int, operator_ref: str | int, note: str = ""
+    ) -> Reassignment:
+        """An operator (Telegram id ``by``) passes one of their open contacts to a colleague,
+        who must be able to take it, with an optional ``note`` for them.
+
+        The colleague gets a notice (with the note), the card and the client's messages so far;
+        the client is told that another operator continues; the first operator's slot is freed
+        (and the queue drains to it).
+        """
+        if len(note) > NOTE_LIMIT:
+            raise NoteTooLong(length=len(note), limit=NOTE_LIMIT)
+        async with self.transaction():
+            contact, lead, source = await self._open_contact(contact_id)
+            previous = await self._operator_of(contact)
+            if previous is None or previous.telegram_id != by:
+                raise NotYourContact(contact_id=contact_id)
+            target = await self.find_operator(operator_ref)
+            if target.id == previous.id:
+                raise TransferToSelf(contact_id=contact_id)
+            await self._take_slot_of(target, source, operator_ref)
+            if not await self.contacts.move(contact.id, previous.id, target.id):
+                raise ContactChanged(contact_id=contact_id)
+            await self.operators.release_slot(previous.id)
+            self.drain_queue_after_commit()
+            self._tell_client(lead, source, ClientTransferred(contact_id=contact.id))
+            passed = OperatorTransferred(contact_id=contact.id, by=previous.display_name, note=note)
+            self.outbox.notice(
+                source.id, target.telegram_id, passed, language=target.preferred_language
+            )
+            backlog = await self.messages.of_contact(contact.id, Direction.IN)
+            await self.assigner.hand_over(
+                contact, lead, source, target.telegram_id, target.preferred_language, backlog
+            )
+        return Reassignment(contact_id, target.telegram_id, previous.telegram_id)
+
     async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:
         """Give an open contact to another operator (an admin's ``/assign``).
 
@@ -255,11 +307,7 @@ class ContactService(Service):
             target = await self.find_operator(operator_ref)
             if contact.operator_id == target.id:
                 return Reassignment(contact_id, target.telegram_id, target.telegram_id)
-            # Weight only steers random distribution; an admin's explicit choice ignores it.
-            link = await self.operators.link(target.id, source.id)
-            reachable = link is not None and link.started and not link.unreachable
-            if not reachable or not await self.operators.take_slot(target.id):
-                raise OperatorFull(ref=operator_ref)
+            await self._take_slot_of(target, source, operator_ref)
             previous = (
                 await self.operators.get(contact.operator_id) if contact.operator_id else None
             )

@@ -79,6 +79,12 @@ class ClientOperatorJoined(_ContactNotice):
     key: Literal["client.operator_joined"] = "client.operator_joined"
 
 
+class ClientTransferred(_ContactNotice):
+    """The client's operator passed the contact to a colleague, who continues."""
+
+    key: Literal["client.transferred"] = "client.transferred"
+
+
 class ClientClosed(_ContactNotice):
     """An operator or an admin closed the client's contact."""
 
@@ -143,6 +149,19 @@ class OperatorTakenAway(_ContactNotice):
     """One of the operator's contacts went to another operator (or back to the queue)."""
 
     key: Literal["operator.contact_taken_away"] = "operator.contact_taken_away"
+
+
+class OperatorTransferred(_ContactNotice):
+    """A colleague (``by``, their name) passed a contact to the operator, with ``note``."""
+
+    key: Literal["operator.transferred"] = "operator.transferred"
+    by: str
+    note: str = ""
+
+    @property
+    def text_key(self) -> str:
+        """With or without a note."""
+        return text_id(self.key if self.note else "operator.transferred_no_note")
 
 
 class OperatorReminder(_ContactNotice):
@@ -241,11 +260,13 @@ Notice = Annotated[
     ClientAssigned
     | ClientQueued
     | ClientOperatorJoined
+    | ClientTransferred
     | ClientClosed
     | ClientAutoClosed
     | OperatorCard
     | OperatorClosed
     | OperatorTakenAway
+    | OperatorTransferred
     | OperatorReminder
     | OperatorClientEdited
     | OperatorDeactivated

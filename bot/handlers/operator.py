@@ -60,6 +60,21 @@ async def close_button(
     await query.answer()
 
 
+async def transfer(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/transfer <number> <op> [note…]``: pass a contact to a colleague."""
+    language = await sender.language()
+    contact, operator, note = [*(command.args or "").split(maxsplit=2), "", "", ""][:3]
+    contact_id = parse_contact_number(contact) if contact else None
+    if contact_id is None or not operator:
+        await message.answer(t("operator-transfer-usage", language))
+        return
+    moved = await services.contacts.transfer(contact_id, _sender(message), operator, note.strip())
+    text = t("operator-transfer-done", language, contact_id=moved.contact_id, operator=operator)
+    await message.answer(text)
+
+
 async def pause(
     message: Message, command: CommandObject, services: Services, sender: Sender
 ) -> None:
@@ -151,6 +166,7 @@ def build_router() -> Router:
     operators_only.message.register(contacts_list, Command("contacts"))
     operators_only.message.register(close_command, Command("close"))
     operators_only.callback_query.register(close_button, CloseContact.filter())
+    operators_only.message.register(transfer, Command("transfer"))
     operators_only.message.register(pause, Command("pause", "resume"))
     operators_only.message.register(me, Command("me"))
     operators_only.callback_query.register(send_to, SendTo.filter())

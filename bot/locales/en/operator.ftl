@@ -15,6 +15,10 @@ operator-contact-closed-by = ✅ Contact #{ $contact_id } was closed { $by ->
     [system] automatically
    *[other] ({ $by })
 }.
+operator-transferred = ↪️ { $by } passed contact #{ $contact_id } to you. Their note: { $note }
+operator-transferred-no-note = ↪️ { $by } passed contact #{ $contact_id } to you.
+operator-transfer-done = Contact #{ $contact_id } is now with { $operator }; the client is told that another operator continues.
+operator-transfer-usage = Usage: /transfer &lt;contact number&gt; &lt;op&gt; [note for your colleague]
 operator-contact-taken-away = ↪️ Contact #{ $contact_id } was given to another operator.
 operator-reminder = ⏰ Contact #{ $contact_id }: the client has waited { $minutes } min for your first reply.
 operator-client-edited = ✏️ Contact #{ $contact_id }: the client edited a message; its new version follows.

@@ -15,6 +15,10 @@ operator-contact-closed-by = ✅ Контакт #{ $contact_id } закрыт { 
     [system] автоматически
    *[other] ({ $by })
 }.
+operator-transferred = ↪️ { $by } передаёт Вам контакт #{ $contact_id }. Примечание: { $note }
+operator-transferred-no-note = ↪️ { $by } передаёт Вам контакт #{ $contact_id }.
+operator-transfer-done = Контакт #{ $contact_id } передан оператору { $operator }; клиенту сообщено, что разговор продолжит другой оператор.
+operator-transfer-usage = Использование: /transfer &lt;номер контакта&gt; &lt;оператор&gt; [примечание для коллеги]
 operator-contact-taken-away = ↪️ Контакт #{ $contact_id } передан другому оператору.
 operator-reminder = ⏰ Контакт #{ $contact_id }: клиент ждёт Вашего первого ответа уже { $minutes } мин.
 operator-client-edited = ✏️ Контакт #{ $contact_id }: клиент изменил сообщение; новая версия — следующим сообщением.
