@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import ChooseLanguage, CloseContact, SendTo
+from bot.callbacks import ChooseLanguage, CloseContact, SendTo, TransferMenu, TransferTo
 from bot.texts import Markup, available_languages, plain, t
 from db.models import ContactStatus, Lead, Operator, Source
 from services.errors import DomainError
@@ -85,20 +85,44 @@ def _label(key: str, language: str, **params: Any) -> str:
     return plain(key, language, **params)[:64]
 
 
-def close_button(contact_id: int, language: str) -> InlineKeyboardMarkup:
-    """The keyboard under a card."""
-    button = InlineKeyboardButton(
+def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
+    """The keyboard under a card: Close, and Transfer (to a colleague)."""
+    close = InlineKeyboardButton(
         text=_label("button-close", language, contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
     )
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+    transfer = InlineKeyboardButton(
+        text=_label("button-transfer", language),
+        callback_data=TransferMenu(contact_id=contact_id).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[close, transfer]])
+
+
+def free_colleagues(
+    contact_id: int, colleagues: list[Operator], language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The Transfer button pressed: the colleagues who could take the contact now, as buttons
+    (at most ``CHOICE_BUTTONS``), or why there are none."""
+    if not colleagues:
+        return t("operator-transfer-nobody", language, contact_id=contact_id), None
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_label("operator-transfer-choice", language, name=op.display_name),
+                callback_data=TransferTo(contact_id=contact_id, telegram_id=op.telegram_id).pack(),
+            )
+        ]
+        for op in colleagues[:CHOICE_BUTTONS]
+    ]
+    text = t("operator-transfer-choose", language, contact_id=contact_id)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def notice(notice: Notice, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """Render an outbox notice into text and keyboard: its text, with its fields as the
     text's parameters (the card, formatted, has a button)."""
     if isinstance(notice, OperatorCard):
-        return _card(notice, language), close_button(notice.contact_id, language)
+        return _card(notice, language), card_keyboard(notice.contact_id, language)
     return t(notice.text_key, language, **notice.arguments()), None
 
 

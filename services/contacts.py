@@ -94,6 +94,7 @@ class Reassignment:
     contact_id: int
     operator_telegram_id: int
     previous_operator_telegram_id: int | None
+    operator_name: str = ""
 
 
 class ContactService(Service):
@@ -260,6 +261,18 @@ class ContactService(Service):
         if not reachable or not await self.operators.take_slot(target.id):
             raise OperatorFull(ref=ref)
 
+    async def free_colleagues(self, contact_id: int, by: int) -> list[Operator]:
+        """The colleagues who could take the open contact the operator ``by`` (Telegram id)
+        wants to pass on, right now: the operators its bot would give a new contact to."""
+        async with self.transaction():
+            contact, lead, source = await self._open_contact(contact_id)
+            previous = await self._operator_of(contact)
+            if previous is None or previous.telegram_id != by:
+                raise NotYourContact(contact_id=contact_id)
+            pool = await self.operators.candidates(source.id, lead.telegram_id)
+            found = [await self.operators.get(c.operator_id) for c in pool]
+        return [op for op in found if op is not None and op.id != previous.id]
+
     async def transfer(
         self, contact_id: int, by: int, operator_ref: str | int, note: str = ""
     ) -> Reassignment:
@@ -294,7 +307,9 @@ class ContactService(Service):
             await self.assigner.hand_over(
                 contact, lead, source, target.telegram_id, target.preferred_language, backlog
             )
-        return Reassignment(contact_id, target.telegram_id, previous.telegram_id)
+        return Reassignment(
+            contact_id, target.telegram_id, previous.telegram_id, target.display_name
+        )
 
     async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:
         """Give an open contact to another operator (an admin's ``/assign``).

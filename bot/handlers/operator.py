@@ -5,7 +5,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot import render
-from bot.callbacks import CloseContact, SendTo
+from bot.callbacks import CloseContact, SendTo, TransferMenu, TransferTo
 from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
@@ -73,6 +73,37 @@ async def transfer(
     moved = await services.contacts.transfer(contact_id, _sender(message), operator, note.strip())
     text = t("operator-transfer-done", language, contact_id=moved.contact_id, operator=operator)
     await message.answer(text)
+
+
+async def transfer_menu(
+    query: CallbackQuery, callback_data: TransferMenu, services: Services, sender: Sender
+) -> None:
+    """The Transfer button under a card: the colleagues who can take the contact now."""
+    colleagues = await services.contacts.free_colleagues(callback_data.contact_id, _sender(query))
+    text, markup = render.free_colleagues(
+        callback_data.contact_id, colleagues, await sender.language()
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.reply(text, reply_markup=markup)
+
+
+async def transfer_to(
+    query: CallbackQuery, callback_data: TransferTo, services: Services, sender: Sender
+) -> None:
+    """One of the colleagues offered by the Transfer button."""
+    moved = await services.contacts.transfer(
+        callback_data.contact_id, _sender(query), callback_data.telegram_id
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        text = t(
+            "operator-transfer-done",
+            await sender.language(),
+            contact_id=moved.contact_id,
+            operator=moved.operator_name,
+        )
+        await query.message.edit_text(text)
 
 
 async def pause(
@@ -167,6 +198,8 @@ def build_router() -> Router:
     operators_only.message.register(close_command, Command("close"))
     operators_only.callback_query.register(close_button, CloseContact.filter())
     operators_only.message.register(transfer, Command("transfer"))
+    operators_only.callback_query.register(transfer_menu, TransferMenu.filter())
+    operators_only.callback_query.register(transfer_to, TransferTo.filter())
     operators_only.message.register(pause, Command("pause", "resume"))
     operators_only.message.register(me, Command("me"))
     operators_only.callback_query.register(send_to, SendTo.filter())

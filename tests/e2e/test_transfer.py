@@ -1,7 +1,7 @@
 """An operator passes a contact to a colleague with /transfer."""
 
 from fake_telegram import User
-from tests.e2e.helpers import CARD_MARK, cards, copies_from, texts
+from tests.e2e.helpers import CARD_MARK, buttons, cards, copies_from, texts
 from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
@@ -96,4 +96,52 @@ async def test_refusals_change_nothing(switchboard: Switchboard):
         assert await switchboard.command(user, command) == expected, command
 
     assert len(telegram.received("alpha_bot", ANNA.id)) == anna_before
+    assert (await switchboard.command(OLGA, "/contacts")).count("#1 via @alpha_bot") == 1
+
+
+async def test_the_cards_button_lists_free_colleagues_and_passes_the_contact(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await _olga_has_anna(switchboard)
+    (card,) = cards(telegram, "alpha_bot", OLGA.id)
+
+    await telegram.press_button("alpha_bot", OLGA, card.message_id, "pass:1")
+    await switchboard.idle()
+    question = telegram.received("alpha_bot", OLGA.id)[-1]
+    assert question.plain_text == ("Contact #1: to whom? (Colleagues who can take it now.)")
+    assert buttons(question) == [("Pete", f"passto:1:{PETE.id}")]
+
+    await telegram.press_button("alpha_bot", OLGA, question.message_id, f"passto:1:{PETE.id}")
+    await switchboard.idle()
+    assert telegram.received("alpha_bot", OLGA.id)[-1].plain_text == (
+        "Contact #1 is now with Pete; the client is told that another operator continues."
+    )
+    assert "↪️ Olga passed contact #1 to you." in texts(telegram, "alpha_bot", PETE.id)
+    assert (await switchboard.command(PETE, "/contacts")).count("#1 via @alpha_bot") == 1
+
+    # The question lost its buttons; the card's button now answers that the contact is gone.
+    assert buttons(telegram.received("alpha_bot", OLGA.id)[-1]) == []
+    query = await telegram.press_button("alpha_bot", OLGA, card.message_id, "pass:1")
+    await switchboard.idle()
+    (answer,) = [a for a in telegram.answered_callbacks if a["callback_query_id"] == query]
+    assert answer["text"] == "Contact #1 is not yours."
+
+
+async def test_with_no_free_colleague_the_button_says_so_and_nothing_changes(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await _olga_has_anna(switchboard, pete_limit=0)
+    (card,) = cards(telegram, "alpha_bot", OLGA.id)
+
+    await telegram.press_button("alpha_bot", OLGA, card.message_id, "pass:1")
+    await switchboard.idle()
+
+    answer = telegram.received("alpha_bot", OLGA.id)[-1]
+    assert answer.plain_text == (
+        "No colleague can take contact #1 now (all are busy, paused or have not started this "
+        "bot); it stays with you."
+    )
+    assert buttons(answer) == []
     assert (await switchboard.command(OLGA, "/contacts")).count("#1 via @alpha_bot") == 1

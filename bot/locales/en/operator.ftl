@@ -58,3 +58,7 @@ operator-close-usage = Usage: /close &lt;contact number&gt;, or reply /close to 
 operator-only = This command is for operators.
 button-close = ✅ Close #{ $contact_id }
 button-stale = This button is no longer valid.
+button-transfer = ↪️ Transfer
+operator-transfer-choose = Contact #{ $contact_id }: to whom? (Colleagues who can take it now.)
+operator-transfer-choice = { $name }
+operator-transfer-nobody = No colleague can take contact #{ $contact_id } now (all are busy, paused or have not started this bot); it stays with you.

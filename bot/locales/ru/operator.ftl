@@ -58,3 +58,7 @@ operator-close-usage = Как пользоваться: /close &lt;номер к
 operator-only = Эта команда — для операторов.
 button-close = ✅ Закрыть #{ $contact_id }
 button-stale = Эта кнопка больше не действует.
+button-transfer = ↪️ Передать
+operator-transfer-choose = Контакт #{ $contact_id }: кому передать? (Коллеги, которые могут взять его сейчас.)
+operator-transfer-choice = { $name }
+operator-transfer-nobody = Сейчас никто из коллег не может взять контакт #{ $contact_id } (все заняты, на паузе или не запускали этот бот); он остаётся у Вас.
