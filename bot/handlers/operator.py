@@ -92,6 +92,9 @@ async def transfer_to(
     query: CallbackQuery, callback_data: TransferTo, services: Services, sender: Sender
 ) -> None:
     """One of the colleagues offered by the Transfer button."""
+    # Asked first: the transfer drains the queue after its commit, and the answer should not
+    # wait behind the cards that brings.
+    language = await sender.language()
     moved = await services.contacts.transfer(
         callback_data.contact_id, _sender(query), callback_data.telegram_id
     )
@@ -99,7 +102,7 @@ async def transfer_to(
     if isinstance(query.message, Message):
         text = t(
             "operator-transfer-done",
-            await sender.language(),
+            language,
             contact_id=moved.contact_id,
             operator=moved.operator_name,
         )
