@@ -4,10 +4,11 @@ The bot runs as its own process (``python -m bot``, SQLite in a temporary direct
 ``--database-url``) against ``fake_telegram`` enforcing Telegram's flood limits (30 messages/s
 per bot after a burst of 30, 1/s per chat after a burst of 3).
 
-1. Seeding: ``--operators`` operators per bot, each with a limit of one open contact, start
-   their bot; ``--clients`` clients per bot.
+1. Seeding: ``--operators`` operators per bot, each with a limit of ``--limit`` open contacts
+   (one by default), start their bot; ``--clients`` clients per bot.
 2. Burst: every client writes ``--messages`` texts at once (5 × 20 × 10 = 1,000 by default).
-   Measured: the time from the first message to the last copy reaching its operator, against
+   Measured: the time from the first message to the last copy (or card carrying a client's
+   first message) reaching its operator, against
    the least time the limits allow for everything the bot had to send meanwhile (acks to the
    clients, cards and copies to the operators): per bot (sends − burst) ÷ rate, per chat the
    same, the largest of them. Also the 429 answers (the pacing should cause none).
@@ -85,7 +86,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--operators",
         type=int,
         default=None,
-        help="operators per bot, one contact each (default: as many as clients)",
+        help="operators per bot (default: enough for every client, --limit contacts each)",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=1, help="open contacts per operator (default 1)"
     )
     parser.add_argument(
         "--steady", type=int, default=200, help="messages of the steady phase (default 200)"
@@ -106,10 +110,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark from parsed arguments; print the figures; return the exit status."""
-    if min(args.bots, args.clients, args.messages, args.steady) < 1 or args.rate <= 0:
-        raise SystemExit("--bots, --clients, --messages, --steady and --rate must be positive")
-    if args.operators is not None and args.operators < args.clients:
-        raise SystemExit("--operators must be at least --clients: each takes one contact")
+    if min(args.bots, args.clients, args.messages, args.steady, args.limit) < 1 or args.rate <= 0:
+        raise SystemExit(
+            "--bots, --clients, --messages, --steady, --limit and --rate must be positive"
+        )
+    if args.operators is None:
+        args.operators = -(-args.clients // args.limit)
+    if args.operators * args.limit < args.clients:
+        raise SystemExit("--operators × --limit must be at least --clients: nobody waits")
     with tempfile.TemporaryDirectory(prefix="switchboard-burst-") as tmp:
         figures = asyncio.run(_main(args, Path(tmp)))
     ok = report(figures)
@@ -132,12 +140,12 @@ async def _main(args: argparse.Namespace, workdir: Path) -> Figures:
         log_level="WARNING",
     )
     process = BotProcess(telegram, bots, env, workdir / "bot.log")
-    staff = operators_of(bots, args.operators or args.clients)
+    staff = operators_of(bots, args.operators)
     crowd = clients_of(bots, args.clients)
     engine = create_engine(database_url)
     try:
         await process.start()
-        await seed_operators(create_session_factory(engine), staff, limit=1)
+        await seed_operators(create_session_factory(engine), staff, limit=args.limit)
         await start_bots(telegram, staff)
         names = {token: bot for bot, token in tokens.items()}
         burst = await _burst(telegram, staff, crowd, args.messages, names)
@@ -180,7 +188,10 @@ async def _burst(
         for call in telegram.calls[first_call:]
         if call.status == 200 and call.method in LIMITS.methods
     ]
-    seconds = max(call.at for call in sends if call.method == "copyMessage") - written[0].at
+    # The last message an operator got: a copy, or a card carrying a client's first message.
+    operators = {str(person.id) for group in staff.values() for person in group}
+    last = max(call.at for call in sends if str(call.params["chat_id"]) in operators)
+    seconds = last - written[0].at
     bound, bound_by = lower_bound(sends, names)
     return {
         "messages": len(written),

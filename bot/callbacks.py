@@ -9,6 +9,19 @@ class CloseContact(CallbackData, prefix="close"):
     contact_id: int
 
 
+class TransferMenu(CallbackData, prefix="pass"):
+    """The Transfer button under a card: which colleagues could take the contact?"""
+
+    contact_id: int
+
+
+class TransferTo(CallbackData, prefix="passto"):
+    """One of the free colleagues offered for a contact."""
+
+    contact_id: int
+    telegram_id: int
+
+
 class SendTo(CallbackData, prefix="send"):
     """An operator's choice of contact for an ambiguous message."""
 

@@ -13,7 +13,7 @@ from services.views import OperatorRemoved
 log = logging.getLogger(__name__)
 
 CLIENT_COMMANDS = ("help", "language")
-OPERATOR_COMMANDS = ("contacts", "close", "pause", "resume", "me")
+OPERATOR_COMMANDS = ("contacts", "close", "transfer", "pause", "resume", "me")
 ADMIN_COMMANDS = (
     "operators",
     "addop",

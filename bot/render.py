@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import ChooseLanguage, CloseContact, SendTo
+from bot.callbacks import ChooseLanguage, CloseContact, SendTo, TransferMenu, TransferTo
 from bot.texts import Markup, available_languages, plain, t
 from db.models import ContactStatus, Lead, Operator, Source
 from services.errors import DomainError
@@ -17,6 +17,10 @@ from services.views import OperatorView, QueueView, SourceView, StatsView, Weigh
 
 # Telegram allows 4096 characters per message; stay below to leave room for entities.
 MESSAGE_LIMIT = 4000
+# Telegram's limits of a message's text and of a caption (in UTF-16 units, after parsing; the
+# HTML source is never shorter).
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
 # Buttons of the "which contact?" question; Telegram allows 100 per keyboard, and a list longer
 # than this is no help to choose from.
 CHOICE_BUTTONS = 50
@@ -81,21 +85,56 @@ def _label(key: str, language: str, **params: Any) -> str:
     return plain(key, language, **params)[:64]
 
 
-def close_button(contact_id: int, language: str) -> InlineKeyboardMarkup:
-    """The keyboard under a card."""
-    button = InlineKeyboardButton(
+def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
+    """The keyboard under a card: Close, and Transfer (to a colleague)."""
+    close = InlineKeyboardButton(
         text=_label("button-close", language, contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
     )
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+    transfer = InlineKeyboardButton(
+        text=_label("button-transfer", language),
+        callback_data=TransferMenu(contact_id=contact_id).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[close, transfer]])
+
+
+def free_colleagues(
+    contact_id: int, colleagues: list[Operator], language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The Transfer button pressed: the colleagues who could take the contact now, as buttons
+    (at most ``CHOICE_BUTTONS``), or why there are none."""
+    if not colleagues:
+        return t("operator-transfer-nobody", language, contact_id=contact_id), None
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_label("operator-transfer-choice", language, name=op.display_name),
+                callback_data=TransferTo(contact_id=contact_id, telegram_id=op.telegram_id).pack(),
+            )
+        ]
+        for op in colleagues[:CHOICE_BUTTONS]
+    ]
+    text = t("operator-transfer-choose", language, contact_id=contact_id)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def notice(notice: Notice, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """Render an outbox notice into text and keyboard: its text, with its fields as the
     text's parameters (the card, formatted, has a button)."""
     if isinstance(notice, OperatorCard):
-        return _card(notice, language), close_button(notice.contact_id, language)
+        return _card(notice, language), card_keyboard(notice.contact_id, language)
     return t(notice.text_key, language, **notice.arguments()), None
+
+
+def carried_card(card: OperatorCard, words: str | None, language: str, limit: int) -> str | None:
+    """The card followed by the client's words (Telegram HTML) that one message carries, or
+    ``None`` when that is longer than ``limit`` (then the card and the copy go apart)."""
+    text = _card(card, language)
+    if words:
+        # Not through a catalog: Fluent refuses parameters over 1,000 characters, and the
+        # words are the client's, after a blank line, in every language.
+        text = f"{text}\n\n{words}"
+    return text if telegram_length(text) <= limit else None
 
 
 def _card(card: OperatorCard, language: str) -> str:

@@ -26,7 +26,7 @@ from bot import render
 from bot.texts import Languages
 from db.models import Delivery, DeliveryKind
 from services.delivery import Pacer, Rejected, RetryAfter, Transient, Unreachable
-from services.notices import MessageCopy, read_notice
+from services.notices import MessageCopy, MessageEdit, read_notice
 
 # Errors that sending the same request again cannot fix.
 _REJECTED = (
@@ -36,6 +36,9 @@ _REJECTED = (
     TelegramEntityTooLarge,
 )
 
+# In Telegram's answer to an edit to the same text ("message is not modified": the user changed
+# only what a copy lacks); the only answer of editMessageText that says so.
+_NOT_MODIFIED = "modified"
 # Set while the transport sends an outbox row: the worker paced that message itself.
 _WORKER_SENDING: ContextVar[bool] = ContextVar("worker_sending", default=False)
 
@@ -125,7 +128,13 @@ class AiogramTransport:
                 text, markup = await self._render(head)
                 sent = await bot.send_message(head.chat_id, text, reply_markup=markup)
                 return [sent.message_id]
+            if head.kind == DeliveryKind.EDIT:
+                return [
+                    await self._edit(bot, head.chat_id, MessageEdit.model_validate(head.payload))
+                ]
             copies = [MessageCopy.model_validate(d.payload) for d in deliveries]
+            if copies[0].card is not None:
+                return await self._send_carded(bot, head.chat_id, copies[0])
             if len(copies) > 1:
                 # copyMessages keeps an album an album and the order of its items.
                 ids = await bot.copy_messages(
@@ -156,3 +165,46 @@ class AiogramTransport:
         except TelegramAPIError as exc:  # 5xx
             self.on_error("5xx")
             raise Transient(str(exc)) from exc
+
+    async def _edit(self, bot: Bot, chat_id: int, edit: MessageEdit) -> int:
+        """Edit a copy in place; an edit that changes nothing Telegram shows is done."""
+        try:
+            await bot.edit_message_text(edit.text, chat_id=chat_id, message_id=edit.message_id)
+        except TelegramBadRequest as exc:
+            if _NOT_MODIFIED not in exc.message:
+                raise
+        return edit.message_id
+
+    async def _send_carded(self, bot: Bot, chat_id: int, copy: MessageCopy) -> list[int]:
+        """A client's first message carrying the operator's card: one message where it fits
+        (a text with the card before the words; media with the card in the caption), else the
+        card and then the copy, whose ids come back copy first (the worker records both)."""
+        card = copy.card
+        assert card is not None
+        language = self.languages.pick(copy.language)
+        markup = render.card_keyboard(card.contact_id, language)
+        limit = render.TEXT_LIMIT if copy.is_text else render.CAPTION_LIMIT
+        carried = render.carried_card(card, copy.words, language, limit)
+        if carried is not None and copy.is_text:
+            sent = await bot.send_message(chat_id, carried, reply_markup=markup)
+            return [sent.message_id]
+        if carried is not None:
+            copied = await bot.copy_message(
+                chat_id,
+                from_chat_id=copy.from_chat_id,
+                message_id=copy.message_id,
+                caption=carried,
+                reply_markup=markup,
+            )
+            return [copied.message_id]
+        text, markup = render.notice(card, language)
+        # The worker paced one message: the card, a second one, is counted as a direct send.
+        direct = _WORKER_SENDING.set(False)
+        try:
+            sent = await bot.send_message(chat_id, text, reply_markup=markup)
+        finally:
+            _WORKER_SENDING.reset(direct)
+        copied = await bot.copy_message(
+            chat_id, from_chat_id=copy.from_chat_id, message_id=copy.message_id
+        )
+        return [copied.message_id, sent.message_id]

@@ -58,6 +58,7 @@ class DeliveryKind(enum.StrEnum):
 
     NOTICE = "notice"  # a text rendered by the bot from the notice in the payload
     COPY = "copy"  # copyMessage of the stored message in the payload
+    EDIT = "edit"  # editMessageText of a copy the bot sent, to the text in the payload
 
 
 # The partial unique index of open contacts; ON CONFLICT clauses must name the same predicate.

@@ -37,7 +37,7 @@ SCRIPT = {
         "admin {admin}, operators {ann} and {bob}.",
         "add": "The admin adds two operators; each opens both bots",
         "weights": "Ann should get three times as many shop contacts as Bob",
-        "write": "Clients write; each gets an operator, who sees a card and the message",
+        "write": "Clients write; each gets an operator, who sees a card carrying the message",
         "carla": "Hi! My order #1042 has not arrived yet.",
         "dan": "The parcel came damaged, see the photo.",
         "answer": "The operators answer with Telegram replies; clients never learn who they are",
@@ -63,7 +63,7 @@ SCRIPT = {
         "администратор {admin}, операторы {ann} и {bob}.",
         "add": "Администратор добавляет двух операторов; каждый открывает оба бота",
         "weights": "Ann должна получать втрое больше контактов магазина, чем Bob",
-        "write": "Клиенты пишут; каждому достаётся оператор, который видит карточку и сообщение",
+        "write": "Клиенты пишут; каждому достаётся оператор, который видит карточку с сообщением",
         "carla": "Здравствуйте! Мой заказ №1042 ещё не пришёл.",
         "dan": "Посылка пришла повреждённой, посмотрите фото.",
         "answer": "Операторы отвечают ответами в Telegram; клиенты не узнают, кто они",
@@ -156,11 +156,13 @@ class Scene:
                 self.shown[(bot, person.id)] = len(received)
 
     def copy_of(self, sender: User, bot: str, chat: User) -> Received | None:
-        """The latest message of ``sender`` that ``bot`` copied into ``chat``'s chat."""
+        """The latest message of ``sender`` that ``bot`` passed on into ``chat``'s chat: a
+        copy, or the card that carries the first one."""
         copies = [
             message
             for message in self.telegram.received(bot, chat.id)
-            if message.copied_from and message.copied_from[0] == sender.id
+            if (message.copied_from and message.copied_from[0] == sender.id)
+            or _is_card_for(message, sender)
         ]
         return copies[-1] if copies else None
 
@@ -175,10 +177,12 @@ class Scene:
     def card_for(self, operator: User, bot: str, client: User) -> Received:
         """The card (with its Close button) an operator got for ``client``'s contact."""
         received = self.telegram.received(bot, operator.id)
-        first_copy = next(
-            i for i, m in enumerate(received) if m.copied_from and m.copied_from[0] == client.id
-        )
-        return next(m for m in reversed(received[:first_copy]) if m.reply_markup)
+        return next(m for m in reversed(received) if _is_card_for(m, client))
+
+
+def _is_card_for(message: Received, client: User) -> bool:
+    """Whether ``message`` is the card (it has the Close button) of a contact of ``client``."""
+    return bool(message.reply_markup) and f"(id {client.id}" in (message.plain_text or "")
 
 
 def _describe(person: User, bot: str, message: Received, lines: dict[str, str]) -> str:

@@ -178,6 +178,12 @@ class FakeTelegram:
         """
         return self._world.bot(bot).waiting_polls > 0
 
+    def written(self, bot: str, user_id: int) -> list[dict[str, Any]]:
+        """Messages the user ``user_id`` wrote to ``bot``, oldest first (Message dicts)."""
+        chat = self._world.bot(bot).chats.get(user_id)
+        messages = chat.messages.values() if chat is not None else []
+        return [dict(m) for m in messages if m["from"]["id"] == user_id]
+
     def received(self, bot: str, chat_id: int) -> list[Received]:
         """Messages ``bot`` sent into the private chat with ``chat_id``, oldest first."""
         chat = self._world.bot(bot).chats.get(chat_id)

@@ -18,7 +18,7 @@ from db.repositories import (
 )
 from services.distribution import pick_operator
 from services.notices import ClientOperatorJoined
-from services.outbox import Outbox
+from services.outbox import Outbox, carries_card
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +64,26 @@ class Assigner:
         operator_telegram_id: int,
         operator_language: str | None,
         backlog: Sequence[Message],
+        first_words: str | None = None,
     ) -> None:
         """Stage the card (in the operator's language) and the client's messages so far for
-        the contact's new operator."""
+        the contact's new operator.
+
+        With ``first_words`` (the first message's text or caption as Telegram HTML, known
+        while its update is handled; the database keeps the plain text only), the first
+        message carries the card where it can: one message to the operator instead of two.
+        """
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
-        self.outbox.card(contact, lead, source, operator_telegram_id, operator_language, history)
-        for message in backlog:
-            self.outbox.relay(message, operator_telegram_id)
+        operator, language = operator_telegram_id, operator_language
+        rest = backlog
+        if backlog and first_words is not None and carries_card(backlog[0]):
+            first = backlog[0]
+            self.outbox.card(contact, lead, source, operator, language, history, first, first_words)
+            rest = backlog[1:]
+        else:
+            self.outbox.card(contact, lead, source, operator, language, history)
+        for message in rest:
+            self.outbox.relay(message, operator)
 
     async def assign_queued(
         self, contact: Contact, lead: Lead, source: Source

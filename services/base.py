@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Operator
+from db.models import Message, Operator
 from db.repositories import (
     ContactRepository,
     DeliveryRepository,
@@ -197,6 +197,21 @@ class Service:
         languages = await self.languages.of_admins(admin_ids)
         for admin_id in admin_ids:
             self.outbox.notice(source_id, admin_id, alert, language=languages[admin_id])
+
+    async def edit_copy_in_place(self, stored: Message, chat_id: int, text: str | None) -> bool:
+        """Stage an edit of the copy of an edited text (``text``, Telegram HTML) in ``chat_id``;
+        whether it can be edited in place: a text, copied into that chat and recorded, and not
+        inside a card (the card would have to be rendered again)."""
+        copied = stored.copy_message_id
+        if text is None or stored.content_type != "text" or copied is None:
+            return False
+        if stored.copy_chat_id != chat_id:
+            return False  # copied to an operator the contact no longer has
+        payload = await self.deliveries.sent_payload(stored.source_id, chat_id, copied)
+        if payload is None or payload.get("card") is not None:
+            return False
+        self.outbox.edit(stored, chat_id, copied, text)
+        return True
 
     async def operator_views(self, operators: list[Operator]) -> list[OperatorView]:
         """Operators with their per-source links."""

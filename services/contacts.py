@@ -11,8 +11,10 @@ from services.base import Actor, Service
 from services.errors import (
     ContactAlreadyClosed,
     ContactChanged,
+    NoteTooLong,
     NotYourContact,
     OperatorFull,
+    TransferToSelf,
     UnknownContact,
 )
 from services.notices import (
@@ -21,14 +23,19 @@ from services.notices import (
     ClientClosed,
     ClientOperatorJoined,
     ClientQueued,
+    ClientTransferred,
     MessageCopy,
     Notice,
     OperatorClientEdited,
     OperatorClosed,
     OperatorTakenAway,
+    OperatorTransferred,
 )
 from services.numbers import MAX_ID
 
+# The longest note for a colleague with a transfer (Fluent refuses longer parameters, and the
+# notice must stay within a message).
+NOTE_LIMIT = 1000
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
 _OPEN_ATTEMPTS = 3
@@ -46,6 +53,8 @@ class IncomingMessage:
     text: str | None = None
     media_group_id: str | None = None
     phone: str | None = None
+    # ``text`` with its formatting, as Telegram HTML: what a card carrying it shows.
+    html: str | None = None
 
     @property
     def key(self) -> MessageKey:
@@ -86,6 +95,7 @@ class Reassignment:
     contact_id: int
     operator_telegram_id: int
     previous_operator_telegram_id: int | None
+    operator_name: str = ""
 
 
 class ContactService(Service):
@@ -121,7 +131,7 @@ class ContactService(Service):
             incoming.media_group_id,
         )
         if opened:
-            return await self._assign_new(found.id, message)
+            return await self._assign_new(found.id, message, incoming.html)
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
@@ -142,7 +152,9 @@ class ContactService(Service):
                 return OpenContact(new_id, None, ContactStatus.NEW), True
         raise RuntimeError(f"could not open a contact for lead {lead_id} in source {source_id}")
 
-    async def _assign_new(self, contact_id: int, message: Message) -> Registration:
+    async def _assign_new(
+        self, contact_id: int, message: Message, words: str | None
+    ) -> Registration:
         row = await self.contacts.get_full(contact_id)
         assert row is not None  # inserted in this transaction
         contact, lead, source = row
@@ -152,16 +164,20 @@ class ContactService(Service):
             return Registration(Outcome.QUEUED, contact.id)
         await self.contacts.assign(contact.id, pick.operator_id)
         await self.assigner.hand_over(
-            contact, lead, source, pick.telegram_id, pick.language, [message]
+            contact, lead, source, pick.telegram_id, pick.language, [message], first_words=words
         )
         self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
         return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
 
-    async def register_edit(self, source_id: int, chat_id: int, message_id: int) -> bool:
-        """Give the operator a marked copy of a message the client edited (a copy shows the
-        message as it is now, whatever its type or length); ``False`` if nobody needs to know
-        (unknown or operator's message, closed or still queued contact: a queued copy is made
-        later, from the edited message itself)."""
+    async def register_edit(
+        self, source_id: int, chat_id: int, message_id: int, html: str | None = None
+    ) -> bool:
+        """Pass on a message the client edited: a text (``html``, its new version as Telegram
+        HTML) is edited in place in the operator's copy; anything else, or a text that the
+        card carried or that went to a previous operator, reaches the operator as a marked
+        copy (a copy shows the message as it is now, whatever its type or length). ``False``
+        if nobody needs to know (unknown or operator's message, closed or still queued
+        contact: a queued copy is made later, from the edited message itself)."""
         async with self.transaction():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
             # An operator's reply (e.g. edited after /delop, so no operator handler took it) is
@@ -174,6 +190,8 @@ class ContactService(Service):
             operator = await self._operator_of(contact)
             if operator is None:
                 return False
+            if await self.edit_copy_in_place(stored, operator.telegram_id, html):
+                return True
             self.outbox.notice(
                 source_id,
                 operator.telegram_id,
@@ -236,6 +254,65 @@ class ContactService(Service):
             raise ContactAlreadyClosed(contact_id=contact_id)
         return contact, lead, source
 
+    async def _take_slot_of(self, target: Operator, source: Source, ref: str | int) -> None:
+        """Count one more contact against ``target``, who must be able to take it from
+        ``source`` (active, not paused, started the bot, below the limit)."""
+        # Weight only steers random distribution; an explicit choice ignores it.
+        link = await self.operators.link(target.id, source.id)
+        reachable = link is not None and link.started and not link.unreachable
+        if not reachable or not await self.operators.take_slot(target.id):
+            raise OperatorFull(ref=ref)
+
+    async def free_colleagues(self, contact_id: int, by: int) -> list[Operator]:
+        """The colleagues who could take the open contact the operator ``by`` (Telegram id)
+        wants to pass on, right now: the operators its bot would give a new contact to."""
+        async with self.transaction():
+            contact, lead, source = await self._open_contact(contact_id)
+            previous = await self._operator_of(contact)
+            if previous is None or previous.telegram_id != by:
+                raise NotYourContact(contact_id=contact_id)
+            pool = await self.operators.candidates(source.id, lead.telegram_id)
+            found = [await self.operators.get(c.operator_id) for c in pool]
+        return [op for op in found if op is not None and op.id != previous.id]
+
+    async def transfer(
+        self, contact_id: int, by: int, operator_ref: str | int, note: str = ""
+    ) -> Reassignment:
+        """An operator (Telegram id ``by``) passes one of their open contacts to a colleague,
+        who must be able to take it, with an optional ``note`` for them.
+
+        The colleague gets a notice (with the note), the card and the client's messages so far;
+        the client is told that another operator continues; the first operator's slot is freed
+        (and the queue drains to it).
+        """
+        if len(note) > NOTE_LIMIT:
+            raise NoteTooLong(length=len(note), limit=NOTE_LIMIT)
+        async with self.transaction():
+            contact, lead, source = await self._open_contact(contact_id)
+            previous = await self._operator_of(contact)
+            if previous is None or previous.telegram_id != by:
+                raise NotYourContact(contact_id=contact_id)
+            target = await self.find_operator(operator_ref)
+            if target.id == previous.id:
+                raise TransferToSelf(contact_id=contact_id)
+            await self._take_slot_of(target, source, operator_ref)
+            if not await self.contacts.move(contact.id, previous.id, target.id):
+                raise ContactChanged(contact_id=contact_id)
+            await self.operators.release_slot(previous.id)
+            self.drain_queue_after_commit()
+            self._tell_client(lead, source, ClientTransferred(contact_id=contact.id))
+            passed = OperatorTransferred(contact_id=contact.id, by=previous.display_name, note=note)
+            self.outbox.notice(
+                source.id, target.telegram_id, passed, language=target.preferred_language
+            )
+            backlog = await self.messages.of_contact(contact.id, Direction.IN)
+            await self.assigner.hand_over(
+                contact, lead, source, target.telegram_id, target.preferred_language, backlog
+            )
+        return Reassignment(
+            contact_id, target.telegram_id, previous.telegram_id, target.display_name
+        )
+
     async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:
         """Give an open contact to another operator (an admin's ``/assign``).
 
@@ -247,11 +324,7 @@ class ContactService(Service):
             target = await self.find_operator(operator_ref)
             if contact.operator_id == target.id:
                 return Reassignment(contact_id, target.telegram_id, target.telegram_id)
-            # Weight only steers random distribution; an admin's explicit choice ignores it.
-            link = await self.operators.link(target.id, source.id)
-            reachable = link is not None and link.started and not link.unreachable
-            if not reachable or not await self.operators.take_slot(target.id):
-                raise OperatorFull(ref=operator_ref)
+            await self._take_slot_of(target, source, operator_ref)
             previous = (
                 await self.operators.get(contact.operator_id) if contact.operator_id else None
             )

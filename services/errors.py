@@ -153,6 +153,20 @@ class UnknownLanguage(DomainError):
     template = "there is no language {language}; the languages are {languages}"
 
 
+class TransferToSelf(DomainError):
+    """An operator passing a contact to themselves."""
+
+    key = "error-transfer-to-self"
+    template = "contact #{contact_id} is yours already"
+
+
+class NoteTooLong(DomainError):
+    """A note for a colleague longer than a notice can carry."""
+
+    key = "error-note-too-long"
+    template = "the note has {length} characters, at most {limit} are allowed"
+
+
 class TextTooLong(DomainError):
     """A text longer than Telegram allows in a message."""
 

@@ -79,6 +79,12 @@ class ClientOperatorJoined(_ContactNotice):
     key: Literal["client.operator_joined"] = "client.operator_joined"
 
 
+class ClientTransferred(_ContactNotice):
+    """The client's operator passed the contact to a colleague, who continues."""
+
+    key: Literal["client.transferred"] = "client.transferred"
+
+
 class ClientClosed(_ContactNotice):
     """An operator or an admin closed the client's contact."""
 
@@ -143,6 +149,19 @@ class OperatorTakenAway(_ContactNotice):
     """One of the operator's contacts went to another operator (or back to the queue)."""
 
     key: Literal["operator.contact_taken_away"] = "operator.contact_taken_away"
+
+
+class OperatorTransferred(_ContactNotice):
+    """A colleague (``by``, their name) passed a contact to the operator, with ``note``."""
+
+    key: Literal["operator.transferred"] = "operator.transferred"
+    by: str
+    note: str = ""
+
+    @property
+    def text_key(self) -> str:
+        """With or without a note."""
+        return text_id(self.key if self.note else "operator.transferred_no_note")
 
 
 class OperatorReminder(_ContactNotice):
@@ -241,11 +260,13 @@ Notice = Annotated[
     ClientAssigned
     | ClientQueued
     | ClientOperatorJoined
+    | ClientTransferred
     | ClientClosed
     | ClientAutoClosed
     | OperatorCard
     | OperatorClosed
     | OperatorTakenAway
+    | OperatorTransferred
     | OperatorReminder
     | OperatorClientEdited
     | OperatorDeactivated
@@ -283,8 +304,23 @@ def is_alert(notice: Notice) -> bool:
     return isinstance(notice, _AdminAlert)
 
 
+class MessageEdit(BaseModel):
+    """An ``editMessageText`` of a copy the bot sent: an edited text passed on in place."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: int  # the copy's, in the chat the delivery goes to
+    text: str  # Telegram HTML
+
+
 class MessageCopy(BaseModel):
-    """A ``copyMessage`` of a stored message into another chat of the same bot."""
+    """A ``copyMessage`` of a stored message into another chat of the same bot.
+
+    With a ``card``, the client's first message of a new contact and the operator's card go as
+    one message where Telegram allows it: a text becomes the card followed by ``words`` (the
+    client's text as Telegram HTML), media get the card and ``words`` (its caption) as their
+    caption; what does not fit goes as the card, then the copy.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -292,3 +328,7 @@ class MessageCopy(BaseModel):
     message_id: int
     # The copies of one album are sent together (the delivery repository looks them up).
     media_group_id: str | None = None
+    card: OperatorCard | None = None
+    words: str | None = None
+    is_text: bool = False
+    language: str | None = None  # the operator's, for the card

@@ -63,6 +63,14 @@ class Relay:
 
 
 @dataclass(frozen=True, slots=True)
+class EditedAnswer:
+    """An answer the operator edited: its contact, and whether the client sees the edit."""
+
+    contact_id: int
+    passed_on: bool
+
+
+@dataclass(frozen=True, slots=True)
 class OpenContactView:
     """An open contact of an operator, for ``/contacts``."""
 
@@ -220,15 +228,26 @@ class OperatorService(Service):
         await self.contacts.mark_replied(contact.id)
         return Relay(RelayOutcome.SENT, contact.id)
 
-    async def edited(self, source_id: int, chat_id: int, message_id: int) -> int | None:
-        """The contact an operator's now edited message was relayed to, ``None`` if it was
-        not relayed. The client keeps the copy as it was sent: edits are not passed on."""
+    async def edited(
+        self, source_id: int, chat_id: int, message_id: int, html: str | None = None
+    ) -> EditedAnswer | None:
+        """Pass on an answer the operator edited: a text (``html``, its new version as Telegram
+        HTML) is edited in place in the client's copy; other messages are not (an edited
+        photo or file may be another file, which an edited caption would not show). ``None``
+        if it was no answer."""
         async with self.transaction():
             stored = await self.messages.by_key(MessageKey(source_id, chat_id, message_id))
-        # An IN message here is one the operator wrote as a client, before becoming one.
-        if stored is None or stored.direction is not Direction.OUT:
-            return None
-        return stored.contact_id
+            # An IN message here is one the operator wrote as a client, before becoming one.
+            if stored is None or stored.direction is not Direction.OUT:
+                return None
+            if stored.copy_message_id is None:
+                # Not sent yet (it is copied as it is then) or never delivered: nothing to edit.
+                return EditedAnswer(stored.contact_id, passed_on=True)
+            row = await self.contacts.get_full(stored.contact_id)
+            assert row is not None  # the message's foreign key
+            lead = row[1]
+            passed_on = await self.edit_copy_in_place(stored, lead.telegram_id, html)
+        return EditedAnswer(stored.contact_id, passed_on)
 
     async def current_contact(
         self, source_id: int, telegram_id: int, reply_to: int | None

@@ -15,12 +15,15 @@ from services.notices import (
     ClientRef,
     EarlierContact,
     MessageCopy,
+    MessageEdit,
     Notice,
     OperatorCard,
     SourceRef,
     notice_payload,
 )
 
+# The fields of a MessageCopy that only a copy carrying a card has.
+_CARD_FIELDS = {"card", "words", "is_text", "language"}
 # Telegram delivers an album as separate updates a few milliseconds apart; holding the first
 # copy this long lets the rest arrive so the operator gets one album, not scattered pictures.
 ALBUM_GATHER = timedelta(seconds=1)
@@ -68,18 +71,43 @@ class Outbox:
             source_id,
             chat_id,
             DeliveryKind.COPY,
-            copy.model_dump(mode="json"),
+            # A plain copy is stored as before cards could ride along (rows stay small).
+            copy.model_dump(mode="json", exclude=None if copy.card else _CARD_FIELDS),
             contact_id=contact_id,
             message_id=message_id,
             delay=ALBUM_GATHER if copy.media_group_id else None,
         )
 
-    def relay(self, message: Message, chat_id: int) -> None:
-        """Stage a copy of a stored message to ``chat_id`` (in the message's own bot)."""
+    def edit(self, stored: Message, chat_id: int, copy_message_id: int, text: str) -> None:
+        """Stage an edit of the copy of ``stored`` in ``chat_id`` to ``text`` (Telegram HTML)."""
+        self.deliveries.add(
+            stored.source_id,
+            chat_id,
+            DeliveryKind.EDIT,
+            MessageEdit(message_id=copy_message_id, text=text).model_dump(mode="json"),
+            contact_id=stored.contact_id,
+            message_id=stored.id,
+        )
+
+    def relay(
+        self,
+        message: Message,
+        chat_id: int,
+        card: OperatorCard | None = None,
+        words: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        """Stage a copy of a stored message to ``chat_id`` (in the message's own bot); with
+        ``card``, the card (in ``language``) and the message (its text or caption ``words``,
+        Telegram HTML) as one (see ``MessageCopy``)."""
         copy = MessageCopy(
             from_chat_id=message.chat_id,
             message_id=message.telegram_message_id,
             media_group_id=message.media_group_id,
+            card=card,
+            words=words,
+            is_text=card is not None and message.content_type == "text",
+            language=language,
         )
         self.copy(
             message.source_id, chat_id, copy, contact_id=message.contact_id, message_id=message.id
@@ -93,8 +121,12 @@ class Outbox:
         operator_chat_id: int,
         operator_language: str | None,
         history: list[PastContact],
+        first: Message | None = None,
+        words: str | None = None,
     ) -> None:
-        """Stage the card that tells an operator about a contact they now own."""
+        """Stage the card that tells an operator about a contact they now own; with ``first``
+        (a message that can carry it, see ``carries_card``; ``words``: its text or caption as
+        Telegram HTML), the card and that message as one."""
         card = OperatorCard(
             contact_id=contact.id,
             lead=ClientRef(
@@ -115,4 +147,17 @@ class Outbox:
                 for past in history
             ],
         )
-        self.notice(source.id, operator_chat_id, card, language=operator_language)
+        if first is None:
+            self.notice(source.id, operator_chat_id, card, language=operator_language)
+        else:
+            self.relay(first, operator_chat_id, card, words, operator_language)
+
+
+# What can carry a card: a text (the card followed by the words), and media that have a caption
+# (Telegram's content types; an album cannot: copyMessages keeps the captions as they are).
+_CARD_CARRIERS = frozenset({"text", "photo", "video", "animation", "audio", "document", "voice"})
+
+
+def carries_card(message: Message) -> bool:
+    """Whether a client's message can carry the operator's card (one message, not two)."""
+    return message.content_type in _CARD_CARRIERS and message.media_group_id is None

@@ -36,15 +36,18 @@ async def incoming(message: Message, services: Services, source: Source, sender:
             text=message.text or message.caption,
             media_group_id=message.media_group_id,
             phone=own_phone,
+            html=message.html_text,
         )
     )
 
 
 async def edited(message: Message, services: Services, source: Source) -> None:
-    """An edited client message reaches the operator as a marked new copy."""
+    """An edited client message reaches the operator: a text edited in place, anything else
+    as a marked new copy."""
     if message.from_user is None:
         return
-    await services.contacts.register_edit(source.id, message.chat.id, message.message_id)
+    html = message.html_text if message.text is not None else None
+    await services.contacts.register_edit(source.id, message.chat.id, message.message_id, html)
 
 
 def build_router() -> Router:

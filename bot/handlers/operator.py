@@ -5,7 +5,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot import render
-from bot.callbacks import CloseContact, SendTo
+from bot.callbacks import CloseContact, SendTo, TransferMenu, TransferTo
 from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
@@ -59,6 +59,55 @@ async def close_button(
     """The Close button under a card."""
     await services.contacts.close(callback_data.contact_id, Actor("operator", _sender(query)))
     await query.answer()
+
+
+async def transfer(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/transfer <number> <op> [note…]``: pass a contact to a colleague."""
+    language = await sender.language()
+    contact, operator, note = [*(command.args or "").split(maxsplit=2), "", "", ""][:3]
+    contact_id = parse_contact_number(contact) if contact else None
+    if contact_id is None or not operator:
+        await message.answer(t("operator-transfer-usage", language))
+        return
+    moved = await services.contacts.transfer(contact_id, _sender(message), operator, note.strip())
+    text = t("operator-transfer-done", language, contact_id=moved.contact_id, operator=operator)
+    await message.answer(text)
+
+
+async def transfer_menu(
+    query: CallbackQuery, callback_data: TransferMenu, services: Services, sender: Sender
+) -> None:
+    """The Transfer button under a card: the colleagues who can take the contact now."""
+    colleagues = await services.contacts.free_colleagues(callback_data.contact_id, _sender(query))
+    text, markup = render.free_colleagues(
+        callback_data.contact_id, colleagues, await sender.language()
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.reply(text, reply_markup=markup)
+
+
+async def transfer_to(
+    query: CallbackQuery, callback_data: TransferTo, services: Services, sender: Sender
+) -> None:
+    """One of the colleagues offered by the Transfer button."""
+    # Asked first: the transfer drains the queue after its commit, and the answer should not
+    # wait behind the cards that brings.
+    language = await sender.language()
+    moved = await services.contacts.transfer(
+        callback_data.contact_id, _sender(query), callback_data.telegram_id
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        text = t(
+            "operator-transfer-done",
+            language,
+            contact_id=moved.contact_id,
+            operator=moved.operator_name,
+        )
+        await query.message.edit_text(text)
 
 
 async def pause(
@@ -130,10 +179,12 @@ async def relay(message: Message, services: Services, source: Source, sender: Se
 
 
 async def edited(message: Message, services: Services, source: Source, sender: Sender) -> None:
-    """An operator edited a message: if it went to a client, say that the edit did not."""
-    contact_id = await services.operators.edited(source.id, message.chat.id, message.message_id)
-    if contact_id is not None:
-        text = t("operator-edit-not-relayed", await sender.language(), contact_id=contact_id)
+    """An operator edited an answer: a text is edited in the client's copy too; of anything
+    else, the operator is told that the client keeps the first version."""
+    html = message.html_text if message.text is not None else None
+    edited = await services.operators.edited(source.id, message.chat.id, message.message_id, html)
+    if edited is not None and not edited.passed_on:
+        text = t("operator-edit-not-relayed", await sender.language(), contact_id=edited.contact_id)
         await message.reply(text)
 
 
@@ -153,6 +204,9 @@ def build_router() -> Router:
     operators_only.message.register(contacts_list, Command("contacts"))
     operators_only.message.register(close_command, Command("close"))
     operators_only.callback_query.register(close_button, CloseContact.filter())
+    operators_only.message.register(transfer, Command("transfer"))
+    operators_only.callback_query.register(transfer_menu, TransferMenu.filter())
+    operators_only.callback_query.register(transfer_to, TransferTo.filter())
     operators_only.message.register(pause, Command("pause", "resume"))
     operators_only.message.register(me, Command("me"))
     operators_only.callback_query.register(send_to, SendTo.filter())

@@ -185,6 +185,31 @@ class DeliveryRepository(Repository):
         ]
         await self.session.execute(update(Delivery), rows)  # one executemany by primary key
 
+    async def add_sent(
+        self,
+        like: Delivery,
+        kind: DeliveryKind,
+        payload: dict[str, Any],
+        sent_message_id: int,
+    ) -> None:
+        """Record a message sent along with ``like`` (same bot, chat and contact) that had no
+        delivery of its own, so that replies to it are routed like replies to ``like``."""
+        now = utcnow()
+        row = {
+            "source_id": like.source_id,
+            "chat_id": like.chat_id,
+            "kind": kind,
+            "payload": payload,
+            "contact_id": like.contact_id,
+            "status": DeliveryStatus.SENT,
+            "attempts": 1,
+            "created_at": now,
+            "next_attempt_at": now,
+            "sent_at": now,
+            "sent_message_id": sent_message_id,
+        }
+        await self.session.execute(_INSERT, [row])
+
     async def retry_at(
         self, delivery_id: int, when: datetime, error: str, *, count_attempt: bool = True
     ) -> None:
@@ -219,6 +244,17 @@ class DeliveryRepository(Repository):
             .values(status=DeliveryStatus.FAILED, claimed_until=None, last_error=error[:512])
         )
         return (await self.session.execute(stmt)).rowcount
+
+    async def sent_payload(
+        self, source_id: int, chat_id: int, message_id: int
+    ) -> dict[str, Any] | None:
+        """The payload of the delivery that put message ``message_id`` into a chat."""
+        stmt = select(Delivery.payload).where(
+            Delivery.source_id == source_id,
+            Delivery.chat_id == chat_id,
+            Delivery.sent_message_id == message_id,
+        )
+        return (await self.session.execute(stmt.limit(1))).scalars().first()
 
     async def contact_of_sent(self, source_id: int, chat_id: int, message_id: int) -> int | None:
         """Which contact a message the bot sent to a chat belongs to."""

@@ -6,8 +6,10 @@ from services.base import Actor, Service
 from services.contacts import ContactService
 from services.notices import (
     DeliveryFailedAlert,
+    MessageCopy,
     OperatorUnreachableAlert,
     is_alert,
+    notice_payload,
     read_notice,
 )
 
@@ -53,6 +55,15 @@ class DeliveryService(Service):
                 requeued=len(rows),
             )
             await self.alert_admins(source_id, admin_ids, alert)
+
+    async def card_sent_apart(self, copy: Delivery, card_message_id: int) -> None:
+        """A copy meant to carry its card went as the card, then the copy (too long for one
+        message): record the card, so that replies to it reach the contact too. In the
+        caller's transaction."""
+        carrier = MessageCopy.model_validate(copy.payload)
+        assert carrier.card is not None  # only such copies come back with two messages
+        payload = notice_payload(carrier.card, carrier.language)
+        await self.deliveries.add_sent(copy, DeliveryKind.NOTICE, payload, card_message_id)
 
     async def gave_up(self, delivery: Delivery, error: str, admin_ids: list[int]) -> None:
         """A message could not be delivered after every retry: record it and tell the admins."""

@@ -34,4 +34,6 @@ class Transport(Protocol):
     """Sends deliveries through the bots; raises ``DeliveryError`` subclasses."""
 
     async def send(self, deliveries: list[Delivery]) -> list[int]:
-        """Send one delivery, or one album of copies; return Telegram's message ids."""
+        """Send one delivery, or one album of copies; return Telegram's message ids, one per
+        delivery, except for a copy carrying a card that had to go as two messages: the
+        copy's id, then the card's."""

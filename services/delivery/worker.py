@@ -61,6 +61,8 @@ class _Sent:
     batch: list[Delivery]
     message_ids: list[int | None]  # Telegram's, in the order of ``batch``
     seconds: float  # how long the request took
+    # A copy that was to carry its card but went as two messages: the card's message id.
+    card_message_id: int | None = None
 
 
 class DeliveryWorker:
@@ -269,6 +271,8 @@ class DeliveryWorker:
             seconds = time.monotonic() - started
             if len(sent_ids) == len(batch):
                 return _Sent(batch, list(sent_ids), seconds)
+            if len(batch) == 1 and len(sent_ids) == 2 and head.payload.get("card"):
+                return _Sent(batch, [sent_ids[0]], seconds, card_message_id=sent_ids[1])
             # copyMessages skips messages the client deleted meanwhile: which ones is unknown.
             log.warning("album of delivery %s: %d of %d copied", head.id, len(sent_ids), len(batch))
             return _Sent(batch, [None] * len(batch), seconds)
@@ -313,6 +317,10 @@ async def _record(service: DeliveryService, sent: list[_Sent]) -> None:
         for delivery, message_id in zip(done.batch, done.message_ids, strict=True)
     ]
     await service.deliveries.mark_sent([(delivery.id, sent_id) for delivery, sent_id in pairs])
+    for done in sent:
+        if done.card_message_id is not None:
+            # Replies to the card reach the contact, as replies to the copy do.
+            await service.card_sent_apart(done.batch[0], done.card_message_id)
     for delivery, message_id in pairs:
         if (
             message_id is not None

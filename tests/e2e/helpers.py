@@ -1,10 +1,14 @@
 """Helpers the end-to-end tests share (the harness itself is tests/support/switchboard.py)."""
 
+import re
+
 from fake_telegram import FakeTelegram, Received, User
 from tests.support.switchboard import Switchboard
 
 BOTS = ("alpha_bot", "beta_bot")
 CARD_MARK = "📨 New contact #"
+# How a card names the client: "... (id 20001".
+_CLIENT_ID = re.compile(r"\(id (\d+)")
 
 
 async def settle(switchboard: Switchboard, timeout: float = 120.0) -> None:  # noqa: ASYNC109
@@ -31,12 +35,28 @@ def cards(telegram: FakeTelegram, bot: str, chat_id: int) -> list[Received]:
     ]
 
 
+def carried(telegram: FakeTelegram, bot: str, item: Received) -> tuple[int, int] | None:
+    """The user's message (chat id, message id) that a message of ``bot`` passes on: the one it
+    is a copy of, or the first text a card carries (the card ends with its words)."""
+    if item.copied_from is not None:
+        return item.copied_from
+    text = item.plain_text or ""
+    if not text.startswith(CARD_MARK) or (named := _CLIENT_ID.search(text)) is None:
+        return None
+    client = int(named[1])
+    for message in telegram.written(bot, client):
+        if "text" in message and text.endswith("\n\n" + message["text"].strip()):
+            return client, message["message_id"]
+    return None
+
+
 def copies_from(telegram: FakeTelegram, bot: str, chat_id: int, sender: User) -> list[Received]:
-    """Messages of ``sender`` that ``bot`` copied into ``chat_id``."""
+    """Messages of ``sender`` that ``bot`` passed on into ``chat_id``: copies, and the card
+    that carries the first one."""
     return [
         item
         for item in telegram.received(bot, chat_id)
-        if item.copied_from is not None and item.copied_from[0] == sender.id
+        if (origin := carried(telegram, bot, item)) is not None and origin[0] == sender.id
     ]
 
 

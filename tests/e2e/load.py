@@ -18,6 +18,7 @@ from bot.app import App
 from db.models import Delivery, DeliveryStatus
 from fake_telegram import FakeTelegram, User
 from services.admin import AdminService
+from tests.e2e.helpers import carried
 from tests.harness import eventually
 from tests.support.switchboard import Switchboard
 
@@ -155,15 +156,16 @@ class Copies:
         for bot, group in self.staff.items():
             for person in group:
                 for item in self.telegram.received(bot, person.id):
-                    if item.copied_from is not None:
-                        chat_id, message_id = item.copied_from
+                    if (origin := carried(self.telegram, bot, item)) is not None:
+                        chat_id, message_id = origin
                         found[bot, chat_id, message_id].append(Copy(person.id, item.message_id))
         return found
 
     def count(self) -> int:
-        """How many copies arrived, duplicates included."""
+        """How many copies arrived (a card carrying a message counts as its copy), duplicates
+        included."""
         return sum(
-            item.copied_from is not None
+            carried(self.telegram, bot, item) is not None
             for bot, group in self.staff.items()
             for person in group
             for item in self.telegram.received(bot, person.id)

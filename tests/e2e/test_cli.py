@@ -61,7 +61,7 @@ def test_demo_plays_a_day_at_the_help_desk(tmp_path):
     expected = [
         "Ada sees in @shop_help_bot: Weights in @shop_help_bot:",
         "Carla sees in @shop_help_bot: Thank you! An operator has your message",
-        "wrote) [photo] The parcel came damaged, see the photo.",
+        "wrote) [photo] 📨 New contact #2 via @shop_help_bot",
         "Carla sees in @shop_help_bot: Sorry, Carla! It ships today, tracking follows.",
         "Eve sees in @shop_help_bot: Thank you! All operators are busy right now.",
         "Eve sees in @shop_help_bot: An operator has joined and is reading your messages.",

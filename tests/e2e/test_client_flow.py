@@ -1,7 +1,7 @@
 """What clients send reaches operators intact: hostile names, long texts, every media type."""
 
 from fake_telegram import User
-from tests.e2e.helpers import buttons, cards, copies_from, settle, texts
+from tests.e2e.helpers import CARD_MARK, buttons, cards, copies_from, settle, texts
 from tests.harness import ADMIN
 from tests.support.switchboard import Switchboard
 
@@ -94,8 +94,11 @@ async def test_every_media_type_reaches_the_operator(switchboard: Switchboard):
         ("copyMessage", kind) for kind in kinds
     ]
     assert [copy.copied_from[1] for copy in copies] == [m["message_id"] for m in sent]
-    assert [copy.plain_text for copy in copies[:4]] == [
-        "my photo",
+    # The first one carries the card in its caption: one message for the new contact.
+    assert copies[0].plain_text.startswith(CARD_MARK)
+    assert copies[0].plain_text.endswith("\n\nmy photo")
+    assert buttons(copies[0]) == [("✅ Close #1", "close:1"), ("↪️ Transfer", "pass:1")]
+    assert [copy.plain_text for copy in copies[1:4]] == [
         "my document",
         "my voice",
         "my video",

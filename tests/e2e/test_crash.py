@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.engine import create_engine, create_session_factory
 from db.models import Delivery, DeliveryKind, DeliveryStatus, Source
 from fake_telegram import FakeTelegram
+from tests.e2e.helpers import carried
 from tests.e2e.load import (
     Copies,
     all_sent,
@@ -78,9 +79,9 @@ async def unrecorded_copies(
         for delivery in pending:
             bot = bots[delivery.source_id]
             original = (delivery.payload["from_chat_id"], delivery.payload["message_id"])
-            if any(
-                item.copied_from == original for item in telegram.received(bot, delivery.chat_id)
-            ):
+            received = telegram.received(bot, delivery.chat_id)
+            # A copy, or the card that carries a client's first message.
+            if any(carried(telegram, bot, item) == original for item in received):
                 found.add((bot, *original))
     return frozenset(found)
 

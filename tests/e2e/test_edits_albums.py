@@ -4,6 +4,7 @@ import json
 
 from fake_telegram import User
 from tests.e2e.helpers import copies_from, settle
+from tests.harness import ADMIN
 from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
@@ -19,9 +20,9 @@ async def test_an_edit_reaches_the_operator_as_a_marked_text(switchboard: Switch
     await telegram.edit_message("alpha_bot", ANNA, original["message_id"], "My order is 1243")
     await settle(switchboard)
 
-    *_, copy, notice, new_version = telegram.received("alpha_bot", OLGA.id)
-    assert copy.copied_from == (ANNA.id, original["message_id"])
-    assert copy.plain_text == "My order is 1234"  # what she first got stays as it was
+    *_, card, notice, new_version = telegram.received("alpha_bot", OLGA.id)
+    # The card carried the first message; what she first got stays as it was.
+    assert card.plain_text.endswith("\n\nMy order is 1234")
     assert notice.method == "sendMessage"
     assert "edited" in notice.plain_text
     assert "#1" in notice.plain_text
@@ -29,7 +30,7 @@ async def test_an_edit_reaches_the_operator_as_a_marked_text(switchboard: Switch
     assert new_version.plain_text == "My order is 1243"
 
 
-async def test_an_operators_edit_stays_with_her_and_she_is_told(switchboard: Switchboard):
+async def test_an_operators_edit_reaches_the_clients_copy_in_place(switchboard: Switchboard):
     telegram = switchboard.telegram
     await switchboard.add_operator(OLGA)
     await telegram.send_message("alpha_bot", ANNA, "Is it in stock?")
@@ -39,20 +40,35 @@ async def test_an_operators_edit_stays_with_her_and_she_is_told(switchboard: Swi
     olga_before = len(telegram.received("alpha_bot", OLGA.id))
     anna_before = len(telegram.received("alpha_bot", ANNA.id))
 
-    await telegram.edit_message("alpha_bot", OLGA, answer["message_id"], "Yes, two of them")
+    await telegram.edit_message("alpha_bot", OLGA, answer["message_id"], "Yes, <two> of them")
     await settle(switchboard)
 
-    (told,) = telegram.received("alpha_bot", OLGA.id)[olga_before:]
-    assert told.plain_text == (
-        "✏️ Edits do not reach the client: contact #1 keeps the message as you first sent it. "
-        "Please send the correction as a new message."
-    )
-    assert told.reply_to == answer["message_id"]
-    # Anna got nothing new: no copy of the edit, and nothing dressed up as her own edit.
+    # Olga is told nothing; Anna's copy now says what Olga's message says, and nothing new came.
+    assert len(telegram.received("alpha_bot", OLGA.id)) == olga_before
     assert len(telegram.received("alpha_bot", ANNA.id)) == anna_before
-    assert [c.plain_text for c in copies_from(telegram, "alpha_bot", ANNA.id, OLGA)] == [
-        "Yes, ten of them"
-    ]
+    (copy,) = copies_from(telegram, "alpha_bot", ANNA.id, OLGA)
+    assert (copy.plain_text, copy.edits) == ("Yes, <two> of them", 1)
+    (call,) = telegram.calls_of("editMessageText", "alpha_bot")
+    assert int(call.params["chat_id"]) == ANNA.id
+
+
+async def test_a_clients_edit_of_a_later_text_is_made_in_the_operators_copy(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    await telegram.send_message("alpha_bot", ANNA, "Hello")  # the card carries this one
+    second = await telegram.send_message("alpha_bot", ANNA, "My order is 1234")
+    await settle(switchboard)
+    olga_before = len(telegram.received("alpha_bot", OLGA.id))
+
+    await telegram.edit_message("alpha_bot", ANNA, second["message_id"], "My order is 1243")
+    await settle(switchboard)
+
+    assert len(telegram.received("alpha_bot", OLGA.id)) == olga_before
+    *_, copy = copies_from(telegram, "alpha_bot", OLGA.id, ANNA)
+    assert copy.copied_from == (ANNA.id, second["message_id"])
+    assert (copy.plain_text, copy.edits) == ("My order is 1243", 1)
 
 
 async def test_an_edit_to_the_longest_text_reaches_the_operator_whole(switchboard: Switchboard):
@@ -93,3 +109,24 @@ async def test_an_album_reaches_the_operator_as_one_album(switchboard: Switchboa
     (call,) = telegram.calls_of("copyMessages", "alpha_bot")
     assert json.loads(call.params["message_ids"]) == [p["message_id"] for p in photos]
     assert telegram.calls_of("copyMessage", "alpha_bot") == []
+
+
+async def test_an_edit_that_changes_nothing_the_copy_shows_is_done_quietly(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(OLGA)
+    await telegram.send_message("alpha_bot", ANNA, "Hello")
+    second = await telegram.send_message("alpha_bot", ANNA, "Same words")
+    await settle(switchboard)
+    olga_before = len(telegram.received("alpha_bot", OLGA.id))
+    ada_before = len(telegram.received("alpha_bot", ADMIN.id))
+
+    await telegram.edit_message("alpha_bot", ANNA, second["message_id"], "Same words")
+    await settle(switchboard)
+
+    (call,) = telegram.calls_of("editMessageText", "alpha_bot")
+    assert call.status == 400  # Telegram: "message is not modified"
+    assert len(telegram.received("alpha_bot", OLGA.id)) == olga_before
+    # No "delivery failed" alert.
+    assert len(telegram.received("alpha_bot", ADMIN.id)) == ada_before

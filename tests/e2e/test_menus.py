@@ -12,7 +12,7 @@ from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 CLIENT_MENU = ["help", "language"]
-OPERATOR_MENU = [*CLIENT_MENU, "contacts", "close", "pause", "resume", "me"]
+OPERATOR_MENU = [*CLIENT_MENU, "contacts", "close", "transfer", "pause", "resume", "me"]
 ADMIN_MENU = [
     *CLIENT_MENU,
     "operators",

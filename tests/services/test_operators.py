@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Delivery, OperatorSource
+from db.repositories import MessageKey, MessageRepository
 from services.admin import AdminService
 from services.contacts import ContactService, Outcome
 from services.errors import InvalidInvite
-from services.operators import OperatorMessage, OperatorService, RelayOutcome
+from services.operators import EditedAnswer, OperatorMessage, OperatorService, RelayOutcome
 from tests.support.incoming import incoming
 
 
@@ -177,7 +178,27 @@ async def test_an_operators_edited_reply_is_not_taken_for_a_clients_edit(
     # The client router's edit handler, reached e.g. by an operator removed since.
     assert not await contacts().register_edit(source.id, op.telegram_id, 500)
     assert len(await sent_to(session_factory, op.telegram_id)) == staged
-    assert await operators().edited(source.id, op.telegram_id, 500) == contact
+    assert await operators().edited(source.id, op.telegram_id, 500) == EditedAnswer(contact, True)
     assert await operators().edited(source.id, op.telegram_id, 501) is None
     # The client's own message is not one the operator relayed.
     assert await operators().edited(source.id, 1, 1) is None
+
+
+async def test_an_edited_photo_answer_is_not_passed_on_and_the_operator_is_to_be_told(
+    operators, contacts, add_source, add_operator, session_factory
+):
+    source = await add_source()
+    op = await add_operator([source])
+    contact = (await contacts().register_incoming(incoming(source, 1))).contact_id
+    photo = OperatorMessage(source.id, op.telegram_id, 500, "photo", "a caption")
+    await operators().relay(photo)
+    async with session_factory() as session, session.begin():
+        messages = MessageRepository(session)
+        stored = await messages.by_key(MessageKey(source.id, op.telegram_id, 500))
+        await messages.set_copy(stored.id, 1, 77)  # the client got it as message 77
+    staged = len(await sent_to(session_factory, 1))
+
+    edited = await operators().edited(source.id, op.telegram_id, 500, "a new caption")
+
+    assert edited == EditedAnswer(contact, passed_on=False)
+    assert len(await sent_to(session_factory, 1)) == staged

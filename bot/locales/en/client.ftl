@@ -6,5 +6,6 @@ client-assigned = Thank you! An operator has your message and will answer here.
 client-queued = Thank you! All operators are busy right now. You are in the queue; keep writing if you like, nothing gets lost, and an operator will answer here.
 client-closed = This conversation is closed. Write again any time to start a new one.
 client-auto-closed = This conversation was closed after a long silence. Just write again to reopen it.
+client-transferred = Another operator continues this conversation and has read your messages so far.
 client-operator-joined = An operator has joined and is reading your messages.
 client-unsupported = Sorry, this kind of message cannot be passed on. Please send text.

@@ -7,6 +7,7 @@ help-operator =
     Operator commands:
     /contacts – your open contacts
     /close [number] – close a contact
+    /transfer &lt;number&gt; &lt;op&gt; [note] – pass a contact to a colleague
     /pause, /resume – stop or restart getting contacts
     /me – your load
     /language – choose your language
@@ -37,6 +38,7 @@ menu-contacts = Your open contacts
 menu-close = Close a contact
 menu-pause = Stop getting new contacts
 menu-resume = Get new contacts again
+menu-transfer = Pass a contact to a colleague
 menu-me = Your load and limit
 menu-operators = Operators, load, weights
 menu-addop = Add an operator

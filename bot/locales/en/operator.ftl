@@ -15,6 +15,10 @@ operator-contact-closed-by = ✅ Contact #{ $contact_id } was closed { $by ->
     [system] automatically
    *[other] ({ $by })
 }.
+operator-transferred = ↪️ { $by } passed contact #{ $contact_id } to you. Their note: { $note }
+operator-transferred-no-note = ↪️ { $by } passed contact #{ $contact_id } to you.
+operator-transfer-done = Contact #{ $contact_id } is now with { $operator }; the client is told that another operator continues.
+operator-transfer-usage = Usage: /transfer &lt;contact number&gt; &lt;op&gt; [note for your colleague]
 operator-contact-taken-away = ↪️ Contact #{ $contact_id } was given to another operator.
 operator-reminder = ⏰ Contact #{ $contact_id }: the client has waited { $minutes } min for your first reply.
 operator-client-edited = ✏️ Contact #{ $contact_id }: the client edited a message; its new version follows.
@@ -30,7 +34,7 @@ operator-choice = #{ $contact_id } { $client }
 operator-no-contact = You have no open contact in this bot to send this to.
 operator-reply-closed = Contact #{ $contact_id } is closed; your message was not sent.
 operator-reply-taken-away = Contact #{ $contact_id } was given to another operator; your message was not sent.
-operator-edit-not-relayed = ✏️ Edits do not reach the client: contact #{ $contact_id } keeps the message as you first sent it. Please send the correction as a new message.
+operator-edit-not-relayed = ✏️ Edits of media (a photo, a file, ...) do not reach the client: contact #{ $contact_id } keeps the message as you first sent it. Please send the correction as a new message.
 operator-contacts-none = You have no open contacts.
 operator-contacts-head = Your open contacts ({ $count }):
 operator-contacts-item = #{ $contact_id } via @{ $source }: { $client }, { $status }, { $created }
@@ -54,3 +58,7 @@ operator-close-usage = Usage: /close &lt;contact number&gt;, or reply /close to 
 operator-only = This command is for operators.
 button-close = ✅ Close #{ $contact_id }
 button-stale = This button is no longer valid.
+button-transfer = ↪️ Transfer
+operator-transfer-choose = Contact #{ $contact_id }: to whom? (Colleagues who can take it now.)
+operator-transfer-choice = { $name }
+operator-transfer-nobody = No colleague can take contact #{ $contact_id } now (all are busy, paused or have not started this bot); it stays with you.

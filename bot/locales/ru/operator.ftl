@@ -15,6 +15,10 @@ operator-contact-closed-by = ✅ Контакт #{ $contact_id } закрыт { 
     [system] автоматически
    *[other] ({ $by })
 }.
+operator-transferred = ↪️ { $by } передаёт Вам контакт #{ $contact_id }. Примечание: { $note }
+operator-transferred-no-note = ↪️ { $by } передаёт Вам контакт #{ $contact_id }.
+operator-transfer-done = Контакт #{ $contact_id } передан оператору { $operator }; клиенту сообщено, что разговор продолжит другой оператор.
+operator-transfer-usage = Использование: /transfer &lt;номер контакта&gt; &lt;оператор&gt; [примечание для коллеги]
 operator-contact-taken-away = ↪️ Контакт #{ $contact_id } передан другому оператору.
 operator-reminder = ⏰ Контакт #{ $contact_id }: клиент ждёт Вашего первого ответа уже { $minutes } мин.
 operator-client-edited = ✏️ Контакт #{ $contact_id }: клиент изменил сообщение; новая версия — следующим сообщением.
@@ -30,7 +34,7 @@ operator-choice = #{ $contact_id } { $client }
 operator-no-contact = У Вас нет открытого контакта в этом боте, куда это можно отправить.
 operator-reply-closed = Контакт #{ $contact_id } закрыт; Ваше сообщение не отправлено.
 operator-reply-taken-away = Контакт #{ $contact_id } передан другому оператору; Ваше сообщение не отправлено.
-operator-edit-not-relayed = ✏️ Правки не доходят до клиента: в контакте #{ $contact_id } осталось сообщение в первоначальном виде. Пожалуйста, отправьте исправление новым сообщением.
+operator-edit-not-relayed = ✏️ Правки фото, файлов и других вложений не доходят до клиента: в контакте #{ $contact_id } осталось сообщение в первоначальном виде. Пожалуйста, отправьте исправление новым сообщением.
 operator-contacts-none = У Вас нет открытых контактов.
 operator-contacts-head = Ваши открытые контакты ({ $count }):
 operator-contacts-item = #{ $contact_id } через @{ $source }: { $client }, { $status }, { $created }
@@ -54,3 +58,7 @@ operator-close-usage = Как пользоваться: /close &lt;номер к
 operator-only = Эта команда — для операторов.
 button-close = ✅ Закрыть #{ $contact_id }
 button-stale = Эта кнопка больше не действует.
+button-transfer = ↪️ Передать
+operator-transfer-choose = Контакт #{ $contact_id }: кому передать? (Коллеги, которые могут взять его сейчас.)
+operator-transfer-choice = { $name }
+operator-transfer-nobody = Сейчас никто из коллег не может взять контакт #{ $contact_id } (все заняты, на паузе или не запускали этот бот); он остаётся у Вас.
