@@ -74,13 +74,14 @@ async def remove_operator(
 ) -> None:
     """``/delop <op>``: their open contacts go back to the queue, and every bot they started
     shows them the menu of who they are now (a client's, or an admin's)."""
+    language = await sender.language()  # first: the removal drains the queue after its commit
     args = _args(command, 1, 1)
     if args is None:
-        return await _usage(message, "delop", await sender.language())
+        return await _usage(message, "delop", language)
     removed = await services.admin.remove_operator(args[0])
     text = t(
         "admin-operator-removed",
-        await sender.language(),
+        language,
         telegram_id=removed.telegram_id,
         requeued=removed.requeued,
     )
@@ -133,13 +134,14 @@ async def weights(
     message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
 ) -> None:
     """``/weights`` shows this bot's weights; ``/weights <op>=<w> …`` sets them."""
+    language = await sender.language()  # first: new weights drain the queue after the commit
     pairs = (command.args or "").split()
     view = (
         await services.admin.set_weights(source.id, pairs)
         if pairs
         else await services.admin.weights(source.id)
     )
-    await answer_pages(message, render.weights(view, await sender.language()))
+    await answer_pages(message, render.weights(view, language))
 
 
 async def sources(message: Message, services: Services, sender: Sender) -> None:

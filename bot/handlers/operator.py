@@ -64,8 +64,11 @@ async def pause(
     message: Message, command: CommandObject, services: Services, sender: Sender
 ) -> None:
     """``/pause`` and ``/resume``."""
+    # Asked first: a /resume drains the queue after its commit, and the answer should not wait
+    # behind the cards that brings.
+    language = await sender.language()
     operator = await services.operators.set_paused(_sender(message), command.command == "pause")
-    await message.answer(render.paused(operator, await sender.language()))
+    await message.answer(render.paused(operator, language))
 
 
 async def me(message: Message, services: Services, sender: Sender) -> None:

@@ -29,11 +29,11 @@ async def start_with_invite(
     already is just starting this bot)."""
     user = message.from_user
     assert user is not None and command.args
+    language = await sender.language()  # first: joining drains the queue after its commit
     operator, joined = await services.operators.redeem_invite(
         command.args, user.id, source.id, user.username, _name(message)
     )
     await services.languages.seen(user.id, user.language_code, is_admin=sender.is_admin)
-    language = await sender.language()
     await set_chat_menu(bot, user.id, language, is_admin=sender.is_admin)
     if joined:
         text = t("operator-welcome", language, name=_name(message), limit=operator.max_open)
@@ -55,13 +55,13 @@ async def start(
     the user has started the bot, so the one tried at startup may have failed."""
     user = message.from_user
     assert user is not None
+    language = await sender.language()  # first: an operator's start drains the queue
     operator = await services.operators.bot_started(
         user.id, source.id, user.username, _name(message)
     )
     is_admin = sender.is_admin
     if operator is not None or is_admin:
         await services.languages.seen(user.id, user.language_code, is_admin=is_admin)
-    language = await sender.language()
     if operator is not None or is_admin:
         await set_chat_menu(
             bot, user.id, language, is_admin=is_admin, operator=operator is not None
