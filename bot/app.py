@@ -41,6 +41,7 @@ from db.models import Source
 from db.outage import is_database_outage
 from db.repositories import LanguageRepository, OperatorRepository, SourceRepository
 from services.delivery import (
+    Backoff,
     DeliveryService,
     DeliveryWorker,
     Pacer,
@@ -120,6 +121,7 @@ async def create_app(
     metrics = Metrics()
     languages = Languages(settings.default_language)
     bots_by_source = {sources[bot.id].id: bot for bot in bots}
+    usernames = {source.id: source.username for source in sources.values()}
 
     async def custom_text(source_id: int, name: str, language: str) -> str | None:
         async with session_factory() as session:
@@ -144,8 +146,10 @@ async def create_app(
         wakeup,
         pacer,
         admin_ids,
-        config=worker_config,
+        config=worker_config or _worker_config(settings),
         on_sent=metrics.delivered,
+        on_degraded=lambda source_id, flag: metrics.bot_degraded(usernames[source_id], flag),
+        rng=rng,
     )
     dispatcher = Dispatcher(
         admin_ids=frozenset(admin_ids),
@@ -177,6 +181,15 @@ async def create_app(
     dispatcher.startup.register(functools.partial(_on_startup, app))
     dispatcher.shutdown.register(functools.partial(_on_shutdown, app))
     return app
+
+
+def _worker_config(settings: Settings) -> WorkerConfig:
+    backoff = Backoff(
+        base=min(Backoff().base, settings.send_retry_max_seconds),
+        cap=settings.send_retry_max_seconds,
+        alert_after=settings.outage_alert_seconds,
+    )
+    return WorkerConfig(backoff=backoff)
 
 
 def freeze_startup_objects() -> None:
@@ -330,7 +343,12 @@ async def run_webhook(app: App) -> None:
 
 def _web_app(app: App) -> web.Application:
     usernames = [source.username for source in app.sources.values()]
-    health = Health(app.started, app.stop, app.tasks, usernames)
+    by_id = {source.id: source.username for source in app.sources.values()}
+
+    def degraded() -> list[str]:
+        return [by_id.get(source_id, str(source_id)) for source_id in app.worker.outages.degraded()]
+
+    health = Health(app.started, app.stop, app.tasks, usernames, degraded)
     web_app = build_web_app(app.session_factory, app.metrics, health)
     bots_by_source = {app.sources[bot.id].id: bot for bot in app.bots}
     admin_ids = frozenset(app.settings.admin_ids)

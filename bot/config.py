@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     reassign_on_reminder: bool = False
     auto_close_hours: Hours = 24
     queue_alert_minutes: Minutes = 15
+    # The longest pause between two tries of a bot through which Telegram cannot be reached.
+    send_retry_max_seconds: float = Field(default=30, ge=0.01, le=3600, allow_inf_nan=False)
+    # Tell the admins once sending through a bot has failed this long (and again when it works).
+    outage_alert_seconds: float = Field(default=300, ge=0, le=7 * 86_400, allow_inf_nan=False)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     poll_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)

@@ -19,6 +19,13 @@ class Metrics:
         self.updates = Counter(
             "switchboard_updates", "Telegram updates received", ["bot"], registry=self.registry
         )
+        self.degraded = Gauge(
+            "switchboard_bot_degraded",
+            "1 while Telegram has taken nothing through a bot for longer than "
+            "OUTAGE_ALERT_SECONDS (its messages wait), else 0; from the process sending for it",
+            ["bot"],
+            registry=self.registry,
+        )
         self.telegram_errors = Counter(
             "switchboard_telegram_errors",
             "Errors Telegram answered to sends, by code",
@@ -49,6 +56,10 @@ class Metrics:
     def delivered(self, delivery: Delivery, _send_seconds: float) -> None:
         """The worker's ``on_sent`` hook."""
         self.delivery_latency.observe((utcnow() - delivery.created_at).total_seconds())
+
+    def bot_degraded(self, bot: str, degraded: bool) -> None:
+        """A bot went degraded, or recovered (the worker's ``on_degraded``)."""
+        self.degraded.labels(bot=bot).set(1 if degraded else 0)
 
     def telegram_error(self, code: str) -> None:
         """The transport's error hook."""

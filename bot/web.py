@@ -41,6 +41,8 @@ class Health:
     stopping: asyncio.Event
     tasks: Sequence[asyncio.Task[None]]  # the background loops: one ended, nothing is sent
     bot_usernames: Sequence[str]
+    # The bots through which Telegram has taken nothing for longer than the alert threshold.
+    degraded: Callable[[], Sequence[str]] = tuple
 
 
 def webhook_path(bot_id: int) -> str:
@@ -67,7 +69,11 @@ def build_web_app(
         stopped = sorted(task.get_name() for task in health.tasks if task.done())
         if stopped and not health.stopping.is_set():
             return web.json_response({"status": "stopped", "tasks": stopped}, status=503)
-        return web.json_response({"status": "ok", "bots": sorted(health.bot_usernames)})
+        bots = sorted(health.bot_usernames)
+        if degraded := sorted(health.degraded()):
+            # Still 200: this process works and keeps what arrives; Telegram is what fails.
+            return web.json_response({"status": "degraded", "bots": bots, "degraded": degraded})
+        return web.json_response({"status": "ok", "bots": bots})
 
     async def metrics_page(_request: web.Request) -> web.Response:
         body = await metrics.render(session_factory)

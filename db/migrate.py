@@ -28,6 +28,13 @@ _T = TypeVar("_T")
 
 # Key of the PostgreSQL advisory lock held while migrating (any constant unique to this app).
 _MIGRATION_LOCK = 0x5377_6974_6368  # "Switch"
+# Constraints of this schema added NOT VALID and not validated yet: (table, constraint).
+_NOT_VALIDATED = text(
+    "SELECT cl.relname, co.conname FROM pg_constraint co "
+    "JOIN pg_class cl ON cl.oid = co.conrelid "
+    "WHERE NOT co.convalidated AND cl.relnamespace = CAST(current_schema() AS regnamespace) "
+    "ORDER BY 1, 2"
+)
 
 
 class DatabaseURLError(ValueError):
@@ -70,8 +77,32 @@ async def run_in_transaction(url: str, fn: Callable[[Connection], _T]) -> _T:
 
 
 async def upgrade_to_head(url: str) -> None:
-    """Apply every pending migration to the database at ``url``, atomically."""
+    """Apply every pending migration to the database at ``url``, atomically; then, on
+    PostgreSQL, validate the constraints they added ``NOT VALID``."""
     await _run_command(url, command.upgrade, "head")
+    await validate_constraints(url)
+
+
+async def validate_constraints(url: str) -> None:
+    """PostgreSQL: validate every constraint added ``NOT VALID``, each in a transaction of its
+    own. Migrations add constraints that way so that adding one does not scan the table under
+    an exclusive lock; ``VALIDATE CONSTRAINT`` scans it under a lock that lets reads and writes
+    go on. A start interrupted before this validates them the next time."""
+    engine = create_migration_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            return
+        async with engine.connect() as connection:
+            pending = (await connection.execute(_NOT_VALIDATED)).all()
+            await connection.commit()
+            quote = connection.dialect.identifier_preparer.quote
+            for table, name in pending:
+                async with connection.begin():
+                    await connection.execute(
+                        text(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
+                    )
+    finally:
+        await engine.dispose()
 
 
 async def downgrade_to_base(url: str) -> None:

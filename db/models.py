@@ -90,8 +90,9 @@ class Source(Base):
     username: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The delivery worker that sends this bot's outbox, and until when its lease runs: one
-    # sender per bot, so that the bot's pace holds however many processes run.
+    # The delivery worker that sends this bot's outbox, for the record: which one may send is
+    # decided by db.sender_role (a hold that dies with its process), one per bot, so that the
+    # bot's pace holds however many processes run. sender_until is no longer used (NULL).
     sender: Mapped[str | None] = mapped_column(String(128))
     sender_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

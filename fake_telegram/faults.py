@@ -88,13 +88,24 @@ class FaultInjector:
         self._plan = plan
         self._random = random.Random(plan.seed if plan else 0)
         self._queued: dict[str, deque[Fault]] = {}
+        self._outage: tuple[Fault, frozenset[str]] | None = None
 
     def fail_next(self, method: str, fault: Fault, count: int) -> None:
         """Answer the next ``count`` calls of ``method`` with ``fault``."""
         self._queued.setdefault(method, deque()).extend([fault] * count)
 
+    def start_outage(self, fault: Fault, methods: frozenset[str]) -> None:
+        """Answer every call of ``methods`` with ``fault`` until ``end_outage``."""
+        self._outage = (fault, methods)
+
+    def end_outage(self) -> None:
+        """Back to queued faults and the plan."""
+        self._outage = None
+
     def pick(self, method: str) -> Fault | None:
         """Return the fault for this call of ``method``, or None to let it run."""
+        if self._outage is not None and method in self._outage[1]:
+            return self._outage[0]
         queued = self._queued.get(method)
         if queued:
             return queued.popleft()

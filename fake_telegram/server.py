@@ -11,7 +11,7 @@ from aiohttp import ClientSession, web
 from .api import ApiExecutor
 from .control import add_control_routes
 from .errors import ApiError
-from .faults import Fault, FaultInjector, FaultPlan, RateLimiter, RateLimits
+from .faults import SEND_METHODS, Fault, FaultInjector, FaultPlan, RateLimiter, RateLimits
 from .media import ALBUM_KINDS, CAPTION_KINDS, MEDIA_KINDS, simulated_content
 from .methods import commands_key, lookup
 from .params import read_body
@@ -46,6 +46,9 @@ class FakeTelegram:
         self._session: ClientSession | None = None
         self._pusher: WebhookPusher | None = None
         self._base_url: str | None = None
+        self._site: web.TCPSite | None = None
+        self._refusing = False  # refuse_connections() until end_outage()
+        self._address: tuple[str, int] | None = None  # where it listens
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -60,9 +63,11 @@ class FakeTelegram:
         add_control_routes(app, self)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT)
         await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        self._site = web.TCPSite(runner, host, port)
+        await self._site.start()
         self._runner = runner
         bound_port = runner.addresses[0][1]
+        self._address = (host, bound_port)
         url_host = f"[{host}]" if ":" in host else host
         self._base_url = f"http://{url_host}:{bound_port}"
         self._session = ClientSession()
@@ -256,6 +261,38 @@ class FakeTelegram:
             msg = f"count must be positive, got {count}"
             raise ValueError(msg)
         self._faults.fail_next(entry[0], Fault(error_code, description, retry_after), count)
+
+    def start_outage(
+        self,
+        error_code: int = 502,
+        description: str = "Bad Gateway",
+        *,
+        methods: frozenset[str] = SEND_METHODS,
+    ) -> None:
+        """Answer every call of ``methods`` (every bot; by default the sending ones) with this
+        error until :meth:`end_outage`, as Telegram does when it is down. The calls are not
+        performed; updates are still delivered."""
+        self._faults.start_outage(Fault(error_code, description), methods)
+
+    async def refuse_connections(self) -> None:
+        """Telegram unreachable until :meth:`end_outage`: new connections are refused (the
+        server stops listening) and requests on connections already open are cut off
+        unanswered. Nothing is performed, not even ``getUpdates``."""
+        if self._site is None:
+            msg = "FakeTelegram is not started; call start() first"
+            raise RuntimeError(msg)
+        self._refusing = True
+        await self._site.stop()
+
+    async def end_outage(self) -> None:
+        """Answer again: listen on the same address, and stop the errors of
+        :meth:`start_outage`."""
+        self._faults.end_outage()
+        if self._refusing and self._runner is not None and self._address is not None:
+            site = web.TCPSite(self._runner, *self._address, reuse_address=True)
+            await site.start()
+            self._site = site
+        self._refusing = False
 
     # ---------------------------------------------------------------- simulation
 
@@ -465,6 +502,9 @@ class FakeTelegram:
     # ---------------------------------------------------------------------- HTTP
 
     async def _handle_api(self, request: web.Request) -> web.Response:
+        if self._refusing and request.transport is not None:
+            request.transport.abort()  # a connection opened before refuse_connections()
+            return web.Response(status=503)
         try:
             raw, uploads = await read_body(request.headers, request.content)
         except ApiError as error:

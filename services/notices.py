@@ -251,8 +251,29 @@ class OperatorUnreachableAlert(_AdminAlert):
     requeued: int
 
 
+class BotDegradedAlert(_AdminAlert):
+    """Telegram has taken no message through a bot for ``minutes``; they wait in the outbox."""
+
+    what: Literal["bot_degraded"] = "bot_degraded"
+    source: str
+    minutes: int
+
+
+class BotRecoveredAlert(_AdminAlert):
+    """A bot that was degraded sends again; ``waited`` messages had been waiting."""
+
+    what: Literal["bot_recovered"] = "bot_recovered"
+    source: str
+    minutes: int
+    waited: int
+
+
 AdminAlert = Annotated[
-    QueueWaitAlert | DeliveryFailedAlert | OperatorUnreachableAlert,
+    QueueWaitAlert
+    | DeliveryFailedAlert
+    | OperatorUnreachableAlert
+    | BotDegradedAlert
+    | BotRecoveredAlert,
     Field(discriminator="what"),
 ]
 

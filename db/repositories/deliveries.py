@@ -274,3 +274,25 @@ class DeliveryRepository(Repository):
             Delivery.payload["params"]["what"].as_string() == what,
         )
         return (await self.session.execute(stmt.limit(1))).first() is not None
+
+    async def take_over(self, source_ids: list[int], keep: list[int]) -> None:
+        """This worker has just become the sender of these bots: the leases on their pending
+        messages were the previous sender's (stopped or dead), except those in ``keep`` (this
+        worker's own, still on their way); lift them so the messages go now, not when the
+        leases run out."""
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.source_id.in_(source_ids),
+                _PENDING,
+                Delivery.claimed_until.is_not(None),
+                Delivery.id.not_in(keep),
+            )
+            .values(claimed_until=None)
+        )
+        await self.session.execute(stmt)
+
+    async def pending_count(self, source_id: int) -> int:
+        """How many messages of a bot wait to be sent."""
+        stmt = select(func.count()).where(Delivery.source_id == source_id, _PENDING)
+        return (await self.session.execute(stmt)).scalar_one()

@@ -1,28 +1,12 @@
 """Sources: one per configured bot."""
 
-from datetime import timedelta
-
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import select, update
 
 from db.base import utcnow
 from db.models import Source
 from db.repositories.base import Repository
 
 _SOURCES = Source.__table__
-# Takes the bots nobody sends for (or whose sender's lease ran out) and renews the caller's.
-# On PostgreSQL a concurrent taker waits for the row, then sees it taken and skips it.
-_TAKE_SENDING = (
-    update(_SOURCES)
-    .where(
-        or_(
-            _SOURCES.c.sender.is_(None),
-            _SOURCES.c.sender == bindparam("sender"),
-            _SOURCES.c.sender_until < bindparam("now"),
-        )
-    )
-    .values(sender=bindparam("sender"), sender_until=bindparam("until"))
-    .returning(_SOURCES.c.id)
-)
 
 
 class SourceRepository(Repository):
@@ -54,12 +38,15 @@ class SourceRepository(Repository):
         """Every source."""
         return list((await self.session.execute(select(Source).order_by(Source.id))).scalars())
 
-    async def take_sending(self, sender: str, lease: timedelta) -> list[int]:
-        """Become (or stay) the sender of every bot that has none, or whose sender's lease ran
-        out, for ``lease`` from now; the ids of the sources ``sender`` sends for."""
-        now = utcnow()
-        params = {"sender": sender, "now": now, "until": now + lease}
-        return sorted((await self.session.execute(_TAKE_SENDING, params)).scalars())
+    async def mark_sending(self, sender: str, source_ids: list[int]) -> None:
+        """Record that ``sender`` now sends for these bots (it holds their sender role,
+        ``db.sender_role``; the columns only show who does)."""
+        stmt = (
+            update(_SOURCES)
+            .where(_SOURCES.c.id.in_(source_ids))
+            .values(sender=sender, sender_until=None)
+        )
+        await self.session.execute(stmt)
 
     async def release_sending(self, sender: str) -> None:
         """``sender`` stops: the other processes may take its bots at once."""

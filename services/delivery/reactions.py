@@ -5,6 +5,8 @@ from db.models import Delivery, DeliveryKind
 from services.base import Actor, Service
 from services.contacts import ContactService
 from services.notices import (
+    BotDegradedAlert,
+    BotRecoveredAlert,
     DeliveryFailedAlert,
     MessageCopy,
     OperatorUnreachableAlert,
@@ -77,3 +79,26 @@ class DeliveryService(Service):
                     chat=delivery.chat_id, contact_id=delivery.contact_id, error=error
                 )
                 await self.alert_admins(delivery.source_id, admin_ids, alert)
+
+    async def bot_degraded(
+        self, source_id: int, via: int, minutes: int, admin_ids: list[int]
+    ) -> None:
+        """Telegram has taken nothing through a bot for ``minutes``: tell the admins through
+        the bot ``via`` (another one that works, if there is one)."""
+        async with self.transaction():
+            source = await self.sources.get(source_id)
+            assert source is not None  # its messages are being sent
+            alert = BotDegradedAlert(source=source.username, minutes=minutes)
+            await self.alert_admins(via, admin_ids, alert)
+
+    async def bot_recovered(
+        self, source_id: int, via: int, minutes: int, admin_ids: list[int]
+    ) -> None:
+        """A degraded bot sends again: tell the admins (through ``via``, as when it went
+        down) how many messages it has to catch up on."""
+        async with self.transaction():
+            source = await self.sources.get(source_id)
+            assert source is not None  # a message of it was just sent
+            waited = await self.deliveries.pending_count(source_id)
+            alert = BotRecoveredAlert(source=source.username, minutes=minutes, waited=waited)
+            await self.alert_admins(via, admin_ids, alert)

@@ -3,24 +3,31 @@
 The worker leases the oldest pending delivery of each chat (so a chat's messages go out in
 order), sends it through a ``Transport`` (implemented by the bot with aiogram), paced by a
 ``Pacer``, and records the outcome; what an outcome means for contacts (a blocked bot, a
-message given up on) is the ``DeliveryService``'s. A 429 waits ``retry_after``.
+message given up on) is the ``DeliveryService``'s. A 429 waits ``retry_after``; a bot through
+which Telegram cannot be reached (5xx, timeouts, network errors) is probed by one message at
+a time (``Outages``) while its others wait, for as long as it takes: only Telegram refusing a
+message for good gives it up.
 """
 
 import asyncio
 import logging
 import math
 import os
+import random
 import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import Delivery, DeliveryKind
+from db.repositories.deliveries import Head
+from db.sender_role import SenderRole, sender_role
+from services.delivery.outages import Backoff, Outages
 from services.delivery.pacing import Pacer
 from services.delivery.reactions import DeliveryService
 from services.delivery.transport import Rejected, RetryAfter, Transient, Transport, Unreachable
@@ -45,12 +52,17 @@ class WorkerConfig:
     """Tuning of the delivery worker."""
 
     max_in_flight: int = 200
-    # Renewed every quarter of it while a message is in flight, so a crashed process's
-    # messages are taken over by the next worker after at most this long.
+    # Renewed every quarter of it while a message is in flight. A worker that takes a bot
+    # over lifts the leases of its messages at once, so this is only how long a message
+    # stays leased by a worker that lost the bot without noticing.
     lease: timedelta = timedelta(seconds=10)
+    # Errors that are neither Telegram's answer nor its absence (a bug of ours, a payload
+    # that cannot be rendered) give a message up after this many attempts.
     max_attempts: int = 8
-    base_backoff: float = 0.5
-    max_backoff: float = 60.0
+    # Probing a bot through which Telegram is unreachable, and when to tell the admins.
+    backoff: Backoff = field(default_factory=Backoff)
+    # How often a worker tries to take the bots nobody holds (a crashed process's).
+    takeover_poll: float = 0.5
     idle_poll: float = 1.0
 
 
@@ -86,6 +98,9 @@ class DeliveryWorker:
         *,
         config: WorkerConfig | None = None,
         on_sent: Callable[[Delivery, float], Awaitable[None] | None] | None = None,
+        on_degraded: Callable[[int, bool], None] | None = None,
+        role: SenderRole | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.transport = transport
@@ -94,7 +109,12 @@ class DeliveryWorker:
         self.pacer = pacer
         self.config = config or WorkerConfig()
         self.on_sent = on_sent
+        self.on_degraded = on_degraded  # (source id, degraded or recovered): metrics
         self.wakeup = wakeup.event
+        # Who sends for a bot: held until this worker stops or its process dies.
+        bind = session_factory.kw["bind"]
+        self.role = role or sender_role(bind)
+        self.outages = Outages(self.config.backoff, rng or random.Random())
         self._in_flight: set[asyncio.Task[None]] = set()
         self._leased: set[int] = set()  # ids of the deliveries leased and not yet settled
         self._sent: list[_Sent] = []
@@ -103,7 +123,8 @@ class DeliveryWorker:
         # pacing above holds however many processes run.
         self.sender = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._sending: list[int] = []  # ids of the sources this worker sends for
-        self._sending_taken = -math.inf  # time.monotonic() of the last take_sending
+        self._sending_taken = -math.inf  # time.monotonic() of the last try to take bots
+        self._sources: list[int] = []  # ids of every source, as last seen
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set, then finish the messages in flight and hand this
@@ -113,8 +134,11 @@ class DeliveryWorker:
             await self._run(stop)
         finally:
             renewing.cancel()
-        async with self.session_factory() as session, session.begin():
-            await self.service_factory(session).sources.release_sending(self.sender)
+        try:
+            async with self.session_factory() as session, session.begin():
+                await self.service_factory(session).sources.release_sending(self.sender)
+        finally:
+            await self.role.release()
         self._sending, self._sending_taken = [], -math.inf
 
     async def _run(self, stop: asyncio.Event) -> None:
@@ -127,10 +151,11 @@ class DeliveryWorker:
                 asyncio.ensure_future(stop.wait()),
             ]
             # Wake on new work, when a message was sent or put back (its chat's next one may
-            # be due), on stop, or after idle_poll (retries that became due, other processes').
-            await asyncio.wait(
-                waiters, timeout=self.config.idle_poll, return_when=asyncio.FIRST_COMPLETED
-            )
+            # be due), on stop, when a down bot's probe is due, or after idle_poll (retries
+            # that became due, other processes' messages, bots nobody holds any more).
+            probe = self.outages.seconds_to_probe()
+            timeout = self.config.idle_poll if probe is None else min(probe, self.config.idle_poll)
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waiters:
                 waiter.cancel()
         if self._in_flight:
@@ -152,28 +177,52 @@ class DeliveryWorker:
             async with self.session_factory() as session, session.begin():
                 service = self.service_factory(session)
                 await _record(service, sent)
-                heads = []
-                if free > 0 and (sources := await self._sources_to_send_for(service)):
-                    heads = await service.deliveries.claim(free, self.config.lease, sources)
+                heads = await self._claim(service, free) if free > 0 else []
                 batches = [
                     (
                         await service.deliveries.claim_album(head.delivery, self.config.lease),
                         head.backlog,
+                        probe,
                     )
-                    for head in heads
+                    for head, probe in heads
                 ]
         except BaseException:
             self._sent[:0] = sent  # rolled back: recorded by the next transaction
+            self.outages.unprobe_all()  # the probes it leased are not on their way
             raise
-        for batch, backlog in batches:
+        for batch, backlog, probe in batches:
             self._leased.update(delivery.id for delivery in batch)
-            task = asyncio.create_task(self._deliver_logged(batch, backlog))
+            task = asyncio.create_task(self._deliver_logged(batch, backlog, probe))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         for done in sent:
             self._leased.difference_update(delivery.id for delivery in done.batch)
             await self._report(done)
         return len(batches)
+
+    async def _claim(self, service: DeliveryService, free: int) -> list[tuple[Head, bool]]:
+        """Lease up to ``free`` chats' heads of the bots this worker sends for, and whether
+        each is a probe: of a bot that is down, only its probe when one is due."""
+        sources = await self._sources_to_send_for(service)
+        working = [source for source in sources if not self.outages.is_down(source)]
+        heads = (
+            [
+                (head, False)
+                for head in await service.deliveries.claim(free, self.config.lease, working)
+            ]
+            if working
+            else []
+        )
+        for source in sources:
+            if len(heads) >= free or not self.outages.is_down(source):
+                continue
+            if self.outages.probe_due(source):
+                probe = await service.deliveries.claim(1, self.config.lease, [source])
+                if probe:
+                    heads.append((probe[0], True))
+                else:
+                    self.outages.unprobed(source)
+        return heads
 
     async def drain(self) -> None:
         """Send everything due now and wait for it (scripts and tests)."""
@@ -196,10 +245,10 @@ class DeliveryWorker:
         except Exception:
             log.exception("on_sent failed for delivery %s", done.batch[0].id)
 
-    async def _deliver_logged(self, batch: list[Delivery], backlog: int) -> None:
+    async def _deliver_logged(self, batch: list[Delivery], backlog: int, probe: bool) -> None:
         """Send one batch; what Telegram took is recorded by the loop's next transaction."""
         try:
-            sent = await self._deliver(batch, backlog)
+            sent = await self._deliver(batch, backlog, probe)
         except Exception:
             # Recording a failure failed (database hiccup): the lease expires, and the
             # delivery is tried again.
@@ -214,13 +263,21 @@ class DeliveryWorker:
     async def _sources_to_send_for(
         self, service: DeliveryService, *, renew: bool = False
     ) -> list[int]:
-        """The bots this worker sends for: taken or renewed every quarter of the lease (or now,
-        with ``renew``), so another process takes them over within a lease if this one dies.
-        A worker that sends for none asks every time (it has nothing else to do)."""
+        """The bots this worker sends for: those whose sender role it holds, tried for every
+        ``takeover_poll`` (or now, with ``renew``), so that the bots of a process that died
+        are taken over as soon as its hold is gone. A worker that sends for none asks every
+        time (it has nothing else to do)."""
         now = time.monotonic()
-        stale = now - self._sending_taken > self.config.lease.total_seconds() / 4
+        stale = now - self._sending_taken > self.config.takeover_poll
         if renew or stale or not self._sending:
-            self._sending = await service.sources.take_sending(self.sender, self.config.lease)
+            self._sources = [source.id for source in await service.sources.all()]
+            held = await self.role.hold(self._sources)
+            gained = sorted(set(held) - set(self._sending))
+            if gained:
+                log.info("sending for sources %s", gained)
+                await service.sources.mark_sending(self.sender, gained)
+                await service.deliveries.take_over(gained, sorted(self._leased))
+            self._sending = held
             self._sending_taken = now
         return self._sending
 
@@ -241,33 +298,46 @@ class DeliveryWorker:
             except Exception:  # the next round tries again; a lease outlives three misses
                 log.exception("renewing the leases of %d deliveries failed", len(self._leased))
 
-    async def _deliver(self, batch: list[Delivery], backlog: int) -> _Sent | None:
-        """Send a batch (its chat has ``backlog`` messages pending in all) and handle a
-        failure; what Telegram took, if it did."""
+    async def _deliver(self, batch: list[Delivery], backlog: int, probe: bool) -> _Sent | None:
+        """Send a batch (its chat has ``backlog`` messages pending in all; ``probe``: its bot
+        is down and this is the one message trying it) and handle a failure; what Telegram
+        took, if it did."""
         head = batch[0]
         await self.pacer.wait(head.source_id, head.chat_id, len(batch), backlog)
+        if head.source_id not in self._sending:
+            # The bot was lost while this waited (the hold's connection broke): its new
+            # sender lifts the lease and sends it, so two never send for one bot at once.
+            return None
         started = time.monotonic()
         try:
             try:
                 sent_ids = await self.transport.send(batch)
             finally:
                 self.pacer.settle(head.source_id, head.chat_id, len(batch))
+        except Transient as exc:
+            await self._unanswered(batch, str(exc), probe=probe)
+            return None
         except RetryAfter as exc:
             self.pacer.penalise(head.source_id, head.chat_id, exc.seconds)
+            await self._answered(head.source_id)
             await self._retry(batch, exc.seconds, str(exc), count_attempt=False)
         except Unreachable as exc:
+            await self._answered(head.source_id)
             await self._unreachable(head, str(exc))
         except Rejected as exc:
+            await self._answered(head.source_id)
             await self._give_up(batch, f"rejected: {exc}")
-        except Exception as exc:  # Transient, or a bug: retried, but not forever
-            if not isinstance(exc, Transient):
-                log.exception("delivery %s failed unexpectedly", head.id)
+        except Exception as exc:  # a bug: retried, but not forever
+            log.exception("delivery %s failed unexpectedly", head.id)
+            if probe:
+                self.outages.unprobed(head.source_id)
             if head.attempts >= self.config.max_attempts:
                 await self._give_up(batch, f"gave up after {head.attempts} attempts: {exc}")
             else:
-                backoff = self.config.base_backoff * 2 ** (head.attempts - 1)
-                await self._retry(batch, min(backoff, self.config.max_backoff), str(exc))
+                backoff = self.config.backoff.base * 2 ** (head.attempts - 1)
+                await self._retry(batch, min(backoff, self.config.backoff.cap), str(exc))
         else:
+            await self._answered(head.source_id)
             seconds = time.monotonic() - started
             if len(sent_ids) == len(batch):
                 return _Sent(batch, list(sent_ids), seconds)
@@ -286,6 +356,50 @@ class DeliveryWorker:
             deliveries = self.service_factory(session).deliveries
             for delivery in batch:
                 await deliveries.retry_at(delivery.id, when, error, count_attempt=count_attempt)
+
+    async def _unanswered(self, batch: list[Delivery], error: str, *, probe: bool) -> None:
+        """Telegram could not be reached through the batch's bot: the bot is down until a
+        message goes through it again; the batch goes back to the head of its chat's line,
+        without using up an attempt, and waits there however long the outage lasts."""
+        head = batch[0]
+        if not self.outages.is_down(head.source_id):
+            log.warning("sending through source %s failed: %s", head.source_id, error)
+        outage = self.outages.failed(head.source_id, probe=probe)
+        await self._retry(batch, 0.0, error, count_attempt=False)
+        if outage is None:
+            return
+        minutes = _minutes(self.outages.lasted(outage))
+        log.error(
+            "degraded: Telegram has taken nothing through source %s for %d min",
+            head.source_id,
+            minutes,
+        )
+        if self.on_degraded is not None:
+            self.on_degraded(head.source_id, True)
+        # Through a bot that works, if any: the admins hear it now rather than after.
+        outage.via = next((s for s in self._sources if not self.outages.is_down(s)), head.source_id)
+        async with self.session_factory() as session:
+            await self.service_factory(session).bot_degraded(
+                head.source_id, outage.via, minutes, self.admin_ids
+            )
+
+    async def _answered(self, source_id: int) -> None:
+        """Telegram answered a message through this bot: if it was down, it is up again."""
+        outage = self.outages.succeeded(source_id)
+        if outage is None:
+            return
+        self.wakeup.set()  # its other messages may go now
+        lasted = self.outages.lasted(outage)
+        log.warning("source %s sends again after %.1f s", source_id, lasted)
+        if not outage.alerted:
+            return
+        if self.on_degraded is not None:
+            self.on_degraded(source_id, False)
+        via = outage.via if outage.via is not None else source_id
+        async with self.session_factory() as session:
+            await self.service_factory(session).bot_recovered(
+                source_id, via, _minutes(lasted), self.admin_ids
+            )
 
     async def _give_up(self, batch: list[Delivery], error: str) -> None:
         log.error("giving up on delivery %s to chat %s: %s", batch[0].id, batch[0].chat_id, error)
@@ -307,6 +421,11 @@ class DeliveryWorker:
                 await service.gave_up(delivery, error, [])
             else:
                 await service.client_blocked(delivery.source_id, delivery.chat_id)
+
+
+def _minutes(seconds: float) -> int:
+    """A period as the admins read it: whole minutes, at least one."""
+    return max(1, math.ceil(seconds / 60))
 
 
 async def _record(service: DeliveryService, sent: list[_Sent]) -> None:

@@ -617,3 +617,30 @@ def test_alembic_command_line_takes_url_from_x_argument(tmp_path: Path) -> None:
     assert "CREATE UNIQUE INDEX uq_contacts_open_lead_source" in offline.stdout
     assert "WHERE status <> 'closed'" in offline.stdout
     assert not (tmp_path / "switchboard.db").exists()
+
+
+def _not_validated(connection: Connection) -> list[str]:
+    """The constraints PostgreSQL has not validated (checked on every row) yet."""
+    query = "SELECT conname FROM pg_constraint WHERE NOT convalidated ORDER BY conname"
+    return list(connection.execute(text(query)).scalars())
+
+
+@pytest.mark.postgres
+async def test_postgresql_adds_the_checks_without_scanning_under_a_lock_then_validates_them(
+    postgresql_url: str,
+) -> None:
+    await _seeded_before_checks(postgresql_url)
+
+    # As revision 0004 leaves them: the rows already there were checked by a plain SELECT,
+    # and the constraints hold for every new or changed row, without a scan under the
+    # exclusive lock of ALTER TABLE that would stall processes still running.
+    await _migrate(postgresql_url, command.upgrade, WITH_CHECKS)
+    assert await run_in_transaction(postgresql_url, _not_validated) == [
+        "ck_contacts_contact_status",
+        "ck_deliveries_delivery_status",
+        "ck_messages_direction",
+    ]
+
+    # The upgrade as a start runs it validates them after its commit, a table at a time.
+    await upgrade_to_head(postgresql_url)
+    assert await run_in_transaction(postgresql_url, _not_validated) == []

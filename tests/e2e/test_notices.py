@@ -11,6 +11,8 @@ from bot.texts import catalogs
 from db.models import ContactStatus
 from services import notices
 from services.notices import (
+    BotDegradedAlert,
+    BotRecoveredAlert,
     ClientAssigned,
     ClientAutoClosed,
     ClientClosed,
@@ -71,6 +73,8 @@ EXAMPLES = [
     QueueWaitAlert(minutes=16, total=2),
     DeliveryFailedAlert(chat=42, contact_id=7, error="rejected"),
     OperatorUnreachableAlert(operator="Olga", telegram_id=1001, source="shop_bot", requeued=2),
+    BotDegradedAlert(source="shop_bot", minutes=5),
+    BotRecoveredAlert(source="shop_bot", minutes=12, waited=140),
 ]
 
 

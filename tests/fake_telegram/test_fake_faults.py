@@ -41,6 +41,36 @@ async def test_fail_next_server_error_counts_and_skips_the_action(fake, bot):
         fake.fail_next("sendPigeon", 500, "Internal Server Error")
 
 
+async def test_an_outage_answers_every_send_until_it_ends_and_performs_none(fake, bot):
+    await fake.send_message("lead_bot", ANN, "hi")
+    fake.start_outage(502, "Bad Gateway")
+
+    for _ in range(3):
+        with pytest.raises(TelegramServerError, match="Bad Gateway"):
+            await bot.send_message(ANN.id, "during")
+    assert (await bot.get_me()).username == "lead_bot"  # only sending is down by default
+    await fake.end_outage()
+    await bot.send_message(ANN.id, "after")
+
+    assert [item.text for item in fake.received("lead_bot", ANN.id)] == ["after"]
+    assert [call.status for call in fake.calls_of("sendMessage")] == [502, 502, 502, 200]
+
+
+async def test_refused_connections_reach_nothing_until_the_outage_ends(fake, bot):
+    await fake.send_message("lead_bot", ANN, "hi")
+    await bot.send_message(ANN.id, "before")  # a connection is open: it is cut off too
+    await fake.refuse_connections()
+
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(ANN.id, "during")
+    with pytest.raises(TelegramNetworkError):
+        await bot.get_me()
+    await fake.end_outage()
+    await bot.send_message(ANN.id, "after")
+
+    assert [item.text for item in fake.received("lead_bot", ANN.id)] == ["before", "after"]
+
+
 async def test_chat_rate_limit_answers_429_beyond_the_burst(make_fake, make_bot):
     fake = await make_fake(limits=RateLimits(per_chat_per_second=1, chat_burst=3))
     bot = make_bot(fake)

@@ -12,7 +12,7 @@ from bot.web import Health, build_web_app
 from db.engine import create_engine, create_session_factory
 from db.models import Delivery, DeliveryStatus
 from fake_telegram import User
-from tests.harness import ALPHA
+from tests.harness import ALPHA, eventually
 from tests.support.scale import BotProcess, Running, run_switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
@@ -62,6 +62,35 @@ async def test_health_and_metrics(running: Running):
     assert await metric("switchboard_delivery_latency_seconds_bucket", le="+Inf") == sent
     # The copy could not go out before the 429's retry_after had passed.
     assert await metric("switchboard_delivery_latency_seconds_sum") >= 1
+
+
+async def test_health_and_metrics_name_a_bot_telegram_cannot_be_reached_through(
+    telegram, make_settings
+):
+    running = await run_switchboard(
+        telegram, make_settings, "polling", send_retry_max_seconds=0.1, outage_alert_seconds=0.5
+    )
+    try:
+        telegram.start_outage(502, "Bad Gateway")
+        await telegram.send_message("alpha_bot", ANN, "Hello")  # the answer cannot go out
+
+        async def health_is(expected: dict[str, object]):
+            async def check() -> bool:
+                return await running.get("/healthz") == (200, expected)
+
+            return check
+
+        # Still 200: the process works and stores what arrives; Telegram is what fails.
+        degraded = {**HEALTHY, "status": "degraded", "degraded": ["alpha_bot"]}
+        await eventually(await health_is(degraded), "alpha_bot degraded", timeout=30)
+        assert await running.metric("switchboard_bot_degraded", bot="alpha_bot") == 1
+
+        await telegram.end_outage()
+        await telegram.wait_received("alpha_bot", ANN.id, 1)
+        await eventually(await health_is(HEALTHY), "alpha_bot recovered", timeout=30)
+        assert await running.metric("switchboard_bot_degraded", bot="alpha_bot") == 0
+    finally:
+        await running.stop()
 
 
 async def test_health_fails_when_the_delivery_worker_stopped(running: Running):

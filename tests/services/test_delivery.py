@@ -6,13 +6,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from db.base import utcnow
-from db.models import Contact, ContactStatus, Delivery, DeliveryStatus, OperatorSource, Source
+from db.models import Contact, ContactStatus, Delivery, DeliveryStatus, OperatorSource
 from db.repositories import DeliveryRepository
 from services.contacts import ContactService
 from services.delivery import (
+    Backoff,
     DeliveryService,
     DeliveryWorker,
     Pacer,
@@ -59,23 +59,34 @@ def transport():
     return ScriptedTransport()
 
 
-def make_worker(session_factory, transport) -> DeliveryWorker:
-    rng = random.Random(3)
+@pytest.fixture
+async def make_worker(session_factory):
+    """Workers on the test's database; each lets go of its bots at the end (as its process
+    would by ending), so that the next test's worker can hold them."""
+    made: list[DeliveryWorker] = []
 
-    wakeup = Wakeup()
+    def make(transport) -> DeliveryWorker:
+        rng = random.Random(3)
+        wakeup = Wakeup()
 
-    def service(session):
-        return DeliveryService(session, rng, wakeup)
+        def service(session):
+            return DeliveryService(session, rng, wakeup)
 
-    config = WorkerConfig(base_backoff=0.0, max_backoff=0.0, max_attempts=3)
-    return DeliveryWorker(
-        session_factory, transport, service, wakeup, Pacer(FAST), [ADMIN], config=config
-    )
+        config = WorkerConfig(backoff=Backoff(base=0.0, cap=0.0, alert_after=60), max_attempts=3)
+        worker = DeliveryWorker(
+            session_factory, transport, service, wakeup, Pacer(FAST), [ADMIN], config=config
+        )
+        made.append(worker)
+        return worker
+
+    yield make
+    for worker in made:
+        await worker.role.release()
 
 
 @pytest.fixture
-def worker(session_factory, transport):
-    return make_worker(session_factory, transport)
+def worker(make_worker, transport):
+    return make_worker(transport)
 
 
 async def statuses(session_factory):
@@ -110,13 +121,30 @@ async def test_everything_is_sent_once_in_order_per_chat(
     assert len(transport.sent[operator.telegram_id]) == 5 + 15  # cards and copies
 
 
-async def test_gives_up_after_the_bound_and_tells_the_admins(
+async def test_telegram_unreachable_never_gives_a_message_up(
+    worker, transport, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    operator = await add_operator([source])
+    await register(session_factory, source, 42)
+    transport.errors[42] = [Transient("502 Bad Gateway")] * 20  # far beyond max_attempts
+
+    await worker.drain()
+
+    rows = await statuses(session_factory)
+    assert {s for _, s, _ in rows.values()} == {DeliveryStatus.SENT}
+    assert len(transport.sent[42]) == 1  # the acknowledgement, once
+    assert len(transport.sent[operator.telegram_id]) == 2  # the card and the copy
+    assert ADMIN not in transport.sent  # shorter than alert_after: nobody is bothered
+
+
+async def test_an_unexpected_error_gives_up_after_the_bound_and_tells_the_admins(
     worker, transport, session_factory, add_source, add_operator
 ):
     source = await add_source()
     await add_operator([source])
     await register(session_factory, source, 42)
-    transport.errors[42] = [Transient("500")] * 10
+    transport.errors[42] = [ValueError("cannot render")] * 10
 
     await worker.drain()
 
@@ -215,14 +243,14 @@ async def test_messages_staged_in_a_failed_transaction_are_never_sent(session_fa
 
 
 async def test_one_worker_sends_for_a_bot_however_many_run(
-    session_factory, add_source, add_operator
+    session_factory, add_source, add_operator, make_worker
 ):
     # Every process runs a worker; each paces the bots it sends for, so two sending for one
     # bot would together exceed Telegram's limit for it.
     shop, app = await add_source(), await add_source()
     await add_operator([shop, app], max_open=100)
     first, second = ScriptedTransport(), ScriptedTransport()
-    one, two = make_worker(session_factory, first), make_worker(session_factory, second)
+    one, two = make_worker(first), make_worker(second)
 
     await register(session_factory, shop, 11)
     await one.drain()  # the first to look takes every bot nobody sends for
@@ -232,24 +260,27 @@ async def test_one_worker_sends_for_a_bot_however_many_run(
     await one.drain()
     assert set(first.sent) >= {11, 12}
 
-    # The first process dies: once its lease has run out, the second takes its bots over.
+    # The first process dies, and its hold on the bots with it: the second takes them over
+    # at its next look, with the message the first had leased and not sent.
     await register(session_factory, shop, 13)
     await two.drain()
     assert second.sent == {}
     async with session_factory() as session, session.begin():
-        await session.execute(update(Source).values(sender_until=utcnow() - timedelta(seconds=1)))
+        heads = await DeliveryRepository(session).claim(10, timedelta(minutes=1), [shop.id])
+    assert 13 in {head.delivery.chat_id for head in heads}  # leased as by the first, unsent
+    await one.role.release()  # what its process's death does
     await two.drain()
     assert 13 in second.sent
     assert 13 not in first.sent
 
 
 async def test_a_stopping_worker_hands_its_bots_over_at_once(
-    session_factory, add_source, add_operator
+    session_factory, add_source, add_operator, make_worker
 ):
     source = await add_source()
     await add_operator([source], max_open=100)
     first, second = ScriptedTransport(), ScriptedTransport()
-    one, two = make_worker(session_factory, first), make_worker(session_factory, second)
+    one, two = make_worker(first), make_worker(second)
     await register(session_factory, source, 21)
     stop = asyncio.Event()
     running = asyncio.create_task(one.run(stop))

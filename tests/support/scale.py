@@ -156,14 +156,14 @@ class Running:
 
 
 async def run_switchboard(
-    telegram: FakeTelegram, make_settings: Callable[..., Settings], mode: str
+    telegram: FakeTelegram, make_settings: Callable[..., Settings], mode: str, **settings: object
 ) -> Running:
     """Create and start the app in ``mode``: "webhook" (its own server is the webhook URL the
-    fake pushes updates to) or "polling"."""
-    overrides = {}
+    fake pushes updates to) or "polling", with ``settings`` over the test defaults."""
+    overrides: dict[str, object] = dict(settings)
     if mode == "webhook":
         port = free_port()
-        overrides = {
+        overrides |= {
             "http_port": port,
             "webhook_url": f"http://127.0.0.1:{port}",
             "webhook_secret": SECRET,

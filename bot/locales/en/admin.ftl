@@ -55,6 +55,11 @@ admin-alert-operator-unreachable = ⚠️ Operator { $operator } ({ $telegram_id
     [one] { $requeued } contact
    *[other] { $requeued } contacts
 } from it went back to the queue. Their next message to a client through @{ $source }, or /start there, undoes this.
+admin-alert-bot-degraded = ⚠️ Telegram has taken no message through @{ $source } for { $minutes } min. Nothing is lost: what it should send waits, in order, and goes out as soon as Telegram answers again; messages to it are still received.
+admin-alert-bot-recovered = ✅ @{ $source } sends again after { $minutes } min; { $waited ->
+    [one] { $waited } message had been waiting.
+   *[other] { $waited } messages had been waiting.
+}
 
 # Texts of this bot (/texts, /text).
 admin-texts-head = Texts of @{ $source } (change one with /text &lt;name&gt; &lt;language&gt; &lt;text…&gt;, restore the default with /text &lt;name&gt; &lt;language&gt;):

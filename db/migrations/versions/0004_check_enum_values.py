@@ -4,11 +4,18 @@ contacts.status, messages.direction and deliveries.status were plain strings tha
 kept valid. deliveries.kind gets no constraint: its values are spelt out in services.outbox and
 again in the delivery repository, not in one place of db.models.
 
-PostgreSQL adds the constraints in place. SQLite cannot add a constraint to a table, so each of
-the three tables is rebuilt (batch mode: create a copy with the constraint, copy the rows, drop
-the old table, rename the copy), from the definitions below rather than from reflection: the
-same statements run online and in ``--sql`` mode, and every index comes back as revision 0003
-left it, the partial ones with their WHERE clause. Dropping the old table with foreign keys on
+PostgreSQL adds the constraints ``NOT VALID``: a change of the catalog only, without the scan
+of every row under an exclusive lock that a plain ADD CONSTRAINT makes, which would stall a
+large desk's processes still running meanwhile. New and changed rows are checked at once; the
+rows already there were checked just before (below), and ``db.migrate`` validates the
+constraints right after the upgrade commits (``VALIDATE CONSTRAINT``, in a transaction of its
+own, which lets reads and writes go on while it scans).
+
+SQLite cannot add a constraint to a table, so each of the three tables is rebuilt (batch mode:
+create a copy with the constraint, copy the rows, drop the old table, rename the copy), from
+the definitions below rather than from reflection: the same statements run online and in
+``--sql`` mode, and every index comes back as revision 0003 left it, the partial ones with
+their WHERE clause. Dropping the old table with foreign keys on
 would cascade to every row referencing it (all messages and deliveries of the contacts), and
 the pragma cannot change inside the migration's transaction: db.migrate connects with foreign
 keys off, this migration refuses to run with them on, and checks every foreign key afterwards.
@@ -81,7 +88,12 @@ def upgrade() -> None:
         )
     else:
         for check in _CHECKS:
-            op.create_check_constraint(check.name, check.table, check.condition)
+            op.create_check_constraint(
+                check.name, check.table, check.condition, postgresql_not_valid=True
+            )
+        if context.is_offline_mode():  # a script: validated where it runs, in the same go
+            for check in _CHECKS:
+                op.execute(f"ALTER TABLE {check.table} VALIDATE CONSTRAINT {check.name}")
 
 
 def downgrade() -> None:
