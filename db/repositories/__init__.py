@@ -1,6 +1,7 @@
 """Repositories: they add, flush and select, and never commit."""
 
 from db.repositories.contacts import ContactRepository, OpenContact, PastContact
+from db.repositories.decisions import DecisionRepository
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.languages import LanguageRepository
@@ -13,6 +14,7 @@ from db.repositories.texts import SourceTextRepository
 __all__ = [
     "CandidateRow",
     "ContactRepository",
+    "DecisionRepository",
     "DeliveryRepository",
     "Head",
     "InviteRepository",
