@@ -3,7 +3,7 @@
 import secrets
 
 from db.base import utcnow
-from db.models import Operator, Source
+from db.models import Decision, DistributionMode, Operator, Source
 from services.base import Service
 from services.errors import (
     InvalidLimit,
@@ -11,6 +11,8 @@ from services.errors import (
     MalformedWeight,
     NoWeights,
     OperatorExists,
+    UnknownContact,
+    UnknownMode,
     UnknownSource,
     WeightGivenTwice,
     WeightOutOfRange,
@@ -25,6 +27,9 @@ from services.notices import (
 )
 from services.numbers import MAX_ID, parse_number
 from services.views import (
+    DecisionView,
+    EligibleView,
+    ModeView,
     OperatorRemoved,
     OperatorShare,
     OperatorStats,
@@ -36,6 +41,7 @@ from services.views import (
     StatsView,
     WeightRow,
     WeightsView,
+    WhyView,
 )
 
 MAX_LIMIT = 1000
@@ -70,6 +76,43 @@ def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
 
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
+
+
+def parse_mode(value: str) -> DistributionMode:
+    """A distribution mode by its name, any case: ``exact``, ``least_loaded``, ..."""
+    try:
+        return DistributionMode(value.strip().lower())
+    except ValueError:
+        modes = ", ".join(mode.value for mode in DistributionMode)
+        raise UnknownMode(mode=value, modes=modes) from None
+
+
+def _decision_view(decision: Decision, names: dict[int, str]) -> DecisionView:
+    """A recorded decision with the operators' names of today (an id if they were removed)."""
+
+    def name(operator_id: int) -> str:
+        return names.get(operator_id, f"#{operator_id}")
+
+    facts = decision.facts
+    eligible = facts.get("eligible", [])
+    total = sum(weight for _id, weight, _open, _limit in eligible)
+    random_mode = decision.mode == DistributionMode.RANDOM.value
+    return DecisionView(
+        decision.created_at,
+        decision.mode,
+        name(decision.operator_id) if decision.operator_id is not None else None,
+        [
+            EligibleView(
+                name(op_id),
+                weight,
+                open_count,
+                limit,
+                _share(weight, total) if random_mode else None,
+            )
+            for op_id, weight, open_count, limit in eligible
+        ],
+        [(name(op_id), reason) for op_id, reason in facts.get("left_out", [])],
+    )
 
 
 def _activation_notice(operator: Operator) -> Notice:
@@ -209,6 +252,36 @@ class AdminService(Service):
             for link in links
         ]
         return WeightsView(source, rows)
+
+    async def mode(self, source_id: int) -> ModeView:
+        """How a source distributes its new contacts."""
+        async with self.transaction():
+            source = await self._source(source_id)
+            return ModeView(source, source.mode)
+
+    async def set_mode(self, source_id: int, value: str) -> ModeView:
+        """Switch a source to another distribution mode. Switching to ``exact`` starts it
+        over: nobody is owed anything from an earlier run of it."""
+        mode = parse_mode(value)
+        async with self.transaction():
+            source = await self._source(source_id)
+            previous = source.mode
+            if mode is not previous:
+                await self.sources.set_mode(source.id, mode)
+                if mode is DistributionMode.EXACT:
+                    await self.operators.reset_credits(source.id)
+            return ModeView(source, mode, previous)
+
+    async def why(self, contact_id: int) -> WhyView:
+        """The recorded decisions about a contact: why it went where it went."""
+        async with self.transaction():
+            row = await self.contacts.get_full(contact_id)
+            if row is None:
+                raise UnknownContact(contact_id=contact_id)
+            contact, _lead, source = row
+            decisions = await self.decisions.of_contact(contact.id)
+            names = {op.id: op.display_name for op in await self.operators.all()}
+        return WhyView(contact, source, [_decision_view(d, names) for d in decisions])
 
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""

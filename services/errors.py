@@ -151,3 +151,10 @@ class TextTooLong(DomainError):
 
     key = "error-text-too-long"
     template = "the text has {length} characters, at most {limit} are allowed"
+
+
+class UnknownMode(DomainError):
+    """``/mode`` with a word that names no distribution mode."""
+
+    key = "error-unknown-mode"
+    template = "{mode!r} is not a distribution mode ({modes})"

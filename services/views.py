@@ -1,9 +1,9 @@
 """Read models the services return and the bot renders."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from db.models import Contact, Lead, Operator, Source
+from db.models import Contact, DistributionMode, Lead, Operator, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +124,47 @@ class OperatorRemoved:
     started_source_ids: tuple[int, ...] = ()
     # The language they read, for the menu they get instead.
     language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModeView:
+    """A source's distribution mode, and the one before if ``/mode`` just changed it."""
+
+    source: Source
+    mode: DistributionMode
+    previous: DistributionMode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EligibleView:
+    """An operator who could take the contact when it was decided, as they were then.
+
+    ``chance`` is the probability the random mode gave them; ``None`` in the other modes.
+    """
+
+    name: str
+    weight: int
+    open: int
+    limit: int
+    chance: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    """One recorded decision about a contact: when, how, among whom, and who got it (``None``:
+    nobody could, it was queued). ``mode`` is a DistributionMode value or ``reassigned``."""
+
+    at: datetime
+    mode: str
+    pick: str | None
+    eligible: list[EligibleView]
+    left_out: list[tuple[str, str]]  # name, LeftOut value
+
+
+@dataclass(frozen=True, slots=True)
+class WhyView:
+    """``/why``: every decision about a contact, oldest first."""
+
+    contact: Contact
+    source: Source
+    decisions: list[DecisionView]

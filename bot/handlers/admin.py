@@ -142,6 +142,34 @@ async def weights(
     await answer_pages(message, render.weights(view, await sender.language()))
 
 
+async def mode(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/mode`` shows how this bot distributes; ``/mode <mode>`` changes it."""
+    args = _args(command, 0, 1)
+    if args is None:
+        return await _usage(message, "mode", await sender.language())
+    view = (
+        await services.admin.set_mode(source.id, args[0])
+        if args
+        else await services.admin.mode(source.id)
+    )
+    await message.answer(render.mode(view, await sender.language()))
+    return None
+
+
+async def why(message: Message, command: CommandObject, services: Services, sender: Sender) -> None:
+    """``/why <contact>``: why it went where it went."""
+    language = await sender.language()
+    args = _args(command, 1, 1)
+    contact_id = parse_contact_number(args[0]) if args else None
+    if contact_id is None:
+        return await _usage(message, "why", language)
+    view = await services.admin.why(contact_id)
+    await answer_pages(message, render.why(view, language))
+    return None
+
+
 async def sources(message: Message, services: Services, sender: Sender) -> None:
     """Every bot with its traffic."""
     views = await services.admin.list_sources()
@@ -243,6 +271,8 @@ def build_router() -> Router:
     admin_only.message.register(set_limit, Command("limit"))
     admin_only.message.register(set_active, Command("activate", "deactivate"))
     admin_only.message.register(weights, Command("weights"))
+    admin_only.message.register(mode, Command("mode"))
+    admin_only.message.register(why, Command("why"))
     admin_only.message.register(sources, Command("sources"))
     admin_only.message.register(queue, Command("queue"))
     admin_only.message.register(stats, Command("stats"))

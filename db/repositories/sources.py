@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, or_, select, update
 
 from db.base import utcnow
-from db.models import Source
+from db.models import DistributionMode, Source
 from db.repositories.base import Repository
 
 _SOURCES = Source.__table__
@@ -53,6 +53,13 @@ class SourceRepository(Repository):
     async def all(self) -> list[Source]:
         """Every source."""
         return list((await self.session.execute(select(Source).order_by(Source.id))).scalars())
+
+    async def set_mode(self, source_id: int, mode: DistributionMode) -> None:
+        """Set how a source distributes its new contacts."""
+        await self.session.execute(
+            update(_SOURCES).where(_SOURCES.c.id == source_id).values(mode=mode)
+        )
+        self.refresh_loaded(Source, source_id, mode=mode)
 
     async def take_sending(self, sender: str, lease: timedelta) -> list[int]:
         """Become (or stay) the sender of every bot that has none, or whose sender's lease ran
