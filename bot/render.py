@@ -18,6 +18,7 @@ from services.views import (
     DecisionView,
     ModeView,
     OperatorView,
+    Performance,
     QueueView,
     SourceView,
     StatsView,
@@ -397,20 +398,39 @@ def stats(view: StatsView, language: str) -> list[str]:
             )
             for share in s.shares
         ]
-    lines.append(t("admin-stats-operators", language))
-    lines += [
-        t(
-            "admin-stats-operator",
-            language,
-            name=o.operator.display_name,
-            open=o.operator.open_count,
-            limit=o.operator.max_open,
-            assigned=o.assigned,
-            closed=o.closed,
+    lines.append(t("admin-stats-operators", language, days=view.days))
+    for o in view.operators:
+        lines.append(
+            t(
+                "admin-stats-operator",
+                language,
+                name=o.operator.display_name,
+                open=o.operator.open_count,
+                limit=o.operator.max_open,
+                assigned=o.assigned,
+                closed=o.closed,
+            )
         )
-        for o in view.operators
-    ]
+        lines.append(_performance(o.performance, language))
     return paginate(lines)
+
+
+def _performance(performance: Performance, language: str) -> str:
+    def median(delta: timedelta | None) -> str:
+        if delta is None:
+            return "—"
+        if delta < timedelta(minutes=1):  # first replies often come within seconds
+            return t("duration-seconds", language, seconds=int(delta.total_seconds()))
+        return _duration(delta, language)
+
+    return t(
+        "admin-stats-performance",
+        language,
+        contacts=performance.contacts,
+        closed=performance.closed,
+        first_reply=median(performance.first_reply),
+        handling=median(performance.handling),
+    )
 
 
 def mode(view: ModeView, language: str) -> str:

@@ -1,11 +1,15 @@
 """Admin use cases: operators, limits, weights, sources, queue and statistics."""
 
 import secrets
+import statistics
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from db.base import utcnow
 from db.models import Decision, DistributionMode, Operator, Source
 from services.base import Service
 from services.errors import (
+    InvalidDays,
     InvalidLimit,
     InvalidOperatorRef,
     MalformedWeight,
@@ -34,6 +38,7 @@ from services.views import (
     OperatorShare,
     OperatorStats,
     OperatorView,
+    Performance,
     QueueItem,
     QueueView,
     SourceStats,
@@ -48,6 +53,10 @@ MAX_LIMIT = 1000
 # Marks invite deep links, so other /start payloads (e.g. from adverts) just greet.
 INVITE_PREFIX = "op_"
 MAX_WEIGHT = 1000
+# /stats: the operators' performance over this many days, unless told otherwise (a window keeps
+# it to the contacts of those days, however long the history), and at most over this many.
+STATS_DAYS = 7
+MAX_STATS_DAYS = 366
 
 
 def parse_limit(value: str | int) -> int:
@@ -72,6 +81,43 @@ def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
             raise WeightOutOfRange(ref=ref, maximum=MAX_WEIGHT)
         parsed.append((ref, number))
     return parsed
+
+
+def parse_days(value: str) -> int:
+    """The window of ``/stats <days>``: a whole number from 1 to ``MAX_STATS_DAYS``."""
+    days = parse_number(value.strip(), 1, MAX_STATS_DAYS)
+    if days is None:
+        raise InvalidDays(value=value, maximum=MAX_STATS_DAYS)
+    return days
+
+
+def _median(durations: list[timedelta]) -> timedelta | None:
+    return statistics.median(durations) if durations else None
+
+
+def _performance(
+    handled: Iterable[tuple[int, datetime, datetime | None, datetime | None]],
+) -> dict[int, Performance]:
+    """Per operator: their contacts, closed ones, median first-reply and handling times."""
+    contacts: dict[int, int] = {}
+    first_replies: dict[int, list[timedelta]] = {}
+    handling: dict[int, list[timedelta]] = {}
+    for operator_id, assigned_at, first_reply_at, closed_at in handled:
+        contacts[operator_id] = contacts.get(operator_id, 0) + 1
+        # A reply before the assignment was to an earlier operator of a moved contact.
+        if first_reply_at is not None and first_reply_at >= assigned_at:
+            first_replies.setdefault(operator_id, []).append(first_reply_at - assigned_at)
+        if closed_at is not None:
+            handling.setdefault(operator_id, []).append(closed_at - assigned_at)
+    return {
+        operator_id: Performance(
+            count,
+            len(handling.get(operator_id, [])),
+            _median(first_replies.get(operator_id, [])),
+            _median(handling.get(operator_id, [])),
+        )
+        for operator_id, count in contacts.items()
+    }
 
 
 def _share(part: int, whole: int) -> float:
@@ -310,8 +356,10 @@ class AdminService(Service):
         items = [QueueItem(c, lead, s, now - c.queued_since) for c, lead, s in rows]
         return QueueView(total, items)
 
-    async def stats(self) -> StatsView:
-        """Per source: contacts, queued, each operator's share vs weight; per operator: load."""
+    async def stats(self, days: str | int = STATS_DAYS) -> StatsView:
+        """Per source: contacts, queued, each operator's share vs weight; per operator: load,
+        and how they did with the contacts of the last ``days`` days."""
+        window = parse_days(str(days))
         async with self.transaction():
             await self.contacts.roll_up_closed()
             sources = await self.sources.all()
@@ -327,6 +375,9 @@ class AdminService(Service):
                 if operator_id in per_operator:
                     per_operator[operator_id][0] += n
                     per_operator[operator_id][1] += closed
+            performance = _performance(
+                await self.contacts.handled_since(utcnow() - timedelta(days=window))
+            )
         source_stats = []
         for source in sources:
             got = assigned.get(source.id, {})
@@ -344,10 +395,10 @@ class AdminService(Service):
             ]
             source_stats.append(SourceStats(source, *counts.get(source.id, (0, 0, 0)), shares))
         operator_stats = [
-            OperatorStats(operators[op_id], n, closed)
+            OperatorStats(operators[op_id], n, closed, performance.get(op_id, Performance()))
             for op_id, (n, closed) in per_operator.items()
         ]
-        return StatsView(source_stats, operator_stats)
+        return StatsView(source_stats, operator_stats, window)
 
     async def create_invite(self, created_by: int, limit: str | int) -> str:
         """A one-time code; whoever opens the bot with it becomes an operator."""

@@ -8,7 +8,6 @@ import enum
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Generic, Protocol, TypeVar
 
 from db.models import DistributionMode
@@ -120,15 +119,25 @@ def pick_random(eligible: Sequence[C], rng: random.Random) -> C | None:
     raise AssertionError("unreachable: point < total")
 
 
+def _less_loaded(a: Candidate, b: Candidate) -> bool:
+    """Whether ``a`` goes before ``b`` in ``least_loaded``: a lower open / limit ratio
+    (compared exactly, by cross-multiplying), else a higher weight, else an older operator."""
+    left, right = a.open_count * b.max_open, b.open_count * a.max_open
+    if left != right:
+        return left < right
+    if a.weight != b.weight:
+        return a.weight > b.weight
+    return a.operator_id < b.operator_id
+
+
 def pick_least_loaded(eligible: Sequence[C]) -> C | None:
     """``least_loaded``: the lowest open / limit ratio; of equal ratios the highest weight,
-    then the oldest operator. Ratios are compared exactly (as fractions)."""
-    if not eligible:
-        return None
-    return min(
-        eligible,
-        key=lambda c: (Fraction(c.open_count, c.max_open), -c.weight, c.operator_id),
-    )
+    then the oldest operator. One pass, integers only (a new contact costs no fractions)."""
+    best: C | None = None
+    for candidate in eligible:
+        if best is None or _less_loaded(candidate, best):
+            best = candidate
+    return best
 
 
 def pick_exact(eligible: Sequence[C]) -> tuple[C, tuple[float, ...]] | None:
@@ -144,7 +153,12 @@ def pick_exact(eligible: Sequence[C]) -> tuple[C, tuple[float, ...]] | None:
     if total == 0:
         return None
     credits = [c.credit + c.weight / total for c in eligible]
-    best = max(range(len(eligible)), key=lambda i: (credits[i], -eligible[i].operator_id))
+    best = 0
+    for i in range(1, len(credits)):
+        if credits[i] > credits[best] or (
+            credits[i] == credits[best] and eligible[i].operator_id < eligible[best].operator_id
+        ):
+            best = i
     credits[best] -= 1
     return eligible[best], tuple(credits)
 

@@ -104,14 +104,28 @@ class OperatorStats:
     operator: Operator
     assigned: int
     closed: int
+    performance: "Performance"
+
+
+@dataclass(frozen=True, slots=True)
+class Performance:
+    """How an operator did with the contacts given to them in ``/stats``' window: how many,
+    how many of those are closed, and the medians from the assignment to their first reply and
+    to the close (``None`` when none has happened)."""
+
+    contacts: int = 0
+    closed: int = 0
+    first_reply: timedelta | None = None
+    handling: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StatsView:
-    """What ``/stats`` shows."""
+    """What ``/stats`` shows; the operators' performance is of the last ``days`` days."""
 
     sources: list[SourceStats]
     operators: list[OperatorStats]
+    days: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "stats", "texts")
+NO_ARGUMENTS = ("operators", "sources", "queue", "texts")
 
 
 def _has_arguments(_message: Message, command: CommandObject) -> bool:
@@ -182,10 +182,18 @@ async def queue(message: Message, services: Services, sender: Sender) -> None:
     await answer_pages(message, render.queue(view, await sender.language()))
 
 
-async def stats(message: Message, services: Services, sender: Sender) -> None:
-    """Per source and per operator statistics."""
-    view = await services.admin.stats()
-    await answer_pages(message, render.stats(view, await sender.language()))
+async def stats(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/stats [days]``: per source and per operator statistics, the operators' performance
+    over the last week or ``days`` days."""
+    language = await sender.language()
+    args = _args(command, 0, 1)
+    if args is None:
+        return await _usage(message, "stats", language)
+    view = await services.admin.stats(*args)
+    await answer_pages(message, render.stats(view, language))
+    return None
 
 
 async def assign(

@@ -1,5 +1,5 @@
-"""Distribution modes per bot (/mode) and why a contact went where it went (/why), through the
-real bot."""
+"""Distribution modes per bot (/mode), why a contact went where it went (/why) and how each
+operator did (/stats), through the real bot."""
 
 import dataclasses
 import re
@@ -128,3 +128,30 @@ async def test_why_explains_assigned_queued_then_assigned_and_reassigned_contact
     assert await command(ADMIN, "/why many") == "Usage: /why <contact>"
     assert await command(ADMIN, "/why 99") == "There is no contact #99."
     assert await command(CLIENT, "/why 1") == "Sorry, only admins can do that."
+
+
+async def test_stats_show_how_each_operator_did_in_the_last_days(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = switchboard.command
+    await switchboard.add_operator(HOSTILE, limit=3)
+    await telegram.send_message("alpha_bot", CLIENT, "Help")
+    await switchboard.idle()
+    # A single open contact in this bot: a message without a reply goes to it.
+    await telegram.send_message("alpha_bot", HOSTILE, "Here to help")
+    await command(HOSTILE, "/close 1")
+
+    stats = await command(ADMIN, "/stats 1")
+    assert re.search(
+        r"Operators \(their contacts of the last day: median times from the assignment\):\n"
+        r"   <b>&: 0/3 open, 1 got, 1 closed\n"
+        r"      1 contact, 1 closed, first reply \d+ s, handled in \d+ s$",
+        stats,
+    ), stats
+    russian = dataclasses.replace(ADMIN, language_code="ru")
+    stats = await command(russian, "/stats 21")
+    assert "Операторы (их контакты за последний 21 день; медианы от назначения):" in stats
+    assert "      1 контакт, закрыто 1, первый ответ через " in stats
+    assert "за последние 22 дня" in await command(russian, "/stats 22")
+    assert await command(ADMIN, "/stats 0") == (
+        "The number of days must be a whole number from 1 to 366."
+    )

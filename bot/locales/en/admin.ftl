@@ -40,8 +40,15 @@ admin-stats-source = @{ $source }: { $total ->
    *[other] { $total } contacts
 }, { $open } open, { $queued } queued
 admin-stats-share = {"   "}{ $name }: { $assigned } ({ $share }, weight share { $configured })
-admin-stats-operators = Operators:
+admin-stats-operators = Operators (their contacts of { $days ->
+    [one] the last day
+   *[other] the last { $days } days
+}: median times from the assignment):
 admin-stats-operator = {"   "}{ $name }: { $open }/{ $limit } open, { $assigned } got, { $closed } closed
+admin-stats-performance = {"      "}{ $contacts ->
+    [one] { $contacts } contact
+   *[other] { $contacts } contacts
+}, { $closed } closed, first reply { $first_reply }, handled in { $handling }
 admin-assigned = Contact #{ $contact_id } is now with { $operator }.
 
 # /mode: how a bot shares its new contacts among its operators.
@@ -107,6 +114,7 @@ usage-activate = /activate &lt;op&gt;
 usage-deactivate = /deactivate &lt;op&gt;
 usage-weights = /weights [&lt;op&gt;=&lt;w&gt; …]
 usage-assign = /assign &lt;contact&gt; &lt;op&gt;
+usage-stats = /stats [days]
 usage-mode = /mode [random|exact|least_loaded]
 usage-why = /why &lt;contact&gt;
 usage-invite = /invite [limit]

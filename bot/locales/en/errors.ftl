@@ -11,6 +11,7 @@ error-weights-range = Nothing changed: the weight of { $ref } must be a whole nu
 error-weights-twice = Nothing changed: { $ref } is given twice.
 error-invalid-operator-ref = { $ref } is neither a Telegram id nor an @username.
 error-unknown-contact = There is no contact #{ $contact_id }.
+error-invalid-days = The number of days must be a whole number from 1 to { $maximum }.
 error-unknown-mode = Nothing changed: { $mode } is not a mode. The modes: { $modes }.
 error-contact-closed = Contact #{ $contact_id } is closed already.
 error-contact-changed = Contact #{ $contact_id } was assigned or closed by someone else just now; nothing was changed. Look at it again (/queue) and retry if still needed.

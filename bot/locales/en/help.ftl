@@ -21,7 +21,7 @@ help-admin =
     /mode [random|exact|least_loaded] – how this bot shares contacts
     /sources
     /queue
-    /stats
+    /stats [days] – and how operators did in the last week (or days)
     /assign &lt;contact&gt; &lt;op&gt;
     /why &lt;contact&gt; – why it went where it went
     /invite [limit]

@@ -45,8 +45,17 @@ admin-stats-source = @{ $source }: { $total ->
    *[many] { $total } контактов
 }, открыто { $open }, в очереди { $queued }
 admin-stats-share = {"   "}{ $name }: { $assigned } ({ $share }, доля по весу { $configured })
-admin-stats-operators = Операторы:
+admin-stats-operators = Операторы (их контакты за { $days ->
+    [one] последний { $days } день
+    [few] последние { $days } дня
+   *[many] последние { $days } дней
+}; медианы от назначения):
 admin-stats-operator = {"   "}{ $name }: открыто { $open }/{ $limit }, получено { $assigned }, закрыто { $closed }
+admin-stats-performance = {"      "}{ $contacts ->
+    [one] { $contacts } контакт
+    [few] { $contacts } контакта
+   *[many] { $contacts } контактов
+}, закрыто { $closed }, первый ответ через { $first_reply }, обработка { $handling }
 admin-assigned = Контакт #{ $contact_id } теперь у { $operator }.
 
 # /mode: как бот делит новые контакты между операторами.
@@ -114,6 +123,7 @@ usage-activate = /activate &lt;оператор&gt;
 usage-deactivate = /deactivate &lt;оператор&gt;
 usage-weights = /weights [&lt;оператор&gt;=&lt;вес&gt; …]
 usage-assign = /assign &lt;контакт&gt; &lt;оператор&gt;
+usage-stats = /stats [дни]
 usage-mode = /mode [random|exact|least_loaded]
 usage-why = /why &lt;контакт&gt;
 usage-invite = /invite [лимит]

@@ -11,6 +11,7 @@ error-weights-range = Ничего не изменилось: вес { $ref } д
 error-weights-twice = Ничего не изменилось: { $ref } указан дважды.
 error-invalid-operator-ref = { $ref } — не id в Telegram и не @username.
 error-unknown-contact = Контакта #{ $contact_id } нет.
+error-invalid-days = Число дней должно быть целым числом от 1 до { $maximum }.
 error-unknown-mode = Ничего не изменилось: режима { $mode } нет. Режимы: { $modes }.
 error-contact-closed = Контакт #{ $contact_id } уже закрыт.
 error-contact-changed = Контакт #{ $contact_id } только что назначил или закрыл кто-то другой; ничего не изменилось. Посмотрите ещё раз (/queue) и повторите, если нужно.

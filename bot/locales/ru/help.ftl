@@ -21,7 +21,7 @@ help-admin =
     /mode [random|exact|least_loaded] – как этот бот распределяет контакты
     /sources
     /queue
-    /stats
+    /stats [дни] – и показатели операторов за неделю (или за столько дней)
     /assign &lt;контакт&gt; &lt;оператор&gt;
     /why &lt;контакт&gt; – почему контакт попал к этому оператору
     /invite [лимит]
