@@ -24,7 +24,7 @@ class StatsView(ApiView):
         Tags: stats
         """
         async with self.context.services() as services:
-            view = await services.admin.stats(utc(since), utc(until))
+            view = await services.admin.stats(since=utc(since), until=utc(until))
         return json(StatsOut.of(view))
 
 

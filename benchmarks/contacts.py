@@ -37,7 +37,15 @@ from bot.app import freeze_startup_objects
 from db.base import Base
 from db.checkpoint import WalCheckpointer
 from db.engine import create_engine, create_session_factory
-from db.models import Contact, ContactStatus, Lead, Operator, OperatorSource, Source
+from db.models import (
+    Contact,
+    ContactStatus,
+    DistributionMode,
+    Lead,
+    Operator,
+    OperatorSource,
+    Source,
+)
 from services.contacts import ContactService, Outcome
 
 SOURCES = 10
@@ -127,6 +135,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=SEED, help="seed of random.Random")
     parser.add_argument(
+        "--mode",
+        type=DistributionMode,
+        choices=list(DistributionMode),
+        default=DistributionMode.RANDOM,
+        help="distribution mode of every source (default random)",
+    )
+    parser.add_argument(
         "--statements",
         action="store_true",
         help="also count SQL statements per call (a little overhead)",
@@ -162,7 +177,7 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
     try:
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
-        source_ids, operator_ids = await seed(factory)
+        source_ids, operator_ids = await seed(factory, args.mode)
         log(f"seeded {len(source_ids)} sources × {len(operator_ids)} operators in {path}")
         freeze_startup_objects()  # as python -m bot does once started
         checkpointer.start()  # and this
@@ -200,11 +215,14 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
     return 1 if args.check and not ok else 0
 
 
-async def seed(factory: async_sessionmaker[AsyncSession]) -> tuple[list[int], list[int]]:
-    """Create the sources and operators; every operator is linked to every source."""
+async def seed(
+    factory: async_sessionmaker[AsyncSession], mode: DistributionMode = DistributionMode.RANDOM
+) -> tuple[list[int], list[int]]:
+    """Create the sources (distributing in ``mode``) and operators; every operator is linked
+    to every source."""
     async with factory.begin() as session:
         sources = [
-            Source(bot_id=9_000 + n, username=f"bench_bot{n}", title=f"Bench bot {n}")
+            Source(bot_id=9_000 + n, username=f"bench_bot{n}", title=f"Bench bot {n}", mode=mode)
             for n in range(SOURCES)
         ]
         operators = [

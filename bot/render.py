@@ -9,11 +9,22 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import ChooseLanguage, CloseContact, SendTo, TransferMenu, TransferTo
 from bot.texts import Markup, available_languages, plain, t
 from db.models import ContactStatus, Lead, Operator, Source
+from services.assignment import REASSIGNED
 from services.errors import DomainError
 from services.notices import ClientRef, Notice, OperatorCard
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.texts import CUSTOM_TEXTS
-from services.views import OperatorView, QueueView, SourceView, StatsView, WeightsView
+from services.views import (
+    DecisionView,
+    ModeView,
+    OperatorView,
+    Performance,
+    QueueView,
+    SourceView,
+    StatsView,
+    WeightsView,
+    WhyView,
+)
 
 # Telegram allows 4096 characters per message; stay below to leave room for entities.
 MESSAGE_LIMIT = 4000
@@ -426,19 +437,92 @@ def stats(view: StatsView, language: str) -> list[str]:
             )
             for share in s.shares
         ]
-    lines.append(t("admin-stats-operators", language))
+    lines.append(t("admin-stats-operators", language, days=view.days))
+    for o in view.operators:
+        lines.append(
+            t(
+                "admin-stats-operator",
+                language,
+                name=o.operator.display_name,
+                open=o.operator.open_count,
+                limit=o.operator.max_open,
+                assigned=o.assigned,
+                closed=o.closed,
+            )
+        )
+        lines.append(_performance(o.performance, language))
+    return paginate(lines)
+
+
+def _performance(performance: Performance, language: str) -> str:
+    def median(delta: timedelta | None) -> str:
+        if delta is None:
+            return "—"
+        if delta < timedelta(minutes=1):  # first replies often come within seconds
+            return t("duration-seconds", language, seconds=int(delta.total_seconds()))
+        return _duration(delta, language)
+
+    return t(
+        "admin-stats-performance",
+        language,
+        contacts=performance.contacts,
+        closed=performance.closed,
+        first_reply=median(performance.first_reply),
+        handling=median(performance.handling),
+    )
+
+
+def mode(view: ModeView, language: str) -> str:
+    """``/mode``: the bot's mode, or that it just changed."""
+    about = t("mode-about", language, mode=view.mode.value)
+    if view.previous is None:
+        return t(
+            "admin-mode", language, source=view.source.username, mode=view.mode.value, about=about
+        )
+    return t(
+        "admin-mode-set",
+        language,
+        source=view.source.username,
+        mode=view.mode.value,
+        previous=view.previous.value,
+        about=about,
+    )
+
+
+def _decision(decision: DecisionView, language: str) -> list[str]:
+    when = _when(decision.at, language)
+    if decision.pick is None:
+        head = t("why-queued", language, when=when, mode=decision.mode)
+    elif decision.mode == REASSIGNED:
+        return [t("why-reassigned", language, when=when, name=decision.pick)]
+    else:
+        head = t("why-assigned", language, when=when, mode=decision.mode, name=decision.pick)
+    lines = [head]
     lines += [
         t(
-            "admin-stats-operator",
+            "why-eligible",
             language,
-            name=o.operator.display_name,
-            open=o.operator.open_count,
-            limit=o.operator.max_open,
-            assigned=o.assigned,
-            closed=o.closed,
+            name=row.name,
+            weight=row.weight,
+            open=row.open,
+            limit=row.limit,
+            chance="none" if row.chance is None else _percent(row.chance),
         )
-        for o in view.operators
+        for row in decision.eligible
     ]
+    lines += [
+        t("why-left-out", language, name=name, reason=reason) for name, reason in decision.left_out
+    ]
+    return lines
+
+
+def why(view: WhyView, language: str) -> list[str]:
+    """``/why <n>``: every recorded decision about the contact, oldest first."""
+    if not view.decisions:
+        return [t("why-none", language, contact_id=view.contact.id)]
+    lines = [t("why-head", language, contact_id=view.contact.id, source=view.source.username)]
+    for decision in view.decisions:
+        lines += _decision(decision, language)
     return paginate(lines)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -51,6 +52,14 @@ class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class DistributionMode(enum.StrEnum):
+    """How a source's new contacts are shared among its operators (``/mode``)."""
+
+    RANDOM = "random"  # weighted random: fair on average
+    EXACT = "exact"  # smooth weighted round robin: shares follow the weights over any window
+    LEAST_LOADED = "least_loaded"  # the lowest open / limit ratio, weights breaking ties
 
 
 class DeliveryKind(enum.StrEnum):
@@ -95,6 +104,11 @@ class Source(Base):
     # bot's pace holds however many processes run. sender_until is no longer used (NULL).
     sender: Mapped[str | None] = mapped_column(String(128))
     sender_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mode: Mapped[DistributionMode] = mapped_column(
+        _enum(DistributionMode, "distribution_mode"),
+        default=DistributionMode.RANDOM,
+        server_default=DistributionMode.RANDOM.value,
+    )
 
 
 class Operator(Base):
@@ -155,6 +169,9 @@ class OperatorSource(Base):
     started: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when Telegram answered 403 for this operator in this bot; cleared by their next message.
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ``exact`` mode: the contacts this operator is owed in this source (their target so far
+    # minus their count), changed only together with their slot (see services.distribution).
+    credit: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
 
     operator: Mapped[Operator] = relationship(back_populates="links")
 
@@ -390,3 +407,26 @@ class SourceText(Base):
     language: Mapped[str] = mapped_column(String(16), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Decision(Base):
+    """Why a contact went where it went (``/why``): the facts of one distribution decision,
+    recorded when it was made.
+
+    ``facts`` is compact: ``{"eligible": [[operator id, weight, open, limit], ...],
+    "left_out": [[operator id, reason], ...]}`` (a reason is a ``LeftOut`` value); a contact
+    moved by ``/assign`` has mode ``reassigned`` and no facts. Operator ids are kept without a
+    foreign key: the record stays true after an operator is removed.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_contact", "contact_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A DistributionMode value, or "reassigned".
+    mode: Mapped[str] = mapped_column(String(16))
+    # Who got it; None: nobody could take it (it was queued).
+    operator_id: Mapped[int | None] = mapped_column(BigInteger)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

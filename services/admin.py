@@ -1,18 +1,22 @@
 """Admin use cases: operators, limits, weights, sources, queue and statistics."""
 
 import secrets
-from collections.abc import Sequence
-from datetime import datetime
+import statistics
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
 from db.base import utcnow
-from db.models import Operator, Source
+from db.models import Decision, DistributionMode, Operator, Source
 from services.base import Service
 from services.errors import (
+    InvalidDays,
     InvalidLimit,
     InvalidOperatorRef,
     MalformedWeight,
     NoWeights,
     OperatorExists,
+    UnknownContact,
+    UnknownMode,
     UnknownSource,
     WeightGivenTwice,
     WeightOutOfRange,
@@ -27,10 +31,14 @@ from services.notices import (
 )
 from services.numbers import MAX_ID, parse_number
 from services.views import (
+    DecisionView,
+    EligibleView,
+    ModeView,
     OperatorRemoved,
     OperatorShare,
     OperatorStats,
     OperatorView,
+    Performance,
     QueueItem,
     QueueView,
     SourceStats,
@@ -38,12 +46,17 @@ from services.views import (
     StatsView,
     WeightRow,
     WeightsView,
+    WhyView,
 )
 
 MAX_LIMIT = 1000
 # Marks invite deep links, so other /start payloads (e.g. from adverts) just greet.
 INVITE_PREFIX = "op_"
 MAX_WEIGHT = 1000
+# /stats: the operators' performance over this many days, unless told otherwise (a window keeps
+# it to the contacts of those days, however long the history), and at most over this many.
+STATS_DAYS = 7
+MAX_STATS_DAYS = 366
 
 
 def parse_limit(value: str | int) -> int:
@@ -73,8 +86,82 @@ def parse_weights(pairs: list[str]) -> list[tuple[str, int]]:
     return parsed
 
 
+def parse_days(value: str) -> int:
+    """The window of ``/stats <days>``: a whole number from 1 to ``MAX_STATS_DAYS``."""
+    days = parse_number(value.strip(), 1, MAX_STATS_DAYS)
+    if days is None:
+        raise InvalidDays(value=value, maximum=MAX_STATS_DAYS)
+    return days
+
+
+def _median(durations: list[timedelta]) -> timedelta | None:
+    return statistics.median(durations) if durations else None
+
+
+def _performance(
+    handled: Iterable[tuple[int, datetime, datetime | None, datetime | None]],
+) -> dict[int, Performance]:
+    """Per operator: their contacts, closed ones, median first-reply and handling times."""
+    contacts: dict[int, int] = {}
+    first_replies: dict[int, list[timedelta]] = {}
+    handling: dict[int, list[timedelta]] = {}
+    for operator_id, assigned_at, first_reply_at, closed_at in handled:
+        contacts[operator_id] = contacts.get(operator_id, 0) + 1
+        # A reply before the assignment was to an earlier operator of a moved contact.
+        if first_reply_at is not None and first_reply_at >= assigned_at:
+            first_replies.setdefault(operator_id, []).append(first_reply_at - assigned_at)
+        if closed_at is not None:
+            handling.setdefault(operator_id, []).append(closed_at - assigned_at)
+    return {
+        operator_id: Performance(
+            count,
+            len(handling.get(operator_id, [])),
+            _median(first_replies.get(operator_id, [])),
+            _median(handling.get(operator_id, [])),
+        )
+        for operator_id, count in contacts.items()
+    }
+
+
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
+
+
+def parse_mode(value: str) -> DistributionMode:
+    """A distribution mode by its name, any case: ``exact``, ``least_loaded``, ..."""
+    try:
+        return DistributionMode(value.strip().lower())
+    except ValueError:
+        modes = ", ".join(mode.value for mode in DistributionMode)
+        raise UnknownMode(mode=value, modes=modes) from None
+
+
+def _decision_view(decision: Decision, names: dict[int, str]) -> DecisionView:
+    """A recorded decision with the operators' names of today (an id if they were removed)."""
+
+    def name(operator_id: int) -> str:
+        return names.get(operator_id, f"#{operator_id}")
+
+    facts = decision.facts
+    eligible = facts.get("eligible", [])
+    total = sum(weight for _id, weight, _open, _limit in eligible)
+    random_mode = decision.mode == DistributionMode.RANDOM.value
+    return DecisionView(
+        decision.created_at,
+        decision.mode,
+        name(decision.operator_id) if decision.operator_id is not None else None,
+        [
+            EligibleView(
+                name(op_id),
+                weight,
+                open_count,
+                limit,
+                _share(weight, total) if random_mode else None,
+            )
+            for op_id, weight, open_count, limit in eligible
+        ],
+        [(name(op_id), reason) for op_id, reason in facts.get("left_out", [])],
+    )
 
 
 def _activation_notice(operator: Operator) -> Notice:
@@ -231,6 +318,36 @@ class AdminService(Service):
         async with self.transaction():
             return (await self.operator_views([await self.find_operator(ref)]))[0]
 
+    async def mode(self, source_id: int) -> ModeView:
+        """How a source distributes its new contacts."""
+        async with self.transaction():
+            source = await self._source(source_id)
+            return ModeView(source, source.mode)
+
+    async def set_mode(self, source_id: int, value: str) -> ModeView:
+        """Switch a source to another distribution mode. Switching to ``exact`` starts it
+        over: nobody is owed anything from an earlier run of it."""
+        mode = parse_mode(value)
+        async with self.transaction():
+            source = await self._source(source_id)
+            previous = source.mode
+            if mode is not previous:
+                await self.sources.set_mode(source.id, mode)
+                if mode is DistributionMode.EXACT:
+                    await self.operators.reset_credits(source.id)
+            return ModeView(source, mode, previous)
+
+    async def why(self, contact_id: int) -> WhyView:
+        """The recorded decisions about a contact: why it went where it went."""
+        async with self.transaction():
+            row = await self.contacts.get_full(contact_id)
+            if row is None:
+                raise UnknownContact(contact_id=contact_id)
+            contact, _lead, source = row
+            decisions = await self.decisions.of_contact(contact.id)
+            names = {op.id: op.display_name for op in await self.operators.all()}
+        return WhyView(contact, source, [_decision_view(d, names) for d in decisions])
+
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""
         async with self.transaction():
@@ -259,10 +376,15 @@ class AdminService(Service):
         return QueueView(total, items)
 
     async def stats(
-        self, since: datetime | None = None, until: datetime | None = None
+        self,
+        days: str | int = STATS_DAYS,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> StatsView:
-        """Per source: contacts, queued, each operator's share vs weight; per operator: load.
-        With a range, the contacts opened in it (``since`` included, ``until`` not)."""
+        """Per source: contacts, queued, each operator's share vs weight; per operator: load,
+        and how they did with the contacts of the last ``days`` days. With a range, the counts
+        are of the contacts opened in it (``since`` included, ``until`` not)."""
+        window = parse_days(str(days))
         async with self.transaction():
             await self.contacts.roll_up_closed()
             sources = await self.sources.all()
@@ -280,6 +402,9 @@ class AdminService(Service):
                 if operator_id in per_operator:
                     per_operator[operator_id][0] += n
                     per_operator[operator_id][1] += closed
+            performance = _performance(
+                await self.contacts.handled_since(utcnow() - timedelta(days=window))
+            )
         source_stats = []
         for source in sources:
             got = assigned.get(source.id, {})
@@ -297,10 +422,10 @@ class AdminService(Service):
             ]
             source_stats.append(SourceStats(source, *counts.get(source.id, (0, 0, 0)), shares))
         operator_stats = [
-            OperatorStats(operators[op_id], n, closed)
+            OperatorStats(operators[op_id], n, closed, performance.get(op_id, Performance()))
             for op_id, (n, closed) in per_operator.items()
         ]
-        return StatsView(source_stats, operator_stats)
+        return StatsView(source_stats, operator_stats, window)
 
     async def create_invite(self, created_by: int, limit: str | int) -> str:
         """A one-time code; whoever opens the bot with it becomes an operator."""

@@ -1,24 +1,48 @@
-"""Giving contacts to operators: the atomic capacity check and the queue."""
+"""Giving contacts to operators: the atomic capacity check, the queue, and the record of each
+decision."""
 
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Contact, Direction, Lead, Message, Source
+from db.models import Contact, Direction, DistributionMode, Lead, Message, Source
 from db.repositories import (
     CandidateRow,
     ContactRepository,
+    DecisionRepository,
     DeliveryRepository,
     LeadRepository,
     MessageRepository,
     OperatorRepository,
     SourceRepository,
 )
-from services.distribution import pick_operator
+from services.distribution import LeftOut, choose, left_out
 from services.notices import ClientOperatorJoined
 from services.outbox import Outbox, carries_card
+
+# A contact moved by an admin's /assign (or a reminder's reassignment), recorded as a decision
+# too.
+REASSIGNED = "reassigned"
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """The outcome of one distribution decision and its facts, as ``/why`` will tell them."""
+
+    mode: DistributionMode
+    pick: CandidateRow | None
+    facts: dict[str, Any]
+
+
+def _facts(eligible: Sequence[CandidateRow], left: list[list[Any]]) -> dict[str, Any]:
+    """The compact facts of a decision (see ``db.models.Decision``)."""
+    return {
+        "eligible": [[c.operator_id, c.weight, c.open_count, c.max_open] for c in eligible],
+        "left_out": left,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +64,49 @@ class Assigner:
         self.messages = MessageRepository(session)
         self.leads = LeadRepository(session)
         self.sources = SourceRepository(session)
+        self.decisions = DecisionRepository(session)
         self.outbox = Outbox(DeliveryRepository(session))
 
-    async def take_operator(self, source_id: int, lead: Lead) -> CandidateRow | None:
-        """Pick an operator for the lead's contact in the source and count one more contact
-        against their limit.
+    async def take_operator(self, source: Source, lead: Lead) -> Decided:
+        """Pick an operator for the lead's contact in the source, in the source's mode, and
+        count one more contact against their limit.
 
         The pick is only a proposal: the conditional UPDATE in ``take_slot`` is what holds the
-        limit under concurrency. If it loses a race, the next pick is drawn without that operator.
+        limit under concurrency. If it loses a race, the next pick is made without that
+        operator. The exact mode's credits are written only with a slot taken, in the same
+        transaction, their links locked since they were read.
         """
-        pool = await self.operators.candidates(source_id, lead.telegram_id)
-        while (pick := pick_operator(pool, self.rng)) is not None:
+        mode = source.mode
+        exact = mode is DistributionMode.EXACT
+        eligible: list[CandidateRow] = []
+        left: list[list[Any]] = []
+        for row in await self.operators.candidates(source.id, lock=exact):
+            # A client who is an operator too never answers themselves.
+            reason = LeftOut.CLIENT if row.telegram_id == lead.telegram_id else left_out(row)
+            if reason is None:
+                eligible.append(row)
+            else:
+                left.append([row.operator_id, reason.value])
+        while (choice := choose(mode, eligible, self.rng)).pick is not None:
+            pick = choice.pick
             if await self.operators.take_slot(pick.operator_id):
-                return pick
-            pool = [c for c in pool if c.operator_id != pick.operator_id]
-        return None
+                if exact:
+                    ids = (c.operator_id for c in eligible)
+                    credits = dict(zip(ids, choice.credits, strict=True))
+                    await self.operators.set_credits(source.id, credits)
+                return Decided(mode, pick, _facts(eligible, left))
+            eligible = [c for c in eligible if c is not pick]
+            left.append([pick.operator_id, LeftOut.CHANGED.value])
+        return Decided(mode, None, _facts(eligible, left))
+
+    def record(self, contact_id: int, decided: Decided) -> None:
+        """Stage the record of a decision about the contact (what ``/why`` reads)."""
+        operator_id = decided.pick.operator_id if decided.pick else None
+        self.decisions.add(contact_id, decided.mode.value, operator_id, decided.facts)
+
+    def record_reassigned(self, contact_id: int, operator_id: int) -> None:
+        """Stage the record of a contact moved to an operator (``/assign``)."""
+        self.decisions.add(contact_id, REASSIGNED, operator_id, {})
 
     async def hand_over(
         self,
@@ -89,13 +141,17 @@ class Assigner:
         self, contact: Contact, lead: Lead, source: Source
     ) -> Assignment | None:
         """Give one queued contact to an operator, with its backlog; tell the client."""
-        pick = await self.take_operator(source.id, lead)
+        decided = await self.take_operator(source, lead)
+        pick = decided.pick
         if pick is None:
+            # Not recorded: the queue is drained often, and the contact's first decision says
+            # why it was queued.
             return None
         if not await self.contacts.assign(contact.id, pick.operator_id):
             # Someone else (another process) assigned or closed it meanwhile.
             await self.operators.release_slot(pick.operator_id)
             return None
+        self.record(contact.id, decided)
         backlog = await self.messages.of_contact(contact.id, Direction.IN)
         await self.hand_over(contact, lead, source, pick.telegram_id, pick.language, backlog)
         self.outbox.notice(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Message, Operator
 from db.repositories import (
     ContactRepository,
+    DecisionRepository,
     DeliveryRepository,
     InviteRepository,
     LanguageRepository,
@@ -111,6 +112,11 @@ class Service:
     def deliveries(self) -> DeliveryRepository:
         """The outbox table."""
         return DeliveryRepository(self.session)
+
+    @functools.cached_property
+    def decisions(self) -> DecisionRepository:
+        """The recorded distribution decisions."""
+        return DecisionRepository(self.session)
 
     @functools.cached_property
     def invites(self) -> InviteRepository:

@@ -158,7 +158,9 @@ class ContactService(Service):
         row = await self.contacts.get_full(contact_id)
         assert row is not None  # inserted in this transaction
         contact, lead, source = row
-        pick = await self.assigner.take_operator(source.id, lead)
+        decided = await self.assigner.take_operator(source, lead)
+        self.assigner.record(contact.id, decided)
+        pick = decided.pick
         if pick is None:
             self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
             return Registration(Outcome.QUEUED, contact.id)
@@ -345,6 +347,7 @@ class ContactService(Service):
                     OperatorTakenAway(contact_id=contact.id),
                     language=previous.preferred_language,
                 )
+            self.assigner.record_reassigned(contact.id, target.id)
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(
                 contact, lead, source, target.telegram_id, target.preferred_language, backlog

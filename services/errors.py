@@ -172,3 +172,17 @@ class TextTooLong(DomainError):
 
     key = "error-text-too-long"
     template = "the text has {length} characters, at most {limit} are allowed"
+
+
+class InvalidDays(DomainError):
+    """``/stats`` with a number of days out of range."""
+
+    key = "error-invalid-days"
+    template = "days must be a whole number from 1 to {maximum}, got {value!r}"
+
+
+class UnknownMode(DomainError):
+    """``/mode`` with a word that names no distribution mode."""
+
+    key = "error-unknown-mode"
+    template = "{mode!r} is not a distribution mode ({modes})"

@@ -47,8 +47,8 @@ class TimerService(Service):
             lead = row[1]
             others = [
                 c
-                for c in await self.operators.candidates(source_id, lead.telegram_id)
-                if c.operator_id != operator_id
+                for c in await self.operators.candidates(source_id)
+                if c.operator_id != operator_id and c.telegram_id != lead.telegram_id
             ]
         pick = pick_operator(others, self.rng)
         if pick is None:

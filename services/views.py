@@ -1,9 +1,9 @@
 """Read models the services return and the bot renders."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from db.models import Contact, Lead, Message, Operator, Source
+from db.models import Contact, DistributionMode, Lead, Message, Operator, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +104,28 @@ class OperatorStats:
     operator: Operator
     assigned: int
     closed: int
+    performance: "Performance"
+
+
+@dataclass(frozen=True, slots=True)
+class Performance:
+    """How an operator did with the contacts given to them in ``/stats``' window: how many,
+    how many of those are closed, and the medians from the assignment to their first reply and
+    to the close (``None`` when none has happened)."""
+
+    contacts: int = 0
+    closed: int = 0
+    first_reply: timedelta | None = None
+    handling: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StatsView:
-    """What ``/stats`` shows."""
+    """What ``/stats`` shows; the operators' performance is of the last ``days`` days."""
 
     sources: list[SourceStats]
     operators: list[OperatorStats]
+    days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,3 +181,47 @@ class LeadDetail:
 
     lead: Lead
     contacts: list[ContactRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ModeView:
+    """A source's distribution mode, and the one before if ``/mode`` just changed it."""
+
+    source: Source
+    mode: DistributionMode
+    previous: DistributionMode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EligibleView:
+    """An operator who could take the contact when it was decided, as they were then.
+
+    ``chance`` is the probability the random mode gave them; ``None`` in the other modes.
+    """
+
+    name: str
+    weight: int
+    open: int
+    limit: int
+    chance: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    """One recorded decision about a contact: when, how, among whom, and who got it (``None``:
+    nobody could, it was queued). ``mode`` is a DistributionMode value or ``reassigned``."""
+
+    at: datetime
+    mode: str
+    pick: str | None
+    eligible: list[EligibleView]
+    left_out: list[tuple[str, str]]  # name, LeftOut value
+
+
+@dataclass(frozen=True, slots=True)
+class WhyView:
+    """``/why``: every decision about a contact, oldest first."""
+
+    contact: Contact
+    source: Source
+    decisions: list[DecisionView]

@@ -28,7 +28,7 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "stats", "texts")
+NO_ARGUMENTS = ("operators", "sources", "queue", "texts")
 
 
 def _has_arguments(_message: Message, command: CommandObject) -> bool:
@@ -138,6 +138,34 @@ async def weights(
     await answer_pages(message, render.weights(view, language))
 
 
+async def mode(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/mode`` shows how this bot distributes; ``/mode <mode>`` changes it."""
+    args = _args(command, 0, 1)
+    if args is None:
+        return await _usage(message, "mode", await sender.language())
+    view = (
+        await services.admin.set_mode(source.id, args[0])
+        if args
+        else await services.admin.mode(source.id)
+    )
+    await message.answer(render.mode(view, await sender.language()))
+    return None
+
+
+async def why(message: Message, command: CommandObject, services: Services, sender: Sender) -> None:
+    """``/why <contact>``: why it went where it went."""
+    language = await sender.language()
+    args = _args(command, 1, 1)
+    contact_id = parse_contact_number(args[0]) if args else None
+    if contact_id is None:
+        return await _usage(message, "why", language)
+    view = await services.admin.why(contact_id)
+    await answer_pages(message, render.why(view, language))
+    return None
+
+
 async def sources(message: Message, services: Services, sender: Sender) -> None:
     """Every bot with its traffic."""
     views = await services.admin.list_sources()
@@ -150,10 +178,18 @@ async def queue(message: Message, services: Services, sender: Sender) -> None:
     await answer_pages(message, render.queue(view, await sender.language()))
 
 
-async def stats(message: Message, services: Services, sender: Sender) -> None:
-    """Per source and per operator statistics."""
-    view = await services.admin.stats()
-    await answer_pages(message, render.stats(view, await sender.language()))
+async def stats(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/stats [days]``: per source and per operator statistics, the operators' performance
+    over the last week or ``days`` days."""
+    language = await sender.language()
+    args = _args(command, 0, 1)
+    if args is None:
+        return await _usage(message, "stats", language)
+    view = await services.admin.stats(*args)
+    await answer_pages(message, render.stats(view, language))
+    return None
 
 
 async def assign(
@@ -239,6 +275,8 @@ def build_router() -> Router:
     admin_only.message.register(set_limit, Command("limit"))
     admin_only.message.register(set_active, Command("activate", "deactivate"))
     admin_only.message.register(weights, Command("weights"))
+    admin_only.message.register(mode, Command("mode"))
+    admin_only.message.register(why, Command("why"))
     admin_only.message.register(sources, Command("sources"))
     admin_only.message.register(queue, Command("queue"))
     admin_only.message.register(stats, Command("stats"))

@@ -7,6 +7,7 @@ from db.repositories.contacts import (
     OpenContact,
     PastContact,
 )
+from db.repositories.decisions import DecisionRepository
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.languages import LanguageRepository
@@ -21,6 +22,7 @@ __all__ = [
     "ContactFilter",
     "ContactRepository",
     "ContactState",
+    "DecisionRepository",
     "DeliveryRepository",
     "Head",
     "InviteRepository",

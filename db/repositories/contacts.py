@@ -492,6 +492,16 @@ class ContactRepository(Repository):
             counts.setdefault(source_id, [0, 0, 0])[0] += contacts
         return [(source_id, *figures) for source_id, figures in sorted(counts.items())]
 
+    async def handled_since(
+        self, since: datetime
+    ) -> list[tuple[int, datetime, datetime | None, datetime | None]]:
+        """Contacts given to an operator since ``since``: operator, when it was assigned, the
+        operator's first reply and when it was closed (either may not have happened yet)."""
+        stmt = select(
+            Contact.operator_id, Contact.assigned_at, Contact.first_reply_at, Contact.closed_at
+        ).where(Contact.operator_id.is_not(None), Contact.assigned_at >= since)
+        return [tuple(row) for row in await self.session.execute(stmt)]  # type: ignore[misc]
+
     async def operator_stats(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[tuple[int, int, int, int]]:

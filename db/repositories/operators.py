@@ -20,6 +20,9 @@ class CandidateRow(NamedTuple):
     active: bool
     paused: bool
     started: bool
+    unreachable: bool
+    # What the exact mode owes them in the source (see services.distribution.pick_exact).
+    credit: float
     # Their preferred language (choice, else Telegram's): what their card is written in.
     language: str | None
 
@@ -36,22 +39,20 @@ _CANDIDATES = (
         _OPERATORS.c.active,
         _OPERATORS.c.paused,
         _LINKS.c.started,
+        _LINKS.c.unreachable,
+        _LINKS.c.credit,
         func.coalesce(_OPERATORS.c.chosen_language, _OPERATORS.c.language),
     )
     .join(_LINKS, _LINKS.c.operator_id == _OPERATORS.c.id)
-    .where(
-        _LINKS.c.source_id == bindparam("source_id"),
-        _LINKS.c.weight > 0,
-        _LINKS.c.started.is_(True),
-        _LINKS.c.unreachable.is_(False),
-        _OPERATORS.c.active.is_(True),
-        _OPERATORS.c.paused.is_(False),
-        _OPERATORS.c.open_count < _OPERATORS.c.max_open,
-        # A client who is an operator too never answers themselves.
-        _OPERATORS.c.telegram_id != bindparam("client_telegram_id"),
-    )
+    # Every operator of the source, those who cannot take a contact too: the decision records
+    # who was left out and why (services.distribution.left_out).
+    .where(_LINKS.c.source_id == bindparam("source_id"))
     .order_by(_OPERATORS.c.id)
 )
+# The exact mode reads its credits and writes them back in one transaction: the links stay
+# locked until the commit, so that processes assigning in the same source take turns (in the
+# operators' order, so they cannot deadlock). SQLite's BEGIN IMMEDIATE serialises anyway.
+_CANDIDATES_LOCKED = _CANDIDATES.with_for_update(of=_LINKS)
 # The counter goes up only below the limit, in one statement, so the limit holds under
 # concurrency; a /deactivate or /pause committed since the pick holds, too. The new count is
 # returned for the session's loaded Operator (refresh_loaded).
@@ -65,6 +66,14 @@ _TAKE_SLOT = (
     )
     .values(open_count=_OPERATORS.c.open_count + 1)
     .returning(_OPERATORS.c.open_count)
+)
+_SET_CREDIT = (
+    update(_LINKS)
+    .where(
+        _LINKS.c.source_id == bindparam("link_source_id"),
+        _LINKS.c.operator_id == bindparam("link_operator_id"),
+    )
+    .values(credit=bindparam("credit"))
 )
 # Asked for every message anyone writes to a bot (is the sender an operator?).
 _IS_OPERATOR = select(exists().where(Operator.telegram_id == bindparam("telegram_id")))
@@ -112,11 +121,26 @@ class OperatorRepository(Repository):
         """Remove an operator and their links."""
         await self.session.execute(delete(Operator).where(Operator.id == operator_id))
 
-    async def candidates(self, source_id: int, client_telegram_id: int) -> list[CandidateRow]:
-        """Operators that could take a contact of this source from this client right now."""
-        params = {"source_id": source_id, "client_telegram_id": client_telegram_id}
-        rows = await self.session.execute(_CANDIDATES, params)
+    async def candidates(self, source_id: int, *, lock: bool = False) -> list[CandidateRow]:
+        """Every operator of the source as the distribution sees them, by id; with ``lock``,
+        their links stay locked until the transaction ends."""
+        stmt = _CANDIDATES_LOCKED if lock else _CANDIDATES
+        rows = await self.session.execute(stmt, {"source_id": source_id})
         return list(map(CandidateRow._make, rows))
+
+    async def set_credits(self, source_id: int, credits: dict[int, float]) -> None:
+        """Write the exact mode's credits of these operators in the source (one executemany:
+        a statement built once, unlike a CASE over the operators)."""
+        rows = [
+            {"link_source_id": source_id, "link_operator_id": operator_id, "credit": credit}
+            for operator_id, credit in credits.items()
+        ]
+        await self.session.execute(_SET_CREDIT, rows)
+
+    async def reset_credits(self, source_id: int) -> None:
+        """Nobody is owed anything in the source (the exact mode starts over)."""
+        stmt = update(_LINKS).where(_LINKS.c.source_id == source_id).values(credit=0.0)
+        await self.session.execute(stmt)
 
     async def take_slot(self, operator_id: int) -> bool:
         """Atomically count one more open contact, only if the operator is active, not paused

@@ -3,7 +3,7 @@
 from sqlalchemy import select, update
 
 from db.base import utcnow
-from db.models import Source
+from db.models import DistributionMode, Source
 from db.repositories.base import Repository
 
 _SOURCES = Source.__table__
@@ -47,6 +47,13 @@ class SourceRepository(Repository):
             .values(sender=sender, sender_until=None)
         )
         await self.session.execute(stmt)
+
+    async def set_mode(self, source_id: int, mode: DistributionMode) -> None:
+        """Set how a source distributes its new contacts."""
+        await self.session.execute(
+            update(_SOURCES).where(_SOURCES.c.id == source_id).values(mode=mode)
+        )
+        self.refresh_loaded(Source, source_id, mode=mode)
 
     async def release_sending(self, sender: str) -> None:
         """``sender`` stops: the other processes may take its bots at once."""

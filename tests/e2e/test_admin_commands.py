@@ -262,8 +262,9 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
         "@beta_bot (Beta): 0 contacts, 0 open, 0 queued, 0 operators with weight"
     )
     assert await command(ADMIN, "/queue") == "The queue is empty."
-    for name in ("operators", "sources", "queue", "stats"):
+    for name in ("operators", "sources", "queue"):
         assert await command(ADMIN, f"/{name} now") == f"Usage: /{name}"
+    assert await command(ADMIN, "/stats 7 days") == "Usage: /stats [days]"
     await switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     first, second = User(3001, "Carla"), User(3002, "Dan")
     for bot, client in (("alpha_bot", first), ("alpha_bot", second), ("beta_bot", first)):
@@ -287,8 +288,9 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
         "   Ann: 2 (100%, weight share 100%)\n"
         "@beta_bot: 1 contact, 1 open, 1 queued\n"
         "   Ann: 0 (0%, weight share 100%)\n"
-        "Operators:\n"
-        "   Ann: 1/1 open, 2 got, 1 closed"
+        "Operators (their contacts of the last 7 days: median times from the assignment):\n"
+        "   Ann: 1/1 open, 2 got, 1 closed\n"
+        "      2 contacts, 1 closed, first reply —, handled in 0 s"
     )
 
 

@@ -115,7 +115,7 @@ async def test_card_and_stats_follow_the_operators_and_admins_language(
     await switchboard.idle()
     stats = await switchboard.command(ADMIN, "/stats")
     assert "@alpha_bot: 1 контакт, открыто 1, в очереди 0" in stats
-    assert "Операторы:" in stats
+    assert "Операторы (их контакты за последние 7 дней; медианы от назначения):" in stats
     # The admin's menu is Russian now, for every command they have.
     menu = telegram.commands_of("alpha_bot", {"type": "chat", "chat_id": ADMIN.id})
     assert {c["command"]: c["description"] for c in menu}["stats"] == "Статистика"

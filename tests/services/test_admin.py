@@ -12,6 +12,7 @@ from services.admin import AdminService
 from services.contacts import Outcome
 from services.errors import (
     AmbiguousOperator,
+    InvalidDays,
     InvalidLimit,
     InvalidOperatorRef,
     InvalidWeights,
@@ -276,3 +277,45 @@ async def test_list_sources_and_operators(admin, contacts, add_source, add_opera
     assert (views[two.id].total, views[two.id].queued, views[two.id].operators) == (1, 1, 0)
     (ann,) = await admin().list_operators()
     assert ann.operator.open_count == 1 and [link.source.id for link in ann.links] == [one.id]
+
+
+async def test_stats_give_each_operators_median_first_reply_and_handling_in_the_window(
+    admin, contacts, add_source, add_operator, session_factory
+):
+    source = await add_source()
+    ann = await add_operator([source], max_open=100)
+    for n in range(4):
+        await contacts().register_incoming(incoming(source, 1000 + n))
+    now = utcnow()
+    # Assigned 10 h ago; first replies after 1, 2 and 9 minutes (one never), closed after 1 h
+    # and 3 h (two still open); and one contact of 10 days ago, outside a week.
+    timings = {
+        1: (timedelta(hours=10), timedelta(minutes=1), timedelta(hours=1)),
+        2: (timedelta(hours=10), timedelta(minutes=2), timedelta(hours=3)),
+        3: (timedelta(hours=10), timedelta(minutes=9), None),
+        4: (timedelta(days=10), None, None),
+    }
+    async with session_factory.begin() as session:
+        for contact_id, (ago, reply, close) in timings.items():
+            assigned = now - ago
+            await session.execute(
+                update(Contact)
+                .where(Contact.id == contact_id)
+                .values(
+                    assigned_at=assigned,
+                    first_reply_at=assigned + reply if reply else None,
+                    closed_at=assigned + close if close else None,
+                )
+            )
+
+    (week,) = (await admin().stats()).operators
+    (fortnight,) = (await admin().stats("14")).operators
+
+    assert week.operator.id == ann.id
+    assert week.performance.contacts == 3 and week.performance.closed == 2
+    assert week.performance.first_reply == timedelta(minutes=2)
+    assert week.performance.handling == timedelta(hours=2)
+    assert fortnight.performance.contacts == 4
+    for days in ("0", "367", "x", "-1"):
+        with pytest.raises(InvalidDays):
+            await admin().stats(days)

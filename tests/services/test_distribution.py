@@ -19,6 +19,9 @@ class Cand:
     active: bool = True
     paused: bool = False
     started: bool = True
+    operator_id: int = 0
+    unreachable: bool = False
+    credit: float = 0.0
 
 
 def test_shares_follow_weights_chi_square():

@@ -40,9 +40,49 @@ admin-stats-source = @{ $source }: { $total ->
    *[other] { $total } contacts
 }, { $open } open, { $queued } queued
 admin-stats-share = {"   "}{ $name }: { $assigned } ({ $share }, weight share { $configured })
-admin-stats-operators = Operators:
+admin-stats-operators = Operators (their contacts of { $days ->
+    [one] the last day
+   *[other] the last { $days } days
+}: median times from the assignment):
 admin-stats-operator = {"   "}{ $name }: { $open }/{ $limit } open, { $assigned } got, { $closed } closed
+admin-stats-performance = {"      "}{ $contacts ->
+    [one] { $contacts } contact
+   *[other] { $contacts } contacts
+}, { $closed } closed, first reply { $first_reply }, handled in { $handling }
 admin-assigned = Contact #{ $contact_id } is now with { $operator }.
+
+# /mode: how a bot shares its new contacts among its operators.
+mode-about = { $mode ->
+    [exact] the shares follow the weights exactly, over any stretch of contacts
+    [least_loaded] to the operator with the lowest load for their limit; of equal loads the higher weight
+    [random] weighted random: fair on average
+   *[other] { $mode }
+}
+admin-mode = @{ $source } distributes in the mode { $mode }: { $about }.
+    Change it with /mode random, /mode exact or /mode least_loaded.
+admin-mode-set = @{ $source } now distributes in the mode { $mode } (it was { $previous }): { $about }.
+
+# /why: the recorded decisions about a contact.
+why-head = Why contact #{ $contact_id } of @{ $source } went where it went:
+why-none = Nothing was recorded about contact #{ $contact_id } (it came before /why could explain).
+why-assigned = { $when }, mode { $mode }: it went to { $name }.
+why-queued = { $when }, mode { $mode }: nobody could take it, so it was queued.
+why-reassigned = { $when }: moved to { $name } (/assign, or a reminder handing it on).
+why-eligible = {"   "}{ $name }: weight { $weight }, { $open }/{ $limit } open{ $chance ->
+    [none] {""}
+   *[other] , chance { $chance }
+}
+why-left-out = {"   "}{ $name } left out: { $reason ->
+    [deactivated] deactivated
+    [paused] paused
+    [not_started] has not started this bot
+    [unreachable] blocked this bot
+    [weight_zero] weight 0
+    [full] at their limit
+    [client] is the client
+    [changed] paused or filled up just then
+   *[other] { $reason }
+}
 admin-invite =
     One-time invite (limit { $limit }): { $link }
     Whoever opens it becomes an operator.
@@ -79,5 +119,8 @@ usage-activate = /activate &lt;op&gt;
 usage-deactivate = /deactivate &lt;op&gt;
 usage-weights = /weights [&lt;op&gt;=&lt;w&gt; …]
 usage-assign = /assign &lt;contact&gt; &lt;op&gt;
+usage-stats = /stats [days]
+usage-mode = /mode [random|exact|least_loaded]
+usage-why = /why &lt;contact&gt;
 usage-invite = /invite [limit]
 usage-text = /text &lt;name&gt; &lt;language&gt; [text…]

@@ -4,6 +4,7 @@
 language-name = English
 # A moment, always in UTC.
 datetime = { DATETIME($moment, dateStyle: "medium", timeStyle: "short") } UTC
+duration-seconds = { $seconds } s
 duration-minutes = { $minutes } min
 duration-hours = { $hours } h { $minutes } min
 contact-status = { $status ->

@@ -19,10 +19,12 @@ help-admin =
     /limit &lt;op&gt; &lt;n&gt;
     /activate &lt;op&gt;, /deactivate &lt;op&gt;
     /weights [&lt;op&gt;=&lt;w&gt; …]
+    /mode [random|exact|least_loaded] – how this bot shares contacts
     /sources
     /queue
-    /stats
+    /stats [days] – and how operators did in the last week (or days)
     /assign &lt;contact&gt; &lt;op&gt;
+    /why &lt;contact&gt; – why it went where it went
     /invite [limit]
     /texts – this bot's texts for clients
     /text &lt;name&gt; &lt;language&gt; [text…] – set one, or restore the default
@@ -47,10 +49,12 @@ menu-limit = Set an operator's limit
 menu-activate = Activate an operator
 menu-deactivate = Deactivate an operator
 menu-weights = Show or set this bot's weights
+menu-mode = How this bot shares contacts
 menu-sources = Bots and their traffic
 menu-queue = Queued contacts
 menu-stats = Statistics
 menu-assign = Give a contact to an operator
+menu-why = Why a contact went where it went
 menu-invite = One-time operator invite link
 menu-texts = This bot's texts for clients
 menu-text = Change one of them

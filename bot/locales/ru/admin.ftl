@@ -45,9 +45,51 @@ admin-stats-source = @{ $source }: { $total ->
    *[many] { $total } контактов
 }, открыто { $open }, в очереди { $queued }
 admin-stats-share = {"   "}{ $name }: { $assigned } ({ $share }, доля по весу { $configured })
-admin-stats-operators = Операторы:
+admin-stats-operators = Операторы (их контакты за { $days ->
+    [one] последний { $days } день
+    [few] последние { $days } дня
+   *[many] последние { $days } дней
+}; медианы от назначения):
 admin-stats-operator = {"   "}{ $name }: открыто { $open }/{ $limit }, получено { $assigned }, закрыто { $closed }
+admin-stats-performance = {"      "}{ $contacts ->
+    [one] { $contacts } контакт
+    [few] { $contacts } контакта
+   *[many] { $contacts } контактов
+}, закрыто { $closed }, первый ответ через { $first_reply }, обработка { $handling }
 admin-assigned = Контакт #{ $contact_id } теперь у { $operator }.
+
+# /mode: как бот делит новые контакты между операторами.
+mode-about = { $mode ->
+    [exact] доли точно следуют весам на любом отрезке контактов
+    [least_loaded] оператору с наименьшей загрузкой относительно его лимита; при равной загрузке — с большим весом
+    [random] взвешенный случайный выбор: справедливо в среднем
+   *[other] { $mode }
+}
+admin-mode = @{ $source } распределяет контакты в режиме { $mode }: { $about }.
+    Сменить режим: /mode random, /mode exact или /mode least_loaded.
+admin-mode-set = @{ $source } теперь распределяет контакты в режиме { $mode } (был { $previous }): { $about }.
+
+# /why: записанные решения о контакте.
+why-head = Почему контакт #{ $contact_id } из @{ $source } попал туда, куда попал:
+why-none = О контакте #{ $contact_id } ничего не записано (он появился раньше, чем /why стал объяснять).
+why-assigned = { $when }, режим { $mode }: контакт передан оператору { $name }.
+why-queued = { $when }, режим { $mode }: никто не мог его взять, контакт встал в очередь.
+why-reassigned = { $when }: контакт передан оператору { $name } (/assign или передача после напоминания).
+why-eligible = {"   "}{ $name }: вес { $weight }, открыто { $open }/{ $limit }{ $chance ->
+    [none] {""}
+   *[other] , вероятность { $chance }
+}
+why-left-out = {"   "}{ $name } — вне выбора: { $reason ->
+    [deactivated] отключение администратором
+    [paused] пауза
+    [not_started] бот не запущен
+    [unreachable] бот заблокирован
+    [weight_zero] вес 0
+    [full] лимит заполнен
+    [client] это сам клиент
+    [changed] пауза или заполненный лимит в тот самый момент
+   *[other] { $reason }
+}
 admin-invite =
     Одноразовое приглашение (лимит { $limit }): { $link }
     Кто откроет ссылку, станет оператором.
@@ -87,5 +129,8 @@ usage-activate = /activate &lt;оператор&gt;
 usage-deactivate = /deactivate &lt;оператор&gt;
 usage-weights = /weights [&lt;оператор&gt;=&lt;вес&gt; …]
 usage-assign = /assign &lt;контакт&gt; &lt;оператор&gt;
+usage-stats = /stats [дни]
+usage-mode = /mode [random|exact|least_loaded]
+usage-why = /why &lt;контакт&gt;
 usage-invite = /invite [лимит]
 usage-text = /text &lt;название&gt; &lt;язык&gt; [текст…]

@@ -3,6 +3,7 @@
 language-name = Русский
 # Момент времени, всегда в UTC.
 datetime = { DATETIME($moment, dateStyle: "medium", timeStyle: "short") } UTC
+duration-seconds = { $seconds } с
 duration-minutes = { $minutes } мин
 duration-hours = { $hours } ч { $minutes } мин
 contact-status = { $status ->

@@ -19,10 +19,12 @@ help-admin =
     /limit &lt;оператор&gt; &lt;n&gt;
     /activate &lt;оператор&gt;, /deactivate &lt;оператор&gt;
     /weights [&lt;оператор&gt;=&lt;вес&gt; …]
+    /mode [random|exact|least_loaded] – как этот бот распределяет контакты
     /sources
     /queue
-    /stats
+    /stats [дни] – и показатели операторов за неделю (или за столько дней)
     /assign &lt;контакт&gt; &lt;оператор&gt;
+    /why &lt;контакт&gt; – почему контакт попал к этому оператору
     /invite [лимит]
     /texts – тексты этого бота для клиентов
     /text &lt;название&gt; &lt;язык&gt; [текст…] – задать текст или вернуть стандартный
@@ -47,10 +49,12 @@ menu-limit = Задать лимит оператора
 menu-activate = Включить оператора
 menu-deactivate = Отключить оператора
 menu-weights = Веса этого бота
+menu-mode = Как бот распределяет контакты
 menu-sources = Боты и их нагрузка
 menu-queue = Контакты в очереди
 menu-stats = Статистика
 menu-assign = Передать контакт оператору
+menu-why = Почему контакт попал туда
 menu-invite = Одноразовая ссылка для оператора
 menu-texts = Тексты этого бота для клиентов
 menu-text = Изменить один из них
