@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from db.models import Contact, ContactStatus, Direction, Lead, Message, Operator, Source
 from db.repositories import LeadProfile, MessageKey, OpenContact
 from services.base import Actor, Service
+from services.distribution import is_eligible
 from services.errors import (
     ContactAlreadyClosed,
     ContactChanged,
@@ -273,7 +274,12 @@ class ContactService(Service):
             previous = await self._operator_of(contact)
             if previous is None or previous.telegram_id != by:
                 raise NotYourContact(contact_id=contact_id)
-            pool = await self.operators.candidates(source.id, lead.telegram_id)
+            pool = [
+                candidate
+                for candidate in await self.operators.candidates(source.id)
+                # A client who is an operator too never answers themselves.
+                if is_eligible(candidate) and candidate.telegram_id != lead.telegram_id
+            ]
             found = [await self.operators.get(c.operator_id) for c in pool]
         return [op for op in found if op is not None and op.id != previous.id]
 
