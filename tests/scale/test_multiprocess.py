@@ -36,6 +36,7 @@ from db.repositories import DeliveryRepository, SourceRepository
 from fake_telegram import SECRET_HEADER, FakeTelegram, RateLimits, User
 from services.notices import OperatorActivated
 from services.outbox import Outbox
+from tests.e2e.helpers import carried
 from tests.harness import eventually
 from tests.support.scale import (
     SECRET,
@@ -363,8 +364,9 @@ async def _scenario(cluster: Cluster, processes: list[BotProcess]) -> None:
     copies: Counter[tuple[str, int, int, int]] = Counter()
     for bot, operator_id in itertools.product(bots, OPERATOR_IDS):
         for item in telegram.received(bot, operator_id):
-            if item.copied_from is not None:
-                copies[(bot, *item.copied_from, operator_id)] += 1
+            # A copy, or the card that carries a contact's first message.
+            if (origin := carried(telegram, bot, item)) is not None:
+                copies[(bot, *origin, operator_id)] += 1
     assert copies == Counter(tuple(row) for row in expected)
     # The final state: every contact assigned, every operator exactly at the raised limit.
     async with cluster.engine.connect() as conn:
