@@ -34,7 +34,7 @@ class LanguageRepository(Repository):
                 .where(table.telegram_id == telegram_id)
                 .values(chosen_language=language)
             )
-            recorded = recorded or bool(getattr(result, "rowcount", 0))
+            recorded = recorded or bool(result.rowcount)
         return recorded
 
     async def admin_seen(self, telegram_id: int, language: str | None) -> None:

@@ -137,7 +137,7 @@ def test_every_command_has_a_menu_entry_and_usage():
     for name in CLIENT_COMMANDS + OPERATOR_COMMANDS + ADMIN_COMMANDS:
         for language in LANGUAGES:
             assert f"menu-{name}" in CATALOG[language], name
-    takes_arguments = set(ADMIN_COMMANDS) - set(NO_ARGUMENTS) - {"texts"}
+    takes_arguments = set(ADMIN_COMMANDS) - set(NO_ARGUMENTS)
     for name in takes_arguments:
         assert f"usage-{name}" in CATALOG[SOURCE_LANGUAGE], name
 
