@@ -220,11 +220,10 @@ NOT_SENT = {
 }
 
 
-def not_sent(relay: Relay, language: str) -> str | None:
-    """Why an operator's message was not sent; ``None`` when there is nothing to say (it was
-    sent, or it is a redelivered update of one that was)."""
-    key = NOT_SENT.get(relay.outcome)
-    return t(key, language, contact_id=relay.contact_id) if key else None
+def not_sent(relay: Relay, language: str) -> str:
+    """Why an operator's message was not sent (an outcome of ``NOT_SENT``; the others, sent
+    or a redelivered update of one that was, need no answer)."""
+    return t(NOT_SENT[relay.outcome], language, contact_id=relay.contact_id)
 
 
 def contact_chosen(relay: Relay, language: str) -> str:
@@ -232,7 +231,9 @@ def contact_chosen(relay: Relay, language: str) -> str:
     if relay.outcome is RelayOutcome.DUPLICATE:
         # A second tap: say where the message went, not where this button points.
         return t("operator-already-sent", language, contact_id=relay.contact_id)
-    return not_sent(relay, language) or t("operator-sent", language, contact_id=relay.contact_id)
+    if relay.outcome in NOT_SENT:
+        return not_sent(relay, language)
+    return t("operator-sent", language, contact_id=relay.contact_id)
 
 
 def open_contacts(views: list[OpenContactView], language: str) -> list[str]:

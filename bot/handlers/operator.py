@@ -168,14 +168,8 @@ async def relay(message: Message, services: Services, source: Source, sender: Se
         language = await sender.language()
         text, markup = render.choose_contact(relayed.choices, message.message_id, language)
         await message.reply(text, reply_markup=markup)
-    elif relayed.outcome in render.NOT_SENT:
-        await message.reply(
-            t(
-                render.NOT_SENT[relayed.outcome],
-                await sender.language(),
-                contact_id=relayed.contact_id,
-            )
-        )
+    elif relayed.outcome in render.NOT_SENT:  # only these need an answer, and a language
+        await message.reply(render.not_sent(relayed, await sender.language()))
 
 
 async def edited(message: Message, services: Services, source: Source, sender: Sender) -> None:
