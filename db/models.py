@@ -112,9 +112,7 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     bot_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    announcer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sources.id", ondelete="CASCADE")
-    )
+    announcer_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     username: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -202,7 +202,7 @@ class AdminService(Service):
             operator = await self.find_operator(ref)
             for contact, _lead, source in await self.contacts.open_of_operator(operator.id):
                 self.outbox.notice(
-                    source.id,
+                    source.bot_source_id,
                     operator.telegram_id,
                     OperatorTakenAway(contact_id=contact.id),
                     language=operator.preferred_language,

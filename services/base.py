@@ -18,6 +18,7 @@ from db.repositories import (
     LeadRepository,
     MessageRepository,
     OperatorRepository,
+    RequestRepository,
     SourceRepository,
     SourceTextRepository,
 )
@@ -107,6 +108,11 @@ class Service:
     def sources(self) -> SourceRepository:
         """The bots."""
         return SourceRepository(self.session)
+
+    @functools.cached_property
+    def requests(self) -> RequestRepository:
+        """The first answers of idempotent API requests."""
+        return RequestRepository(self.session)
 
     @functools.cached_property
     def deliveries(self) -> DeliveryRepository:
