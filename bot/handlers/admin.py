@@ -127,15 +127,22 @@ async def set_active(
 async def weights(
     message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
 ) -> None:
-    """``/weights`` shows this bot's weights; ``/weights <op>=<w> …`` sets them."""
+    """``/weights`` shows this bot's weights and those of the form sources it announces;
+    ``/weights <op>=<w> …`` sets this bot's, ``/weights @<form> [<op>=<w> …]`` a form's."""
     language = await sender.language()  # first: new weights drain the queue after the commit
     pairs = (command.args or "").split()
-    view = (
-        await services.admin.set_weights(source.id, pairs)
-        if pairs
-        else await services.admin.weights(source.id)
-    )
-    await answer_pages(message, render.weights(view, language))
+    target = source.id
+    if pairs and pairs[0].startswith("@") and "=" not in pairs[0]:
+        target = await services.admin.form_source_id(pairs[0])
+        pairs = pairs[1:]
+    if pairs:
+        views = [await services.admin.set_weights(target, pairs)]
+    elif target != source.id:
+        views = [await services.admin.weights(target)]
+    else:
+        views = [await services.admin.weights(source.id)]
+        views += await services.admin.announced_weights(source.id)
+    await answer_pages(message, [line for view in views for line in render.weights(view, language)])
 
 
 async def mode(
