@@ -89,9 +89,7 @@ async def test_the_whole_cycle_of_a_form(api: Api, api_switchboard: Switchboard)
 
     # A reply to the card: there is no chat to send it to, and the operator is told so.
     seen = len(switchboard.telegram.received("alpha_bot", owner.id))
-    await switchboard.telegram.send_message(
-        "alpha_bot", owner, "Hello!", reply_to=card.message_id
-    )
+    await switchboard.telegram.send_message("alpha_bot", owner, "Hello!", reply_to=card.message_id)
     await switchboard.idle()
     assert texts(switchboard.telegram, "alpha_bot", owner.id, seen) == [
         f"Contact #{first['id']} came from a form, which has no chat to answer in: your "
