@@ -288,13 +288,11 @@ class AdminService(Service):
                 self.drain_queue_after_commit()
         return view
 
-    async def form_source_id(self, name: str) -> int:
-        """The id of the form source called ``name`` (``@name`` too, any case)."""
+    async def form_source_id(self, name: str) -> int | None:
+        """The id of the form source called ``name`` (``@name`` too, any case), if any."""
         async with self.transaction():
             source = await self.sources.named(name.removeprefix("@"))
-        if source is None or not source.is_form:
-            raise UnknownSource(ref=name)
-        return source.id
+        return source.id if source is not None and source.is_form else None
 
     async def announced_weights(self, bot_source_id: int) -> list[WeightsView]:
         """The weights of the form sources the bot of ``bot_source_id`` announces."""

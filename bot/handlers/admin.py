@@ -132,9 +132,11 @@ async def weights(
     language = await sender.language()  # first: new weights drain the queue after the commit
     pairs = (command.args or "").split()
     target = source.id
-    if pairs and pairs[0].startswith("@") and "=" not in pairs[0]:
-        target = await services.admin.form_source_id(pairs[0])
-        pairs = pairs[1:]
+    # A first word naming a form source picks it; any other is a pair (and refused as one).
+    if pairs and "=" not in pairs[0]:
+        form = await services.admin.form_source_id(pairs[0])
+        if form is not None:
+            target, pairs = form, pairs[1:]
     if pairs:
         views = [await services.admin.set_weights(target, pairs)]
     elif target != source.id:
