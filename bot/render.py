@@ -10,6 +10,7 @@ from bot.callbacks import ChooseLanguage, CloseContact, SendTo, TransferMenu, Tr
 from bot.texts import Markup, available_languages, escape, plain, t
 from db.models import ContactStatus, Lead, Operator, Source
 from services.assignment import REASSIGNED
+from services.contacts import Reassignment
 from services.errors import DomainError
 from services.notices import ClientRef, Notice, OperatorCard, OperatorFormMessage
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
@@ -109,6 +110,13 @@ def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
         callback_data=TransferMenu(contact_id=contact_id).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[close, transfer]])
+
+
+def transfer_done(moved: Reassignment, operator: str, language: str) -> str:
+    """A contact passed to ``operator`` (as the operator named them); a form's lead was told
+    nothing, so the answer does not say they were."""
+    key = "operator-transfer-done-form" if moved.form else "operator-transfer-done"
+    return t(key, language, contact_id=moved.contact_id, operator=operator)
 
 
 def free_colleagues(

@@ -98,6 +98,8 @@ class Reassignment:
     operator_telegram_id: int
     previous_operator_telegram_id: int | None
     operator_name: str = ""
+    # A form source's contact: its lead was told nothing (there is no chat with them).
+    form: bool = False
 
 
 class ContactService(Service):
@@ -319,7 +321,11 @@ class ContactService(Service):
                 contact, lead, source, target.telegram_id, target.preferred_language, backlog
             )
         return Reassignment(
-            contact_id, target.telegram_id, previous.telegram_id, target.display_name
+            contact_id,
+            target.telegram_id,
+            previous.telegram_id,
+            target.display_name,
+            form=source.is_form,
         )
 
     async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:

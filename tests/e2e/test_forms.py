@@ -102,6 +102,9 @@ async def test_the_whole_cycle_of_a_form(api: Api, api_switchboard: Switchboard)
     assert (status, closed["state"]) == (200, "closed")
     await switchboard.idle()
     assert len(_form_cards(switchboard, owner)) == 4
+    # The oldest queued request (the seventh) came with its message on the card.
+    drained = _form_cards(switchboard, owner)[3].plain_text or ""
+    assert drained.endswith("\n\nI would like a quote, #6 <script>")
     assert await _states(api, source_id) == {"assigned": 6, "queued": 33, "closed": 1}
 
     # Closed with the card's button: the same.
@@ -150,6 +153,10 @@ async def test_a_lead_writes_again_and_a_retry_gets_the_first_answer(
     assert texts(switchboard.telegram, "alpha_bot", owner.id)[-1] == (
         f"📝 Contact #{first['id']} (form) wrote again:\n\nAnother question"
     )
+    # The operator closes it with /close, as any contact.
+    await switchboard.command(owner, f"/close {first['id']}")
+    status, detail = await api.call("GET", f"/api/v1/contacts/{first['id']}")
+    assert (status, detail["state"]) == (200, "closed")
 
 
 async def test_a_lead_known_by_telegram_id_is_the_lead_of_the_bots(
@@ -228,3 +235,19 @@ async def test_limits_hold_when_200_requests_arrive_at_once(api: Api, api_switch
         3,
         3,
     )
+
+
+async def test_a_form_contact_is_transferred_with_its_card(api: Api, api_switchboard: Switchboard):
+    switchboard = api_switchboard
+    source_id = await _form_desk(api, switchboard)
+    status, contact = await api.call("POST", "/api/v1/contacts", _lead(source_id, 5))
+    assert status == 201, contact
+    owner, other = (ANN, BOB) if contact["operator_telegram_id"] == ANN.id else (BOB, ANN)
+    await switchboard.idle()
+    answer = await switchboard.command(owner, f"/transfer {contact['id']} {other.id}")
+    assert answer == f"Contact #{contact['id']} is now with {other.id}."
+    await switchboard.idle()
+    (card,) = _form_cards(switchboard, other)
+    assert (card.plain_text or "").endswith("\n\nI would like a quote, #5 <script>")
+    status, moved = await api.call("GET", f"/api/v1/contacts/{contact['id']}")
+    assert (status, moved["operator_telegram_id"]) == (200, other.id)
