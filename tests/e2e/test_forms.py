@@ -118,6 +118,13 @@ async def test_the_whole_cycle_of_a_form(api: Api, api_switchboard: Switchboard)
     weights = await switchboard.command(ADMIN, "/weights")
     assert "Weights in @site_form:\nAnn: weight 1, share 25%\nBob: weight 3, share 75%" in weights
     assert "@site_form" in await switchboard.command(ADMIN, "/stats")
+    # Ann and Bob started the announcing bot: they can be reached for the form too.
+    _, operators = await api.call("GET", "/api/v1/operators")
+    form_links = [s for op in operators for s in op["sources"] if s["source"] == "site_form"]
+    assert [link["started"] for link in form_links] == [True, True]
+    listed = await switchboard.command(ADMIN, "/operators")
+    assert "@site_form: weight 1\n" in listed
+    assert "@site_form: weight 1, has not started" not in listed
     set_here = await switchboard.command(ADMIN, f"/weights @site_form {ANN.id}=2")
     assert set_here.startswith("Weights in @site_form:\nAnn: weight 2, share 40%")
 
