@@ -8,7 +8,7 @@ from typing import Any
 
 from db.models import Direction, Source
 from db.repositories import FormLead, MessageKey
-from services.contacts import ContactService, Outcome
+from services.contacts import ContactService
 from services.errors import (
     FormSourceExists,
     IdempotencyKeyReused,
@@ -40,7 +40,6 @@ class FormResult:
 
     row: ContactRow
     opened: bool
-    outcome: Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +110,12 @@ class FormService(ContactService):
                         raise IdempotencyKeyReused(key=key.key)
                     return Answer(earlier.status, earlier.answer)
             source = await self._form_source(request.source_id)
-            outcome, contact_id, opened = await self._register_form(source, request)
+            contact_id, opened = await self._register_form(source, request)
             row = await self.contacts.get_full(contact_id)
             assert row is not None  # opened or found in this transaction
             contact, lead, _source = row
             operator = await self._operator_of(contact)
-            answered = answer(
-                FormResult(ContactRow(contact, lead, source, operator), opened, outcome)
-            )
+            answered = answer(FormResult(ContactRow(contact, lead, source, operator), opened))
             if key is not None:
                 await self.requests.answer(key.key, answered.status, answered.body)
         return answered
@@ -131,9 +128,9 @@ class FormService(ContactService):
             raise NotAFormSource(ref=source_id)
         return source
 
-    async def _register_form(
-        self, source: Source, request: FormRequest
-    ) -> tuple[Outcome, int, bool]:
+    async def _register_form(self, source: Source, request: FormRequest) -> tuple[int, bool]:
+        """Store the request's message in the lead's open contact (opened and distributed
+        if there was none); the contact's id and whether it was opened."""
         lead_id = await self.leads.identify(request.lead)
         found, opened = await self._find_or_open(lead_id, source.id)
         # No Telegram message: the contact stands for the chat, and a form's messages are
@@ -147,8 +144,8 @@ class FormService(ContactService):
             request.message,
         )
         if opened:
-            registration = await self._assign_new(found.id, message, None)
-            return registration.outcome, found.id, True
+            await self._assign_new(found.id, message, None)
+            return found.id, True
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is not None:
             operator = await self.operators.by_telegram_id(found.operator_telegram_id)
@@ -158,4 +155,4 @@ class FormService(ContactService):
                 OperatorFormMessage(contact_id=found.id, text=request.message),
                 language=operator.preferred_language if operator else None,
             )
-        return Outcome.APPENDED, found.id, False
+        return found.id, False
