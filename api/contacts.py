@@ -6,6 +6,7 @@ from datetime import datetime
 from aiohttp import web
 from aiohttp_pydantic.oas.typing import r200, r400, r401, r404, r409
 
+from api.forms import FormContactsView
 from api.schemas import (
     ContactDetailOut,
     ContactOut,
@@ -23,8 +24,8 @@ from services.base import Actor
 API_ACTOR = Actor("admin")
 
 
-class ContactsView(ApiView):
-    """Contacts, newest first."""
+class ContactsView(FormContactsView):
+    """Contacts, newest first; a lead's request through a form source."""
 
     async def get(
         self,

@@ -137,8 +137,15 @@ class SourceOut(BaseModel):
     """A source with its counts."""
 
     id: int
-    username: str
+    kind: Literal["bot", "form"] = Field(
+        description="bot: leads write to a Telegram bot; form: a web form, a landing page, a "
+        "phone line, whose leads' requests come through POST /contacts."
+    )
+    username: str = Field(description="A bot's @username, or a form source's name.")
     title: str
+    announcer_id: int | None = Field(
+        description="A form source's: the bot's source that brings its cards to operators."
+    )
     contacts: int = Field(description="Contacts ever opened.")
     open: int
     queued: int
@@ -150,8 +157,10 @@ class SourceOut(BaseModel):
         source = view.source
         return cls(
             id=source.id,
+            kind="form" if source.is_form else "bot",
             username=source.username,
             title=source.title,
+            announcer_id=source.announcer_id,
             contacts=view.total,
             open=view.open,
             queued=view.queued,
@@ -301,7 +310,7 @@ class ContactOut(BaseModel):
     source: str
     lead_id: int
     lead_name: str
-    lead_telegram_id: int
+    lead_telegram_id: int | None = Field(description="None for a form's lead without one.")
     operator_telegram_id: int | None = Field(description="None while queued.")
     created_at: datetime
     assigned_at: datetime | None
@@ -387,10 +396,12 @@ class LeadOut(BaseModel):
     """A lead: one person, across every source."""
 
     id: int
-    telegram_id: int
+    telegram_id: int | None = Field(description="None for a form's lead without one.")
+    external_id: str | None = Field(description="A form's own id for the person.")
     name: str
     username: str | None
     phone: str | None
+    email: str | None
     language: str | None
     created_at: datetime
     last_seen_at: datetime
@@ -401,9 +412,11 @@ class LeadOut(BaseModel):
         return cls(
             id=lead.id,
             telegram_id=lead.telegram_id,
+            external_id=lead.external_id,
             name=lead_name(lead),
             username=lead.username,
             phone=lead.phone,
+            email=lead.email,
             language=lead.language,
             created_at=lead.created_at,
             last_seen_at=lead.last_seen_at,
@@ -432,3 +445,34 @@ class LeadDetailOut(LeadOut):
         """The answer for a service's lead with contacts."""
         contacts = [ContactOut.of(row) for row in detail.contacts]
         return cls(**LeadOut.of(detail.lead).model_dump(), contacts=contacts)
+
+
+# A form source's name: shown as @name in Telegram, like a bot's, and named in /weights.
+SourceName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,64}$")]
+# The longest message of a form's lead: its card must stay within one Telegram message.
+FORM_MESSAGE_LIMIT = 3000
+
+
+class FormSourceIn(Request):
+    """A new form source."""
+
+    name: SourceName = Field(description="Letters, digits and _, up to 64; unique.")
+    announcer_id: RowId | None = Field(
+        default=None,
+        description="The bot's source that announces its contacts to operators; "
+        "default: the first bot.",
+    )
+
+
+class ContactIn(Request):
+    """A lead's request through a form source; the lead is named by at least one of
+    external_id, phone, email and telegram_id (a Telegram id makes them the lead the bots
+    know)."""
+
+    source_id: RowId = Field(description="A form source's id.")
+    external_id: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{2,31}$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]{1,128}@[^@\s]{1,127}$")] | None = None
+    telegram_id: RowId | None = None
+    name: Annotated[str, Field(max_length=256)] = ""
+    message: Annotated[str, Field(min_length=1, max_length=FORM_MESSAGE_LIMIT)]

@@ -4,12 +4,13 @@ service (the same validation, all or nothing)."""
 from aiohttp import web
 from aiohttp_pydantic.oas.typing import r200, r400, r401, r404, r422
 
+from api.forms import FormSourcesView
 from api.schemas import Problem, SourceOut, WeightsIn, WeightsOut
 from api.views import ApiView, json
 
 
-class SourcesView(ApiView):
-    """Every source."""
+class SourcesView(FormSourcesView):
+    """Every source; a new form source."""
 
     async def get(self) -> r200[list[SourceOut]] | r401[Problem]:
         """Every source with its contacts, open and queued counts and operators.

@@ -7,11 +7,12 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ChooseLanguage, CloseContact, SendTo, TransferMenu, TransferTo
-from bot.texts import Markup, available_languages, plain, t
+from bot.texts import Markup, available_languages, escape, plain, t
 from db.models import ContactStatus, Lead, Operator, Source
 from services.assignment import REASSIGNED
+from services.contacts import Reassignment
 from services.errors import DomainError
-from services.notices import ClientRef, Notice, OperatorCard
+from services.notices import ClientRef, Notice, OperatorCard, OperatorFormMessage
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.texts import CUSTOM_TEXTS
 from services.views import (
@@ -65,11 +66,13 @@ def paginate(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def client_name(lead: Lead | ClientRef) -> str:
-    """A client as operators see them: name, @username and id (not escaped)."""
+    """A client as operators see them: name, @username, id and phone (not escaped); a form's
+    lead may have no Telegram id."""
     name = " ".join(p for p in (lead.first_name, lead.last_name) if p) or "—"
     username = f" @{lead.username}" if lead.username else ""
-    phone = f", {lead.phone}" if lead.phone else ""
-    return f"{name}{username} (id {lead.telegram_id}{phone})"
+    known = [f"id {lead.telegram_id}" if lead.telegram_id is not None else "", lead.phone or ""]
+    details = ", ".join(part for part in known if part)
+    return f"{name}{username} ({details})" if details else f"{name}{username}"
 
 
 def _when(moment: datetime | None, language: str) -> str:
@@ -109,6 +112,13 @@ def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[close, transfer]])
 
 
+def transfer_done(moved: Reassignment, operator: str, language: str) -> str:
+    """A contact passed to ``operator`` (as the operator named them); a form's lead was told
+    nothing, so the answer does not say they were."""
+    key = "operator-transfer-done-form" if moved.form else "operator-transfer-done"
+    return t(key, language, contact_id=moved.contact_id, operator=operator)
+
+
 def free_colleagues(
     contact_id: int, colleagues: list[Operator], language: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -134,7 +144,35 @@ def notice(notice: Notice, language: str) -> tuple[str, InlineKeyboardMarkup | N
     text's parameters (the card, formatted, has a button)."""
     if isinstance(notice, OperatorCard):
         return _card(notice, language), card_keyboard(notice.contact_id, language)
+    if isinstance(notice, OperatorFormMessage):
+        head = t(notice.text_key, language, contact_id=notice.contact_id)
+        return _with_words(head, [notice.text]), None
     return t(notice.text_key, language, **notice.arguments()), None
+
+
+def _with_words(head: str, words: list[str]) -> str:
+    """``head`` followed by a form lead's words, escaped (they are the lead's, not HTML),
+    each after a blank line and clipped so that the whole fits one message. Not through a
+    catalog: Fluent refuses parameters over 1,000 characters."""
+    text = head
+    for said in words:
+        room = MESSAGE_LIMIT - telegram_length(text) - 2
+        if room <= 1:
+            break
+        piece = escape(said)
+        if telegram_length(piece) > room:
+            piece = escape(_clip_to(said, room))
+        text = f"{text}\n\n{piece}"
+    return text
+
+
+def _clip_to(said: str, room: int) -> str:
+    """The longest start of ``said`` whose escaped form, with an ellipsis, fits ``room``."""
+    cut = min(len(said), room)
+    while cut and (over := telegram_length(escape(said[:cut])) + 1 - room) > 0:
+        # An escaped character is at most 5 long (&amp;), so this cuts no more than needed.
+        cut -= max(1, over // 5)
+    return said[:cut] + "…"
 
 
 def carried_card(card: OperatorCard, words: str | None, language: str, limit: int) -> str | None:
@@ -164,6 +202,20 @@ def _card(card: OperatorCard, language: str) -> str:
             for past in card.history
         ]
     rendered = "\n".join(lines)
+    if card.form:
+        lead = card.lead
+        head = t(
+            card.text_key,
+            language,
+            contact_id=card.contact_id,
+            source=card.source.username,
+            client=client_name(lead),
+            phone=lead.phone or "—",
+            email=lead.email or "—",
+            external_id=lead.external_id or "—",
+            history=Markup(rendered),
+        )
+        return _with_words(head, card.messages)
     return t(
         card.text_key,
         language,
@@ -217,6 +269,7 @@ NOT_SENT = {
     RelayOutcome.NO_CONTACT: "operator-no-contact",
     RelayOutcome.CLOSED: "operator-reply-closed",
     RelayOutcome.TAKEN_AWAY: "operator-reply-taken-away",
+    RelayOutcome.FORM: "operator-reply-form",
 }
 
 

@@ -90,12 +90,29 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
 
 
 class Source(Base):
-    """A configured bot: the channel a lead writes through."""
+    """A channel a lead writes through: a configured bot, or a form source (a web form, a
+    landing page, a phone line: its contacts come through the API).
+
+    A form source has no bot of its own (``bot_id`` NULL): ``announcer_id`` names the bot that
+    brings its cards to operators, and ``username`` is its name, unique among form sources.
+    """
 
     __tablename__ = "sources"
+    __table_args__ = (
+        # Either a bot, or a form announced by one: never both, never neither.
+        CheckConstraint("(bot_id IS NULL) <> (announcer_id IS NULL)", name="bot_or_form"),
+        Index(
+            "uq_sources_form_name",
+            "username",
+            unique=True,
+            sqlite_where=text("bot_id IS NULL"),
+            postgresql_where=text("bot_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    bot_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    bot_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    announcer_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     username: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -109,6 +126,17 @@ class Source(Base):
         default=DistributionMode.RANDOM,
         server_default=DistributionMode.RANDOM.value,
     )
+
+    @property
+    def is_form(self) -> bool:
+        """A form source: no chat with the lead, its contacts come through the API."""
+        return self.bot_id is None
+
+    @property
+    def bot_source_id(self) -> int:
+        """The source whose bot sends this source's messages to operators: its own, or for a
+        form source the announcing bot's."""
+        return self.announcer_id if self.announcer_id is not None else self.id
 
 
 class Operator(Base):
@@ -177,19 +205,23 @@ class OperatorSource(Base):
 
 
 class Lead(Base):
-    """An end client, one per Telegram user across every source."""
+    """An end client, one per Telegram user across every source; a form's lead is known by
+    the form's own id for them (``external_id``), their phone or email, and their Telegram
+    id if the form asked for it (then they are the same lead as in the bots)."""
 
     __tablename__ = "leads"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    email: Mapped[str | None] = mapped_column(String(256), index=True)
     username: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(256), default="")
     last_name: Mapped[str | None] = mapped_column(String(256))
     # Telegram's interface language, refreshed by every message, and their /language choice.
     language: Mapped[str | None] = mapped_column(String(16))
     chosen_language: Mapped[str | None] = mapped_column(String(16))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -430,3 +462,18 @@ class Decision(Base):
     # Who got it; None: nobody could take it (it was queued).
     operator_id: Mapped[int | None] = mapped_column(BigInteger)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IdempotentRequest(Base):
+    """The first answer to an API request sent with an ``Idempotency-Key``: a retry with the
+    same key gets it again instead of registering the request twice. Written in the same
+    transaction as the request's effects, so processes share it and a crash leaves neither."""
+
+    __tablename__ = "idempotent_requests"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    # SHA-256 of the request body: the same key with another body is refused, not replayed.
+    body_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -202,7 +202,7 @@ class AdminService(Service):
             operator = await self.find_operator(ref)
             for contact, _lead, source in await self.contacts.open_of_operator(operator.id):
                 self.outbox.notice(
-                    source.id,
+                    source.bot_source_id,
                     operator.telegram_id,
                     OperatorTakenAway(contact_id=contact.id),
                     language=operator.preferred_language,
@@ -288,6 +288,18 @@ class AdminService(Service):
                 self.drain_queue_after_commit()
         return view
 
+    async def form_source_id(self, name: str) -> int | None:
+        """The id of the form source called ``name`` (``@name`` too, any case), if any."""
+        async with self.transaction():
+            source = await self.sources.named(name.removeprefix("@"))
+        return source.id if source is not None and source.is_form else None
+
+    async def announced_weights(self, bot_source_id: int) -> list[WeightsView]:
+        """The weights of the form sources the bot of ``bot_source_id`` announces."""
+        async with self.transaction():
+            forms = [s for s in await self.sources.all() if s.announcer_id == bot_source_id]
+            return [await self._weights(form) for form in forms]
+
     async def weights(self, source_id: int) -> WeightsView:
         """A source's weights and the share of new contacts each gives."""
         async with self.transaction():
@@ -305,9 +317,17 @@ class AdminService(Service):
         operators = {op.id: op for op in await self.operators.all()}
         links = await self.operators.links(source.id)
         total = sum(link.weight for link in links)
+        # Whether they can be reached is the sending bot's (a form's announcer's) to say.
+        reach = links
+        if source.is_form:
+            reach = await self.operators.links(source.bot_source_id)
+        started = {link.operator_id: link.started for link in reach}
         rows = [
             WeightRow(
-                operators[link.operator_id], link.weight, _share(link.weight, total), link.started
+                operators[link.operator_id],
+                link.weight,
+                _share(link.weight, total),
+                started.get(link.operator_id, False),
             )
             for link in links
         ]

@@ -20,7 +20,7 @@ from db.repositories import (
     SourceRepository,
 )
 from services.distribution import LeftOut, choose, left_out
-from services.notices import ClientOperatorJoined
+from services.notices import ClientOperatorJoined, Notice
 from services.outbox import Outbox, carries_card
 
 # A contact moved by an admin's /assign (or a reminder's reassignment), recorded as a decision
@@ -54,6 +54,14 @@ class Assignment:
     operator_telegram_id: int
 
 
+def tell_client(outbox: Outbox, lead: Lead, source: Source, notice: Notice) -> None:
+    """Stage a notice to the lead in the source's bot, in their language; a form source has
+    no chat with them, so nothing is sent there."""
+    if source.is_form or lead.telegram_id is None:
+        return
+    outbox.notice(source.id, lead.telegram_id, notice, language=lead.preferred_language)
+
+
 class Assigner:
     """Assigns contacts inside the caller's transaction."""
 
@@ -80,7 +88,7 @@ class Assigner:
         exact = mode is DistributionMode.EXACT
         eligible: list[CandidateRow] = []
         left: list[list[Any]] = []
-        for row in await self.operators.candidates(source.id, lock=exact):
+        for row in await self.operators.candidates(source.id, source.bot_source_id, lock=exact):
             # A client who is an operator too never answers themselves.
             reason = LeftOut.CLIENT if row.telegram_id == lead.telegram_id else left_out(row)
             if reason is None:
@@ -127,6 +135,13 @@ class Assigner:
         """
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
         operator, language = operator_telegram_id, operator_language
+        if source.is_form:
+            # No chat to copy a form's messages from: the card carries their words.
+            words = [message.text or "" for message in backlog]
+            self.outbox.card(
+                contact, lead, source, operator, language, history, form_messages=words
+            )
+            return
         rest = backlog
         if backlog and first_words is not None and carries_card(backlog[0]):
             first = backlog[0]
@@ -154,12 +169,7 @@ class Assigner:
         self.record(contact.id, decided)
         backlog = await self.messages.of_contact(contact.id, Direction.IN)
         await self.hand_over(contact, lead, source, pick.telegram_id, pick.language, backlog)
-        self.outbox.notice(
-            source.id,
-            lead.telegram_id,
-            ClientOperatorJoined(contact_id=contact.id),
-            language=lead.preferred_language,
-        )
+        tell_client(self.outbox, lead, source, ClientOperatorJoined(contact_id=contact.id))
         return Assignment(contact.id, pick.operator_id, pick.telegram_id)
 
     async def assign_next(self, skip_sources: set[int]) -> tuple[Contact, Assignment | None] | None:

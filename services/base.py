@@ -18,6 +18,7 @@ from db.repositories import (
     LeadRepository,
     MessageRepository,
     OperatorRepository,
+    RequestRepository,
     SourceRepository,
     SourceTextRepository,
 )
@@ -107,6 +108,11 @@ class Service:
     def sources(self) -> SourceRepository:
         """The bots."""
         return SourceRepository(self.session)
+
+    @functools.cached_property
+    def requests(self) -> RequestRepository:
+        """The first answers of idempotent API requests."""
+        return RequestRepository(self.session)
 
     @functools.cached_property
     def deliveries(self) -> DeliveryRepository:
@@ -222,9 +228,14 @@ class Service:
     async def operator_views(self, operators: list[Operator]) -> list[OperatorView]:
         """Operators with their per-source links."""
         sources = {s.id: s for s in await self.sources.all()}
+        links = await self.operators.links()
+        by_pair = {(link.operator_id, link.source_id): link for link in links}
         by_operator: dict[int, list[LinkView]] = {}
-        for link in await self.operators.links():
-            view = LinkView(sources[link.source_id], link.weight, link.started, link.unreachable)
+        for link in links:
+            source = sources[link.source_id]
+            # A form source reaches its operators through its announcing bot.
+            reach = by_pair.get((link.operator_id, source.bot_source_id), link)
+            view = LinkView(source, link.weight, reach.started, reach.unreachable)
             by_operator.setdefault(link.operator_id, []).append(view)
         return [OperatorView(op, by_operator.get(op.id, [])) for op in operators]
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import Contact, ContactStatus, Direction, Lead, Message, Operator, Source
 from db.repositories import LeadProfile, MessageKey, OpenContact
+from services.assignment import tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
 from services.errors import (
@@ -97,6 +98,8 @@ class Reassignment:
     operator_telegram_id: int
     previous_operator_telegram_id: int | None
     operator_name: str = ""
+    # A form source's contact: its lead was told nothing (there is no chat with them).
+    form: bool = False
 
 
 class ContactService(Service):
@@ -209,7 +212,7 @@ class ContactService(Service):
         return True
 
     def _tell_client(self, lead: Lead, source: Source, notice: Notice) -> None:
-        self.outbox.notice(source.id, lead.telegram_id, notice, language=lead.preferred_language)
+        tell_client(self.outbox, lead, source, notice)
 
     async def close(self, contact_id: int, by: Actor, reason: str = "") -> ClosedContact:
         """Close an open contact, tell the client and the operator, and reuse the freed slot.
@@ -231,7 +234,7 @@ class ContactService(Service):
             if operator is not None:
                 await self.operators.release_slot(operator.id)
                 self.outbox.notice(
-                    source.id,
+                    source.bot_source_id,
                     operator.telegram_id,
                     OperatorClosed(contact_id=contact_id, by=by.kind),
                     language=operator.preferred_language,
@@ -261,7 +264,7 @@ class ContactService(Service):
         """Count one more contact against ``target``, who must be able to take it from
         ``source`` (active, not paused, started the bot, below the limit)."""
         # Weight only steers random distribution; an explicit choice ignores it.
-        link = await self.operators.link(target.id, source.id)
+        link = await self.operators.link(target.id, source.bot_source_id)
         reachable = link is not None and link.started and not link.unreachable
         if not reachable or not await self.operators.take_slot(target.id):
             raise OperatorFull(ref=ref)
@@ -276,7 +279,7 @@ class ContactService(Service):
                 raise NotYourContact(contact_id=contact_id)
             pool = [
                 candidate
-                for candidate in await self.operators.candidates(source.id)
+                for candidate in await self.operators.candidates(source.id, source.bot_source_id)
                 # A client who is an operator too never answers themselves.
                 if is_eligible(candidate) and candidate.telegram_id != lead.telegram_id
             ]
@@ -311,14 +314,18 @@ class ContactService(Service):
             self._tell_client(lead, source, ClientTransferred(contact_id=contact.id))
             passed = OperatorTransferred(contact_id=contact.id, by=previous.display_name, note=note)
             self.outbox.notice(
-                source.id, target.telegram_id, passed, language=target.preferred_language
+                source.bot_source_id, target.telegram_id, passed, language=target.preferred_language
             )
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(
                 contact, lead, source, target.telegram_id, target.preferred_language, backlog
             )
         return Reassignment(
-            contact_id, target.telegram_id, previous.telegram_id, target.display_name
+            contact_id,
+            target.telegram_id,
+            previous.telegram_id,
+            target.display_name,
+            form=source.is_form,
         )
 
     async def reassign(self, contact_id: int, operator_ref: str | int) -> Reassignment:
@@ -348,7 +355,7 @@ class ContactService(Service):
                 await self.operators.release_slot(previous.id)
                 self.drain_queue_after_commit()  # the previous operator's freed slot
                 self.outbox.notice(
-                    source.id,
+                    source.bot_source_id,
                     previous.telegram_id,
                     OperatorTakenAway(contact_id=contact.id),
                     language=previous.preferred_language,

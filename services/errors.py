@@ -186,3 +186,38 @@ class UnknownMode(DomainError):
 
     key = "error-unknown-mode"
     template = "{mode!r} is not a distribution mode ({modes})"
+
+
+class NotAFormSource(DomainError):
+    """A contact registered through the API in a bot's source (its contacts write to it)."""
+
+    key = "error-not-a-form-source"
+    template = "source_id: source {ref} is a bot, whose contacts come through Telegram"
+
+
+class NotABot(DomainError):
+    """A form source announced by a source that is no bot (or by no bot at all)."""
+
+    key = "error-not-a-bot"
+    template = "announcer_id: {ref} is no bot's source"
+
+
+class FormSourceExists(DomainError):
+    """A form source named as another source."""
+
+    key = "error-form-source-exists"
+    template = "name: a source named {name} exists already"
+
+
+class LeadUnidentified(DomainError):
+    """A form's request that names nobody."""
+
+    key = "error-lead-unidentified"
+    template = "lead: give at least one of external_id, phone, email, telegram_id"
+
+
+class IdempotencyKeyReused(DomainError):
+    """An ``Idempotency-Key`` sent again with another request."""
+
+    key = "error-idempotency-key-reused"
+    template = "Idempotency-Key: {key} was used with another body"

@@ -100,13 +100,15 @@ class ClientAutoClosed(_ContactNotice):
 
 
 class ClientRef(BaseModel):
-    """A client as a card names them."""
+    """A client as a card names them (a form's lead may have no Telegram id)."""
 
-    telegram_id: int
+    telegram_id: int | None
     first_name: str
     last_name: str | None = None
     username: str | None = None
     phone: str | None = None
+    email: str | None = None
+    external_id: str | None = None
 
 
 class SourceRef(BaseModel):
@@ -131,6 +133,22 @@ class OperatorCard(_ContactNotice):
     lead: ClientRef
     source: SourceRef
     history: list[EarlierContact] = []
+    # A form source's card: the lead's details and their messages so far (there is no chat
+    # to copy them from).
+    form: bool = False
+    messages: list[str] = []
+
+    @property
+    def text_key(self) -> str:
+        """A form's card tells how to reach the lead instead of how to reply."""
+        return text_id("operator.form_card" if self.form else self.key)
+
+
+class OperatorFormMessage(_ContactNotice):
+    """A form's lead wrote again in their open contact: ``text`` is what they wrote."""
+
+    key: Literal["operator.form_message"] = "operator.form_message"
+    text: str
 
 
 class OperatorClosed(_ContactNotice):
@@ -290,6 +308,7 @@ Notice = Annotated[
     | OperatorTransferred
     | OperatorReminder
     | OperatorClientEdited
+    | OperatorFormMessage
     | OperatorDeactivated
     | OperatorActivated
     | OperatorActivatedPaused

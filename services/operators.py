@@ -41,6 +41,8 @@ class RelayOutcome(enum.StrEnum):
     CLOSED = "closed"
     TAKEN_AWAY = "taken_away"  # open, but no longer this operator's (e.g. an admin's /assign)
     DUPLICATE = "duplicate"  # this message was relayed already, to ``Relay.contact_id``
+    # A form source's contact: there is no chat with the lead to send it to.
+    FORM = "form"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +204,9 @@ class OperatorService(Service):
                 return Relay(RelayOutcome.AMBIGUOUS, choices=choices)
             contact_id = rows[0][0].id
         row = await self.contacts.get_full(contact_id)
+        if row is not None and row[2].announcer_id == message.source_id:
+            # A reply to a form's card: the lead is reached by phone or email, not here.
+            return Relay(RelayOutcome.FORM, contact_id)
         if row is None or row[0].source_id != message.source_id:
             return Relay(RelayOutcome.NO_CONTACT)
         contact, lead, _source = row

@@ -6,6 +6,7 @@ sends them once committed. ``OutboxSignal`` lets the worker wake at once instead
 poll.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
 
@@ -123,10 +124,12 @@ class Outbox:
         history: list[PastContact],
         first: Message | None = None,
         words: str | None = None,
+        form_messages: Sequence[str] = (),
     ) -> None:
         """Stage the card that tells an operator about a contact they now own; with ``first``
         (a message that can carry it, see ``carries_card``; ``words``: its text or caption as
-        Telegram HTML), the card and that message as one."""
+        Telegram HTML), the card and that message as one. A form source's card carries the
+        lead's ``form_messages`` and goes out through its announcing bot."""
         card = OperatorCard(
             contact_id=contact.id,
             lead=ClientRef(
@@ -135,7 +138,11 @@ class Outbox:
                 last_name=lead.last_name,
                 username=lead.username,
                 phone=lead.phone,
+                email=lead.email,
+                external_id=lead.external_id,
             ),
+            form=source.is_form,
+            messages=list(form_messages),
             source=SourceRef(username=source.username),
             history=[
                 EarlierContact(
@@ -148,7 +155,7 @@ class Outbox:
             ],
         )
         if first is None:
-            self.notice(source.id, operator_chat_id, card, language=operator_language)
+            self.notice(source.bot_source_id, operator_chat_id, card, language=operator_language)
         else:
             self.relay(first, operator_chat_id, card, words, operator_language)
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.admin import AdminService
 from services.contacts import ContactService
+from services.forms import FormService
 from services.languages import LanguageService
 from services.operators import OperatorService
 from services.outbox import OutboxSignal
@@ -28,6 +29,11 @@ class Services:
     def contacts(self) -> ContactService:
         """Clients' messages, closing and reassigning contacts."""
         return ContactService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def forms(self) -> FormService:
+        """Form sources and their leads' requests."""
+        return FormService(self.session, self.rng, self.signal)
 
     @functools.cached_property
     def operators(self) -> OperatorService:

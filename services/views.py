@@ -25,8 +25,9 @@ class OperatorView:
 
     @property
     def not_started(self) -> list[Source]:
-        """Bots this operator has not started yet (they get nothing from those)."""
-        return [link.source for link in self.links if not link.started]
+        """Bots this operator has not started yet (they get nothing from those; a form
+        source is its announcing bot's matter)."""
+        return [link.source for link in self.links if not link.started and not link.source.is_form]
 
 
 @dataclass(frozen=True, slots=True)

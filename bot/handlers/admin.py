@@ -127,15 +127,24 @@ async def set_active(
 async def weights(
     message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
 ) -> None:
-    """``/weights`` shows this bot's weights; ``/weights <op>=<w> …`` sets them."""
+    """``/weights`` shows this bot's weights and those of the form sources it announces;
+    ``/weights <op>=<w> …`` sets this bot's, ``/weights @<form> [<op>=<w> …]`` a form's."""
     language = await sender.language()  # first: new weights drain the queue after the commit
     pairs = (command.args or "").split()
-    view = (
-        await services.admin.set_weights(source.id, pairs)
-        if pairs
-        else await services.admin.weights(source.id)
-    )
-    await answer_pages(message, render.weights(view, language))
+    target = source.id
+    # A first word naming a form source picks it; any other is a pair (and refused as one).
+    if pairs and "=" not in pairs[0]:
+        form = await services.admin.form_source_id(pairs[0])
+        if form is not None:
+            target, pairs = form, pairs[1:]
+    if pairs:
+        views = [await services.admin.set_weights(target, pairs)]
+    elif target != source.id:
+        views = [await services.admin.weights(target)]
+    else:
+        views = [await services.admin.weights(source.id)]
+        views += await services.admin.announced_weights(source.id)
+    await answer_pages(message, [line for view in views for line in render.weights(view, language)])
 
 
 async def mode(

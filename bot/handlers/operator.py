@@ -72,8 +72,7 @@ async def transfer(
         await message.answer(t("operator-transfer-usage", language))
         return
     moved = await services.contacts.transfer(contact_id, _sender(message), operator, note.strip())
-    text = t("operator-transfer-done", language, contact_id=moved.contact_id, operator=operator)
-    await message.answer(text)
+    await message.answer(render.transfer_done(moved, operator, language))
 
 
 async def transfer_menu(
@@ -101,13 +100,7 @@ async def transfer_to(
     )
     await query.answer()
     if isinstance(query.message, Message):
-        text = t(
-            "operator-transfer-done",
-            language,
-            contact_id=moved.contact_id,
-            operator=moved.operator_name,
-        )
-        await query.message.edit_text(text)
+        await query.message.edit_text(render.transfer_done(moved, moved.operator_name, language))
 
 
 async def pause(

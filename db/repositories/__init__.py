@@ -11,9 +11,10 @@ from db.repositories.decisions import DecisionRepository
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.languages import LanguageRepository
-from db.repositories.leads import LeadProfile, LeadRepository
+from db.repositories.leads import FormLead, LeadProfile, LeadRepository
 from db.repositories.messages import MessageKey, MessageRepository
 from db.repositories.operators import CandidateRow, OperatorRepository
+from db.repositories.requests import RequestRepository
 from db.repositories.sources import SourceRepository
 from db.repositories.texts import SourceTextRepository
 
@@ -24,6 +25,7 @@ __all__ = [
     "ContactState",
     "DecisionRepository",
     "DeliveryRepository",
+    "FormLead",
     "Head",
     "InviteRepository",
     "LanguageRepository",
@@ -34,6 +36,7 @@ __all__ = [
     "OpenContact",
     "OperatorRepository",
     "PastContact",
+    "RequestRepository",
     "SourceRepository",
     "SourceTextRepository",
 ]

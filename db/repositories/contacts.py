@@ -309,6 +309,9 @@ class ContactRepository(Repository):
                 Contact.first_reply_at.is_(None),
                 Contact.reminded_at.is_(None),
                 Contact.assigned_at < assigned_before,
+                # A form's lead is answered outside Telegram (by phone, by email): no first
+                # reply is ever recorded, so a reminder would only nag.
+                Contact.source_id.not_in(select(Source.id).where(Source.bot_id.is_(None))),
             )
             .order_by(Contact.assigned_at)
             .limit(limit)

@@ -1,11 +1,11 @@
-"""Leads: end clients, one per Telegram user."""
+"""Leads: end clients, one per Telegram user, and the leads of forms."""
 
 import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from db.base import utcnow
 from db.models import Lead
@@ -38,6 +38,28 @@ def _touch_statement(dialect: str) -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FormLead:
+    """A lead as a form knows them: at least one of the ids, a name maybe."""
+
+    external_id: str | None = None
+    telegram_id: int | None = None
+    phone: str | None = None
+    email: str | None = None
+    name: str = ""
+
+    def identities(self) -> list[tuple[str, object]]:
+        """(column, value) of what identifies them, strongest first: the Telegram id (the
+        lead of the bots), the form's own id, the email, the phone."""
+        given = [
+            ("telegram_id", self.telegram_id),
+            ("external_id", self.external_id),
+            ("email", self.email),
+            ("phone", self.phone),
+        ]
+        return [(column, value) for column, value in given if value is not None]
+
+
 class LeadRepository(Repository):
     """Data access for leads."""
 
@@ -55,6 +77,49 @@ class LeadRepository(Repository):
             "last_seen_at": now,
         }
         return (await self.session.execute(_touch_statement(self.dialect), values)).scalar_one()
+
+    async def identify(self, form: FormLead) -> int:
+        """The id of the lead a form names, created if nobody matches, given the ids they
+        lacked (the strongest match wins; an id another lead has stays that lead's).
+
+        Locked per identity first, so that two requests for a new lead at once make one
+        lead, whichever processes take them.
+        """
+        identities = form.identities()
+        for column, value in sorted(identities, key=repr):  # one order: no deadlocks
+            await self.lock(f"lead:{column}:{value}")
+        leads = Lead.__table__
+        for column, value in identities:
+            stmt = select(leads).where(leads.c[column] == value).order_by(leads.c.id).limit(1)
+            found = (await self.session.execute(stmt)).first()
+            if found is not None:
+                await self._complete(found._mapping, identities)
+                return int(found.id)
+        now = utcnow()
+        values = dict(identities)
+        insert = self.upsert(leads).values(
+            first_name=form.name, created_at=now, last_seen_at=now, **values
+        )
+        # A bot's message may make this Telegram id's lead meanwhile: then it is the one.
+        stmt = insert.on_conflict_do_nothing().returning(leads.c.id)
+        lead_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        return lead_id if lead_id is not None else await self.identify(form)
+
+    async def _complete(self, found: Any, identities: list[tuple[str, object]]) -> None:
+        """Give a found lead the ids they lacked that no other lead has, and a new
+        last-seen time."""
+        leads = Lead.__table__
+        missing: dict[str, object] = {"last_seen_at": utcnow()}
+        for column, value in identities:
+            if found[column] is not None:
+                continue
+            if column in ("telegram_id", "external_id"):
+                taken = select(leads.c.id).where(leads.c[column] == value)
+                if (await self.session.execute(taken)).first() is not None:
+                    continue
+            missing[column] = value
+        stmt = update(leads).where(leads.c.id == found["id"]).values(**missing)
+        await self.session.execute(stmt)
 
     async def get(self, lead_id: int) -> Lead | None:
         """A lead by primary key."""
@@ -92,7 +157,14 @@ class LeadRepository(Repository):
             needle = text.lower().removeprefix("@")
             matches = [
                 func.lower(column).contains(needle, autoescape=True)
-                for column in (Lead.first_name, Lead.last_name, Lead.username, Lead.phone)
+                for column in (
+                    Lead.first_name,
+                    Lead.last_name,
+                    Lead.username,
+                    Lead.phone,
+                    Lead.email,
+                    Lead.external_id,
+                )
             ]
             if needle.isascii() and needle.isdigit() and len(needle) <= 18:
                 matches.append(Lead.telegram_id == int(needle))

@@ -29,6 +29,9 @@ class CandidateRow(NamedTuple):
 
 _OPERATORS = Operator.__table__
 _LINKS = OperatorSource.__table__
+# Whether the operator can be reached is read from the link of the bot that sends the
+# source's messages: the source's own, or for a form source its announcing bot's.
+_REACH = _LINKS.alias("reach")
 _CANDIDATES = (
     select(
         _OPERATORS.c.id,
@@ -38,12 +41,17 @@ _CANDIDATES = (
         _OPERATORS.c.max_open,
         _OPERATORS.c.active,
         _OPERATORS.c.paused,
-        _LINKS.c.started,
-        _LINKS.c.unreachable,
+        _REACH.c.started,
+        _REACH.c.unreachable,
         _LINKS.c.credit,
         func.coalesce(_OPERATORS.c.chosen_language, _OPERATORS.c.language),
     )
     .join(_LINKS, _LINKS.c.operator_id == _OPERATORS.c.id)
+    .join(
+        _REACH,
+        (_REACH.c.operator_id == _OPERATORS.c.id)
+        & (_REACH.c.source_id == bindparam("reach_source_id")),
+    )
     # Every operator of the source, those who cannot take a contact too: the decision records
     # who was left out and why (services.distribution.left_out).
     .where(_LINKS.c.source_id == bindparam("source_id"))
@@ -121,11 +129,15 @@ class OperatorRepository(Repository):
         """Remove an operator and their links."""
         await self.session.execute(delete(Operator).where(Operator.id == operator_id))
 
-    async def candidates(self, source_id: int, *, lock: bool = False) -> list[CandidateRow]:
-        """Every operator of the source as the distribution sees them, by id; with ``lock``,
-        their links stay locked until the transaction ends."""
+    async def candidates(
+        self, source_id: int, reach_source_id: int | None = None, *, lock: bool = False
+    ) -> list[CandidateRow]:
+        """Every operator of the source as the distribution sees them, by id, reachable as
+        the bot of ``reach_source_id`` (default: the source's own) says; with ``lock``, their
+        links stay locked until the transaction ends."""
         stmt = _CANDIDATES_LOCKED if lock else _CANDIDATES
-        rows = await self.session.execute(stmt, {"source_id": source_id})
+        reach = source_id if reach_source_id is None else reach_source_id
+        rows = await self.session.execute(stmt, {"source_id": source_id, "reach_source_id": reach})
         return list(map(CandidateRow._make, rows))
 
     async def set_credits(self, source_id: int, credits: dict[int, float]) -> None:

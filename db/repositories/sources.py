@@ -1,6 +1,6 @@
-"""Sources: one per configured bot."""
+"""Sources: one per configured bot, and the form sources the API creates."""
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from db.base import utcnow
 from db.models import DistributionMode, Source
@@ -29,6 +29,28 @@ class SourceRepository(Repository):
         """The source of a bot."""
         stmt = select(Source).where(Source.bot_id == bot_id)
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def add_form(self, name: str, announcer_id: int) -> Source | None:
+        """Create a form source announced by the bot of ``announcer_id``; ``None`` if a form
+        source of that name exists (the unique index decides, whoever inserts at once)."""
+        stmt = (
+            self.upsert(_SOURCES)
+            .values(username=name, title=name, announcer_id=announcer_id, created_at=utcnow())
+            .on_conflict_do_nothing()
+            .returning(_SOURCES.c.id)
+        )
+        source_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        return None if source_id is None else await self.get(source_id)
+
+    async def named(self, name: str) -> Source | None:
+        """The source called ``name`` (a bot's @username or a form's name), any case."""
+        stmt = select(Source).where(func.lower(Source.username) == name.lower()).limit(1)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def bots(self) -> list[Source]:
+        """The sources that are bots, in the order they were added."""
+        stmt = select(Source).where(Source.bot_id.is_not(None)).order_by(Source.id)
+        return list((await self.session.execute(stmt)).scalars())
 
     async def get(self, source_id: int) -> Source | None:
         """A source by primary key."""

@@ -270,7 +270,7 @@ class DeliveryWorker:
         now = time.monotonic()
         stale = now - self._sending_taken > self.config.takeover_poll
         if renew or stale or not self._sending:
-            self._sources = [source.id for source in await service.sources.all()]
+            self._sources = [source.id for source in await service.sources.bots()]
             held = await self.role.hold(self._sources)
             gained = sorted(set(held) - set(self._sending))
             if gained:

@@ -28,6 +28,7 @@ from services.notices import (
     OperatorClientEdited,
     OperatorClosed,
     OperatorDeactivated,
+    OperatorFormMessage,
     OperatorLimitChanged,
     OperatorReminder,
     OperatorTakenAway,
@@ -59,6 +60,20 @@ EXAMPLES = [
             )
         ],
     ),
+    OperatorCard(
+        contact_id=8,
+        lead=ClientRef(
+            telegram_id=None,
+            first_name="<b>Eve</b> &",
+            phone="+1 555 0100",
+            email="eve@example.com",
+            external_id="crm-<42>",
+        ),
+        source=SourceRef(username="site_form"),
+        form=True,
+        messages=["Call me <now> & then", "x" * 3000],
+    ),
+    OperatorFormMessage(contact_id=8, text="Again <b>& again"),
     OperatorClosed(contact_id=1, by="operator"),
     OperatorClosed(contact_id=1, by="admin"),
     OperatorTakenAway(contact_id=1),
@@ -163,3 +178,14 @@ def test_an_alert_naming_a_contact_does_not_belong_to_it():
     alert = next(n for n in EXAMPLES if isinstance(n, DeliveryFailedAlert))
     assert alert.contact_id is not None
     assert alert.contact is None
+
+
+def test_a_form_card_shows_the_lead_as_typed_and_fits_one_message():
+    card = next(n for n in EXAMPLES if isinstance(n, OperatorCard) and n.form)
+    huge = card.model_copy(update={"messages": ["&<>" * 2000, "second"]})
+    for language in catalogs().languages:
+        text, keyboard = render.notice(huge, language)
+        assert render.telegram_length(text) <= render.MESSAGE_LIMIT
+        assert "&lt;b&gt;Eve&lt;/b&gt; &amp;" in text and "crm-&lt;42&gt;" in text
+        assert text.endswith("…")
+        assert keyboard is not None

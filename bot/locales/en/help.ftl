@@ -18,7 +18,7 @@ help-admin =
     /delop &lt;op&gt;
     /limit &lt;op&gt; &lt;n&gt;
     /activate &lt;op&gt;, /deactivate &lt;op&gt;
-    /weights [&lt;op&gt;=&lt;w&gt; …]
+    /weights [@form] [&lt;op&gt;=&lt;w&gt; …]
     /mode [random|exact|least_loaded] – how this bot shares contacts
     /sources
     /queue

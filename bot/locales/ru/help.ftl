@@ -18,7 +18,7 @@ help-admin =
     /delop &lt;оператор&gt;
     /limit &lt;оператор&gt; &lt;n&gt;
     /activate &lt;оператор&gt;, /deactivate &lt;оператор&gt;
-    /weights [&lt;оператор&gt;=&lt;вес&gt; …]
+    /weights [@форма] [&lt;оператор&gt;=&lt;вес&gt; …]
     /mode [random|exact|least_loaded] – как этот бот распределяет контакты
     /sources
     /queue
