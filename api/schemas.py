@@ -5,9 +5,9 @@ are the services'; these models only say the shape."""
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from db.models import Contact, ContactStatus, Direction, Lead, Operator
+from db.models import Contact, ContactStatus, Direction, DistributionMode, Lead, Operator
 from db.repositories import ContactState
 from services.admin import MAX_LIMIT, MAX_WEIGHT
 from services.numbers import MAX_ID
@@ -17,6 +17,7 @@ from services.views import (
     ContactRow,
     LeadDetail,
     LeadPage,
+    ModeView,
     OperatorView,
     SourceView,
     StatsView,
@@ -214,6 +215,37 @@ class WeightsOut(BaseModel):
                 )
                 for row in view.rows
             ],
+        )
+
+
+class ModeIn(Request):
+    """How a source is to distribute its new contacts (as ``/mode <mode>``)."""
+
+    # Strict elsewhere, but a mode comes as its name: JSON has no enums.
+    mode: Annotated[DistributionMode, Strict(False)] = Field(
+        description="random: weighted random; exact: shares follow the weights over any "
+        "window; least_loaded: the lowest open / limit ratio, weights breaking ties."
+    )
+
+
+class ModeOut(BaseModel):
+    """A source's distribution mode."""
+
+    source_id: int
+    source: str
+    mode: DistributionMode
+    previous: DistributionMode = Field(
+        description="The mode before this request: the same as mode unless it changed it."
+    )
+
+    @classmethod
+    def of(cls, view: ModeView) -> "ModeOut":
+        """The answer for a service's view of a source's mode."""
+        return cls(
+            source_id=view.source.id,
+            source=view.source.username,
+            mode=view.mode,
+            previous=view.previous or view.mode,
         )
 
 

@@ -5,7 +5,7 @@ from aiohttp import web
 from aiohttp_pydantic.oas.typing import r200, r400, r401, r404, r422
 
 from api.forms import FormSourcesView
-from api.schemas import Problem, SourceOut, WeightsIn, WeightsOut
+from api.schemas import ModeIn, ModeOut, Problem, SourceOut, WeightsIn, WeightsOut
 from api.views import ApiView, json
 
 
@@ -51,7 +51,35 @@ class WeightsView(ApiView):
         return json(WeightsOut.of(view))
 
 
+class ModeView(ApiView):
+    """How a source distributes its new contacts."""
+
+    async def get(
+        self, source_id: int, /
+    ) -> r200[ModeOut] | r400[Problem] | r401[Problem] | r404[Problem]:
+        """The source's distribution mode (as ``/mode``).
+
+        Tags: sources
+        """
+        async with self.context.services() as services:
+            view = await services.admin.mode(source_id)
+        return json(ModeOut.of(view))
+
+    async def put(
+        self, source_id: int, /, body: ModeIn
+    ) -> r200[ModeOut] | r400[Problem] | r401[Problem] | r404[Problem]:
+        """Switch the source to another mode (as ``/mode <mode>``). Switching to ``exact``
+        starts it over: nobody is owed anything from an earlier run of it.
+
+        Tags: sources
+        """
+        async with self.context.services() as services:
+            view = await services.admin.set_mode(source_id, body.mode.value)
+        return json(ModeOut.of(view))
+
+
 def add_routes(api: web.Application) -> None:
     """The source routes, relative to the API's prefix."""
     api.router.add_view("/sources", SourcesView)
     api.router.add_view("/sources/{source_id}/weights", WeightsView)
+    api.router.add_view("/sources/{source_id}/mode", ModeView)

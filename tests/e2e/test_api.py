@@ -221,6 +221,29 @@ async def test_sources_and_weights_as_with_the_command(api: Api, api_switchboard
         assert (got, answer["error"]) == (404, f"unknown source {missing}")
 
 
+async def test_mode_as_with_the_command(api: Api, api_switchboard: Switchboard):
+    status, sources = await api.call("GET", "/api/v1/sources")
+    alpha = sources[0]["id"]
+    path = f"/api/v1/sources/{alpha}/mode"
+    assert await api.call("GET", path) == (
+        200,
+        {"source_id": alpha, "source": "alpha_bot", "mode": "random", "previous": "random"},
+    )
+    status, view = await api.call("PUT", path, {"mode": "exact"})
+    assert (status, view["mode"], view["previous"]) == (200, "exact", "random")
+    assert "in the mode exact:" in await api_switchboard.command(ADMIN, "/mode")
+    # Setting the mode it has changes nothing and says so.
+    assert (await api.call("PUT", path, {"mode": "exact"}))[1]["previous"] == "exact"
+
+    for body in ({"mode": "fastest"}, {"mode": 1}, {}, {"mode": "exact", "when": "now"}):
+        got, answer = await api.call("PUT", path, body)
+        assert got == 400, (body, answer)
+        assert "mode" in answer["error"] or "when" in answer["error"], answer
+    assert (await api.call("GET", path))[1]["mode"] == "exact"
+    got, answer = await api.call("PUT", "/api/v1/sources/999/mode", {"mode": "random"})
+    assert (got, answer["error"]) == (404, "unknown source 999")
+
+
 async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard):
     await api_switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     for client in clients(2):
