@@ -128,7 +128,11 @@ async def create_app(
             return await TextService(session, rng).custom(source_id, name, language)
 
     transport = AiogramTransport(
-        bots_by_source, languages, custom_text, on_error=metrics.telegram_error
+        bots_by_source,
+        languages,
+        custom_text,
+        on_error=metrics.telegram_error,
+        ask_rating=settings.rating_enabled,
     )
     admin_ids = list(settings.admin_ids)
 

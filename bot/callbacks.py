@@ -22,6 +22,13 @@ class TransferTo(CallbackData, prefix="passto"):
     telegram_id: int
 
 
+class RateContact(CallbackData, prefix="rate"):
+    """One of the stars a client gives a closed contact."""
+
+    contact_id: int
+    stars: int
+
+
 class SendTo(CallbackData, prefix="send"):
     """An operator's choice of contact for an ambiguous message."""
 

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     reassign_on_reminder: bool = False
     auto_close_hours: Hours = 24
     queue_alert_minutes: Minutes = 15
+    # Closing a contact asks its client "How did we do?" with 1–5 stars.
+    rating_enabled: bool = True
     # The longest pause between two tries of a bot through which Telegram cannot be reached.
     send_retry_max_seconds: float = Field(default=30, ge=0.01, le=3600, allow_inf_nan=False)
     # Tell the admins once sending through a bot has failed this long (and again when it works).

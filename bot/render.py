@@ -6,13 +6,26 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import ChooseLanguage, CloseContact, SendTo, TransferMenu, TransferTo
+from bot.callbacks import (
+    ChooseLanguage,
+    CloseContact,
+    RateContact,
+    SendTo,
+    TransferMenu,
+    TransferTo,
+)
 from bot.texts import Markup, available_languages, escape, plain, t
-from db.models import ContactStatus, Lead, Operator, Source
+from db.models import MAX_RATING, ContactStatus, Lead, Operator, Source
 from services.assignment import REASSIGNED
 from services.contacts import Reassignment
 from services.errors import DomainError
-from services.notices import ClientRef, Notice, OperatorCard, OperatorFormMessage
+from services.notices import (
+    ClientRef,
+    ClosingNotice,
+    Notice,
+    OperatorCard,
+    OperatorFormMessage,
+)
 from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.texts import CUSTOM_TEXTS
 from services.views import (
@@ -139,15 +152,36 @@ def free_colleagues(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def notice(notice: Notice, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Render an outbox notice into text and keyboard: its text, with its fields as the
-    text's parameters (the card, formatted, has a button)."""
+def notice(
+    notice: Notice, language: str, custom: str | None = None, *, ask_rating: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render an outbox notice into text and keyboard: ``custom`` (the bot's own text for it)
+    or its text with its fields as the text's parameters; the card, formatted, has buttons,
+    and with ``ask_rating`` the close of a contact an operator had asks for stars."""
     if isinstance(notice, OperatorCard):
         return _card(notice, language), card_keyboard(notice.contact_id, language)
     if isinstance(notice, OperatorFormMessage):
         head = t(notice.text_key, language, contact_id=notice.contact_id)
         return _with_words(head, [notice.text]), None
-    return t(notice.text_key, language, **notice.arguments()), None
+    text = custom if custom is not None else t(notice.text_key, language, **notice.arguments())
+    if ask_rating and isinstance(notice, ClosingNotice) and notice.rateable:
+        asked = f"{text}\n\n{t('client-rate-ask', language)}"
+        # A bot's own closing text may fill a message: then the stars go without the question.
+        text = asked if telegram_length(asked) <= MESSAGE_LIMIT else text
+        return text, rating_keyboard(notice.contact_id, language)
+    return text, None
+
+
+def rating_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
+    """One row of stars, 1 to ``MAX_RATING``, under the close of a contact."""
+    stars = [
+        InlineKeyboardButton(
+            text=_label("button-rate", language, stars=n),
+            callback_data=RateContact(contact_id=contact_id, stars=n).pack(),
+        )
+        for n in range(1, MAX_RATING + 1)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[stars])
 
 
 def _with_words(head: str, words: list[str]) -> str:
@@ -523,6 +557,8 @@ def _performance(performance: Performance, language: str) -> str:
         closed=performance.closed,
         first_reply=median(performance.first_reply),
         handling=median(performance.handling),
+        ratings=performance.ratings,
+        rating=performance.rating or 0,
     )
 
 

@@ -105,8 +105,9 @@ def _value(value: Any) -> Any:
         return str(value)
     if isinstance(value, bool):
         return escape(value)
-    if isinstance(value, int):
-        # Numbers pick plural forms; no thousands separator, so ids read as typed.
+    if isinstance(value, int | float):
+        # Numbers pick plural forms and take the language's decimal mark; no thousands
+        # separator, so ids read as typed.
         return fluent_number(value, useGrouping=False)
     if isinstance(value, datetime):
         return fluent_date(value)

@@ -87,11 +87,14 @@ class AiogramTransport:
         languages: Languages,
         custom_text: CustomText,
         on_error: Callable[[str], None],
+        *,
+        ask_rating: bool = True,
     ) -> None:
         self.bots = bots  # source id → Bot
         self.languages = languages
         self.custom_text = custom_text
         self.on_error = on_error  # counts Telegram's errors by code
+        self.ask_rating = ask_rating  # closing a contact asks the client for stars
 
     def count_direct_sends(self, pacer: Pacer) -> None:
         """Make every bot's messages sent outside the outbox count against ``pacer``."""
@@ -115,11 +118,10 @@ class AiogramTransport:
         (read now, so a change reaches what is still waiting), else the default."""
         notice, preferred = read_notice(delivery.payload)
         language = self.languages.pick(preferred)
+        custom = None
         if notice.custom_text is not None:
             custom = await self.custom_text(delivery.source_id, notice.custom_text, language)
-            if custom is not None:
-                return custom, None
-        return render.notice(notice, language)
+        return render.notice(notice, language, custom, ask_rating=self.ask_rating)
 
     async def _send(self, bot: Bot, deliveries: list[Delivery]) -> list[int]:
         head = deliveries[0]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -69,6 +70,9 @@ class DeliveryKind(enum.StrEnum):
     COPY = "copy"  # copyMessage of the stored message in the payload
     EDIT = "edit"  # editMessageText of a copy the bot sent, to the text in the payload
 
+
+# The most stars a client can give a contact.
+MAX_RATING = 5
 
 # The partial unique index of open contacts; ON CONFLICT clauses must name the same predicate.
 OPEN_CONTACT_SQL = "status <> 'closed'"
@@ -262,6 +266,7 @@ class Contact(Base):
             sqlite_where=text("closed_at IS NOT NULL"),
             postgresql_where=text("closed_at IS NOT NULL"),
         ),
+        CheckConstraint(f"rating BETWEEN 1 AND {MAX_RATING}", name="rating"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -282,6 +287,8 @@ class Contact(Base):
     # When an operator's contact went back to the queue (removed, blocked the bot); its wait
     # counts from then, not from when the client first wrote.
     requeued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The client's answer to "How did we do?" after the close, 1 to MAX_RATING stars.
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
 
     lead: Mapped[Lead] = relationship(lazy="raise")
     source: Mapped[Source] = relationship(lazy="raise")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from db.base import utcnow
 from db.models import Decision, DistributionMode, Operator, Source
+from db.repositories import Handled
 from services.base import Service
 from services.errors import (
     InvalidDays,
@@ -98,26 +99,31 @@ def _median(durations: list[timedelta]) -> timedelta | None:
     return statistics.median(durations) if durations else None
 
 
-def _performance(
-    handled: Iterable[tuple[int, datetime, datetime | None, datetime | None]],
-) -> dict[int, Performance]:
-    """Per operator: their contacts, closed ones, median first-reply and handling times."""
+def _performance(handled: Iterable[Handled]) -> dict[int, Performance]:
+    """Per operator: their contacts, closed ones, median first-reply and handling times, and
+    the clients' ratings."""
     contacts: dict[int, int] = {}
     first_replies: dict[int, list[timedelta]] = {}
     handling: dict[int, list[timedelta]] = {}
-    for operator_id, assigned_at, first_reply_at, closed_at in handled:
+    ratings: dict[int, list[int]] = {}
+    for row in handled:
+        operator_id, assigned_at = row.operator_id, row.assigned_at
         contacts[operator_id] = contacts.get(operator_id, 0) + 1
         # A reply before the assignment was to an earlier operator of a moved contact.
-        if first_reply_at is not None and first_reply_at >= assigned_at:
-            first_replies.setdefault(operator_id, []).append(first_reply_at - assigned_at)
-        if closed_at is not None:
-            handling.setdefault(operator_id, []).append(closed_at - assigned_at)
+        if row.first_reply_at is not None and row.first_reply_at >= assigned_at:
+            first_replies.setdefault(operator_id, []).append(row.first_reply_at - assigned_at)
+        if row.closed_at is not None:
+            handling.setdefault(operator_id, []).append(row.closed_at - assigned_at)
+        if row.rating is not None:
+            ratings.setdefault(operator_id, []).append(row.rating)
     return {
         operator_id: Performance(
             count,
             len(handling.get(operator_id, [])),
             _median(first_replies.get(operator_id, [])),
             _median(handling.get(operator_id, [])),
+            statistics.fmean(ratings[operator_id]) if operator_id in ratings else None,
+            len(ratings.get(operator_id, [])),
         )
         for operator_id, count in contacts.items()
     }

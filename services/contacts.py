@@ -2,20 +2,34 @@
 
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Contact, ContactStatus, Direction, Lead, Message, Operator, Source
+from db.base import utcnow
+from db.models import (
+    MAX_RATING,
+    Contact,
+    ContactStatus,
+    Direction,
+    Lead,
+    Message,
+    Operator,
+    Source,
+)
 from db.repositories import LeadProfile, MessageKey, OpenContact
 from services.assignment import tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
 from services.errors import (
+    AlreadyRated,
     ContactAlreadyClosed,
     ContactChanged,
     NoteTooLong,
     NotYourContact,
+    NotYourRating,
     OperatorFull,
+    RatingTooLate,
     TransferToSelf,
     UnknownContact,
 )
@@ -38,6 +52,9 @@ from services.numbers import MAX_ID
 # The longest note for a colleague with a transfer (Fluent refuses longer parameters, and the
 # notice must stay within a message).
 NOTE_LIMIT = 1000
+# How long after the close a client's rating is still taken: "How did we do?" is about a
+# conversation they remember, and a rating days later says little about the operator.
+RATING_WINDOW = timedelta(days=1)
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
 _OPEN_ATTEMPTS = 3
@@ -241,9 +258,33 @@ class ContactService(Service):
                 )
             if by.kind != "client":
                 told = ClientAutoClosed if by.kind == "system" else ClientClosed
-                self._tell_client(lead, source, told(contact_id=contact_id))
+                rateable = operator is not None
+                self._tell_client(lead, source, told(contact_id=contact_id, rateable=rateable))
             self.drain_queue_after_commit()
         return ClosedContact(contact_id, operator.telegram_id if operator else None)
+
+    async def rate(self, contact_id: int, source_id: int, by: int, stars: int) -> int:
+        """The client ``by`` (Telegram id) rates their contact ``contact_id`` of the bot
+        ``source_id``: ``stars`` from 1 to ``MAX_RATING``, once, within ``RATING_WINDOW`` of
+        the close, and only a contact an operator had. Returns the stars stored."""
+        async with self.transaction():
+            closed_since = utcnow() - RATING_WINDOW
+            valid = 1 <= stars <= MAX_RATING and 1 <= contact_id <= MAX_ID
+            if valid and await self.contacts.rate(contact_id, source_id, by, stars, closed_since):
+                return stars
+            # Refused: the conditional UPDATE changed nothing; say why.
+            row = await self.contacts.get_full(contact_id) if valid else None
+            if row is None:
+                raise NotYourRating(contact_id=contact_id)
+            contact, lead, _ = row
+            mine = contact.source_id == source_id and lead.telegram_id == by
+            if not mine or contact.closed_at is None or contact.assigned_at is None:
+                raise NotYourRating(contact_id=contact_id)
+            if contact.rating is not None:
+                raise AlreadyRated(contact_id=contact_id, stars=contact.rating)
+            raise RatingTooLate(
+                contact_id=contact_id, hours=int(RATING_WINDOW.total_seconds() // 3600)
+            )
 
     async def _operator_of(self, contact: Contact) -> Operator | None:
         if contact.operator_id is None:

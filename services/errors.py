@@ -116,6 +116,27 @@ class NotYourContact(DomainError):
     template = "contact #{contact_id} is not yours"
 
 
+class NotYourRating(DomainError):
+    """A rating of a contact that is not the client's own, not closed, or never handled."""
+
+    key = "error-not-your-rating"
+    template = "contact #{contact_id} is not one you can rate"
+
+
+class AlreadyRated(DomainError):
+    """The client rated this contact already; a rating is given once."""
+
+    key = "error-already-rated"
+    template = "contact #{contact_id} is rated already: {stars}"
+
+
+class RatingTooLate(DomainError):
+    """The contact was closed longer ago than a rating may follow."""
+
+    key = "error-rating-too-late"
+    template = "contact #{contact_id} was closed over {hours} hours ago"
+
+
 class OperatorFull(DomainError):
     """The operator cannot take one more contact."""
 

@@ -85,14 +85,22 @@ class ClientTransferred(_ContactNotice):
     key: Literal["client.transferred"] = "client.transferred"
 
 
-class ClientClosed(_ContactNotice):
+class ClosingNotice(_ContactNotice):
+    """Tells a client that their contact is closed; the bot may ask them to rate it."""
+
+    selectors: ClassVar[frozenset[str]] = frozenset({"key", "rateable"})
+    # Whether an operator handled it (then there is something to rate).
+    rateable: bool = False
+
+
+class ClientClosed(ClosingNotice):
     """An operator or an admin closed the client's contact."""
 
     key: Literal["client.closed"] = "client.closed"
     custom_text: ClassVar[str | None] = "closed"
 
 
-class ClientAutoClosed(_ContactNotice):
+class ClientAutoClosed(ClosingNotice):
     """The client's contact was closed after a long silence."""
 
     key: Literal["client.auto_closed"] = "client.auto_closed"

@@ -111,13 +111,16 @@ class OperatorStats:
 @dataclass(frozen=True, slots=True)
 class Performance:
     """How an operator did with the contacts given to them in ``/stats``' window: how many,
-    how many of those are closed, and the medians from the assignment to their first reply and
-    to the close (``None`` when none has happened)."""
+    how many of those are closed, the medians from the assignment to their first reply and
+    to the close (``None`` when none has happened), and the clients' average rating of them
+    with how many rated."""
 
     contacts: int = 0
     closed: int = 0
     first_reply: timedelta | None = None
     handling: timedelta | None = None
+    rating: float | None = None
+    ratings: int = 0
 
 
 @dataclass(frozen=True, slots=True)

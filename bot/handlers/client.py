@@ -1,8 +1,9 @@
 """Clients: every message goes through ContactService.register_incoming."""
 
 from aiogram import Router
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
+from bot.callbacks import RateContact
 from bot.content import can_pass_on, lead_profile
 from bot.filters import IsAdmin
 from bot.middlewares import Sender
@@ -50,6 +51,23 @@ async def edited(message: Message, services: Services, source: Source) -> None:
     await services.contacts.register_edit(source.id, message.chat.id, message.message_id, html)
 
 
+async def rate(
+    query: CallbackQuery,
+    callback_data: RateContact,
+    services: Services,
+    source: Source,
+    sender: Sender,
+) -> None:
+    """A star under a closed contact: stored once (refusals come back as alerts), then the
+    stars are taken away so the client sees it counted."""
+    stars = await services.contacts.rate(
+        callback_data.contact_id, source.id, query.from_user.id, callback_data.stars
+    )
+    await query.answer(t("client-rated", await sender.language(), stars=stars))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
 def build_router() -> Router:
     """Everything a client sends."""
     router = Router(name=__name__)
@@ -57,4 +75,6 @@ def build_router() -> Router:
     router.message.register(not_a_client, IsAdmin())
     router.message.register(incoming)
     router.edited_message.register(edited)
+    # Anyone may tap: an operator or admin is a client of the bots they do not serve.
+    router.callback_query.register(rate, RateContact.filter())
     return router

@@ -4,6 +4,7 @@ from db.repositories.contacts import (
     ContactFilter,
     ContactRepository,
     ContactState,
+    Handled,
     OpenContact,
     PastContact,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "DecisionRepository",
     "DeliveryRepository",
     "FormLead",
+    "Handled",
     "Head",
     "InviteRepository",
     "LanguageRepository",

@@ -122,6 +122,17 @@ _HISTORY = (
 
 
 @dataclass(frozen=True, slots=True)
+class Handled:
+    """A contact an operator was given, as ``/stats`` measures their performance."""
+
+    operator_id: int
+    assigned_at: datetime
+    first_reply_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class OpenContact:
     """The few columns needed to route a message to an open contact."""
 
@@ -259,6 +270,27 @@ class ContactRepository(Repository):
         )
         row = (await self.session.execute(stmt)).first()
         return (True, row[0]) if row else (False, None)
+
+    async def rate(
+        self, contact_id: int, source_id: int, telegram_id: int, stars: int, closed_since: datetime
+    ) -> bool:
+        """Store a client's rating of a contact: only of their own (by ``telegram_id``) in that
+        source, closed since ``closed_since`` after an operator had it, and not rated yet."""
+        lead = select(Lead.id).where(Lead.telegram_id == telegram_id).scalar_subquery()
+        stmt = (
+            update(Contact)
+            .where(
+                Contact.id == contact_id,
+                Contact.source_id == source_id,
+                Contact.lead_id == lead,
+                Contact.status == ContactStatus.CLOSED,
+                Contact.assigned_at.is_not(None),
+                Contact.closed_at >= closed_since,
+                Contact.rating.is_(None),
+            )
+            .values(rating=stars)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)
 
     async def mark_replied(self, contact_id: int) -> None:
         """Record an operator reply: the contact is in progress, the client was answered."""
@@ -495,15 +527,18 @@ class ContactRepository(Repository):
             counts.setdefault(source_id, [0, 0, 0])[0] += contacts
         return [(source_id, *figures) for source_id, figures in sorted(counts.items())]
 
-    async def handled_since(
-        self, since: datetime
-    ) -> list[tuple[int, datetime, datetime | None, datetime | None]]:
+    async def handled_since(self, since: datetime) -> list[Handled]:
         """Contacts given to an operator since ``since``: operator, when it was assigned, the
-        operator's first reply and when it was closed (either may not have happened yet)."""
+        operator's first reply, when it was closed and the client's rating (each may not have
+        happened yet)."""
         stmt = select(
-            Contact.operator_id, Contact.assigned_at, Contact.first_reply_at, Contact.closed_at
+            Contact.operator_id,
+            Contact.assigned_at,
+            Contact.first_reply_at,
+            Contact.closed_at,
+            Contact.rating,
         ).where(Contact.operator_id.is_not(None), Contact.assigned_at >= since)
-        return [tuple(row) for row in await self.session.execute(stmt)]  # type: ignore[misc]
+        return [Handled(*row) for row in await self.session.execute(stmt)]
 
     async def operator_stats(
         self, since: datetime | None = None, until: datetime | None = None

@@ -290,7 +290,7 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
         "   Ann: 0 (0%, weight share 100%)\n"
         "Operators (their contacts of the last 7 days: median times from the assignment):\n"
         "   Ann: 1/1 open, 2 got, 1 closed\n"
-        "      2 contacts, 1 closed, first reply —, handled in 0 s"
+        "      2 contacts, 1 closed, first reply —, handled in 0 s, not rated yet"
     )
 
 

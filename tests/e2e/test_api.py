@@ -353,7 +353,8 @@ async def test_contacts_listed_read_and_closed_through_the_api(
     assert any(text.startswith("📨 New contact #") for text in told[1:])
     client = next(w for w in writers if w.first_name == detail["lead_name"])
     assert texts(telegram, "alpha_bot", client.id)[-1] == (
-        "This conversation is closed. Write again any time to start a new one."
+        "This conversation is closed. Write again any time to start a new one.\n\n"
+        "How did we do? Rate this conversation from 1 to 5 stars."
     )
 
     status, answer = await api.call("POST", f"/api/v1/contacts/{ann_contact}/close")

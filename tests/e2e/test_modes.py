@@ -144,7 +144,7 @@ async def test_stats_show_how_each_operator_did_in_the_last_days(switchboard: Sw
     assert re.search(
         r"Operators \(their contacts of the last day: median times from the assignment\):\n"
         r"   <b>&: 0/3 open, 1 got, 1 closed\n"
-        r"      1 contact, 1 closed, first reply \d+ s, handled in \d+ s$",
+        r"      1 contact, 1 closed, first reply \d+ s, handled in \d+ s, not rated yet$",
         stats,
     ), stats
     russian = dataclasses.replace(ADMIN, language_code="ru")

@@ -113,6 +113,32 @@ def test_durations(language, minutes, hours, waited):
     assert t(key, language, hours=hours, minutes=minutes) == waited
 
 
+@pytest.mark.parametrize(
+    ("language", "ratings", "rating", "shown"),
+    [
+        ("en", 0, 0, "not rated yet"),
+        ("en", 1, 4, "rated 4 of 5 (1 rating)"),
+        ("en", 3, 13 / 3, "rated 4.3 of 5 (3 ratings)"),
+        ("ru", 0, 0, "оценок пока нет"),
+        ("ru", 2, 4.5, "средняя оценка 4,5 из 5 (2 оценки)"),
+        ("ru", 21, 5, "средняя оценка 5 из 5 (21 оценка)"),
+        ("ru", 25, 3.24, "средняя оценка 3,2 из 5 (25 оценок)"),
+    ],
+)
+def test_average_ratings_in_the_language_s_numbers(language, ratings, rating, shown):
+    text = t(
+        "admin-stats-performance",
+        language,
+        contacts=ratings,
+        closed=ratings,
+        first_reply="—",
+        handling="—",
+        ratings=ratings,
+        rating=rating,
+    )
+    assert text.endswith(shown)
+
+
 def test_ids_are_shown_without_thousands_separators():
     assert t("operator-sent", "ru", contact_id=1234567) == "Отправлено в контакт #1234567."
 

@@ -48,7 +48,11 @@ admin-stats-operator = {"   "}{ $name }: { $open }/{ $limit } open, { $assigned 
 admin-stats-performance = {"      "}{ $contacts ->
     [one] { $contacts } contact
    *[other] { $contacts } contacts
-}, { $closed } closed, first reply { $first_reply }, handled in { $handling }
+}, { $closed } closed, first reply { $first_reply }, handled in { $handling }, { $ratings ->
+    [0] not rated yet
+    [one] rated { NUMBER($rating, maximumFractionDigits: 1) } of 5 (1 rating)
+   *[other] rated { NUMBER($rating, maximumFractionDigits: 1) } of 5 ({ $ratings } ratings)
+}
 admin-assigned = Contact #{ $contact_id } is now with { $operator }.
 
 # /mode: how a bot shares its new contacts among its operators.

@@ -55,7 +55,12 @@ admin-stats-performance = {"      "}{ $contacts ->
     [one] { $contacts } контакт
     [few] { $contacts } контакта
    *[many] { $contacts } контактов
-}, закрыто { $closed }, первый ответ через { $first_reply }, обработка { $handling }
+}, закрыто { $closed }, первый ответ через { $first_reply }, обработка { $handling }, { $ratings ->
+    [0] оценок пока нет
+    [one] средняя оценка { NUMBER($rating, maximumFractionDigits: 1) } из 5 ({ $ratings } оценка)
+    [few] средняя оценка { NUMBER($rating, maximumFractionDigits: 1) } из 5 ({ $ratings } оценки)
+   *[many] средняя оценка { NUMBER($rating, maximumFractionDigits: 1) } из 5 ({ $ratings } оценок)
+}
 admin-assigned = Контакт #{ $contact_id } теперь у { $operator }.
 
 # /mode: как бот делит новые контакты между операторами.
