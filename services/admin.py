@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from db.base import utcnow
 from db.models import Decision, DistributionMode, Operator, Source
 from db.repositories import Handled
+from services.activity import Span, activity, sample_times
 from services.base import Service
 from services.errors import (
     InvalidDays,
@@ -32,6 +33,7 @@ from services.notices import (
 )
 from services.numbers import MAX_ID, parse_number
 from services.views import (
+    DayView,
     DecisionView,
     EligibleView,
     ModeView,
@@ -57,6 +59,10 @@ MAX_WEIGHT = 1000
 # /stats: the operators' performance over this many days, unless told otherwise (a window keeps
 # it to the contacts of those days, however long the history), and at most over this many.
 STATS_DAYS = 7
+# /stats chart: the queue and the operators' loads over the last day, a sample every quarter
+# of an hour (fine enough to see a morning peak, few enough points to draw at once).
+CHART_WINDOW = timedelta(days=1)
+CHART_STEP = timedelta(minutes=15)
 MAX_STATS_DAYS = 366
 
 
@@ -452,6 +458,17 @@ class AdminService(Service):
             for op_id, (n, closed) in per_operator.items()
         ]
         return StatsView(source_stats, operator_stats, window)
+
+    async def day(self, until: datetime | None = None) -> DayView:
+        """What ``/stats chart`` draws: ``stats()`` (each operator's share against their
+        weight), and over the day before ``until`` (now) the queue's length and each
+        operator's open contacts, every ``CHART_STEP``."""
+        view = await self.stats()
+        end = until or utcnow()
+        times = sample_times(end, CHART_WINDOW, CHART_STEP)
+        async with self.transaction():
+            rows = await self.contacts.spans_between(times[0], end)
+        return DayView(view, activity([Span(*row) for row in rows], times))
 
     async def create_invite(self, created_by: int, limit: str | int) -> str:
         """A one-time code; whoever opens the bot with it becomes an operator."""

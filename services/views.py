@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from db.models import Contact, DistributionMode, Lead, Message, Operator, Source
+from services.activity import Activity
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,14 @@ class StatsView:
     sources: list[SourceStats]
     operators: list[OperatorStats]
     days: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayView:
+    """What ``/stats chart`` draws: the statistics, and the day's queue and loads."""
+
+    stats: StatsView
+    activity: Activity
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,12 @@
 """Admin commands. The source of ``/weights`` is the bot the command is sent to."""
 
+import asyncio
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
-from bot import render
+from bot import charts, render
 from bot.content import text_argument
 from bot.filters import IsAdmin
 from bot.handlers.replies import answer_pages
@@ -29,6 +31,8 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
 NO_ARGUMENTS = ("operators", "sources", "queue", "texts")
+# ``/stats chart``: the word is the same in every language, as the commands are.
+CHART = "chart"
 
 
 def _has_arguments(_message: Message, command: CommandObject) -> bool:
@@ -191,14 +195,28 @@ async def stats(
     message: Message, command: CommandObject, services: Services, sender: Sender
 ) -> None:
     """``/stats [days]``: per source and per operator statistics, the operators' performance
-    over the last week or ``days`` days."""
+    over the last week or ``days`` days; ``/stats chart``: the same and the day, drawn."""
     language = await sender.language()
     args = _args(command, 0, 1)
     if args is None:
         return await _usage(message, "stats", language)
+    if args[0:1] == [CHART]:
+        return await _chart(message, services, language)
     view = await services.admin.stats(*args)
     await answer_pages(message, render.stats(view, language))
     return None
+
+
+async def _chart(message: Message, services: Services, language: str) -> None:
+    day = await services.admin.day()
+    # Drawing takes CPU for a while: off the event loop, which goes on serving updates.
+    chart = await asyncio.to_thread(charts.draw_day, day, language)
+    picture = BufferedInputFile(chart.png, filename="switchboard-stats.png")
+    caption = t("chart-caption", language)
+    if chart.fits_a_photo:
+        await message.answer_photo(picture, caption=caption)
+    else:
+        await message.answer_document(picture, caption=caption)
 
 
 async def assign(

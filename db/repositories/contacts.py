@@ -25,6 +25,7 @@ from db.models import (
     OPEN_CONTACT_SQL,
     Contact,
     ContactStatus,
+    Decision,
     Lead,
     Operator,
     OperatorTally,
@@ -539,6 +540,29 @@ class ContactRepository(Repository):
             Contact.rating,
         ).where(Contact.operator_id.is_not(None), Contact.assigned_at >= since)
         return [Handled(*row) for row in await self.session.execute(stmt)]
+
+    async def spans_between(
+        self, since: datetime, until: datetime
+    ) -> list[tuple[int | None, datetime, datetime | None, datetime | None, datetime | None]]:
+        """Contacts waiting or open at some time in [since, until): operator, since when it
+        waits, when an operator first got it after that, its assignment and its close."""
+        queued_since = func.coalesce(Contact.requeued_at, Contact.created_at)
+        left_queue = (
+            select(func.min(Decision.created_at))
+            .where(
+                Decision.contact_id == Contact.id,
+                Decision.operator_id.is_not(None),
+                Decision.created_at >= queued_since,
+            )
+            .scalar_subquery()
+        )
+        stmt = select(
+            Contact.operator_id, queued_since, left_queue, Contact.assigned_at, Contact.closed_at
+        ).where(
+            queued_since < until,
+            (Contact.closed_at.is_(None)) | (Contact.closed_at >= since),
+        )
+        return [tuple(row) for row in await self.session.execute(stmt)]  # type: ignore[misc]
 
     async def operator_stats(
         self, since: datetime | None = None, until: datetime | None = None

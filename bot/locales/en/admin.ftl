@@ -123,7 +123,7 @@ usage-activate = /activate &lt;op&gt;
 usage-deactivate = /deactivate &lt;op&gt;
 usage-weights = /weights [&lt;op&gt;=&lt;w&gt; …]
 usage-assign = /assign &lt;contact&gt; &lt;op&gt;
-usage-stats = /stats [days]
+usage-stats = /stats [days], /stats chart
 usage-mode = /mode [random|exact|least_loaded]
 usage-why = /why &lt;contact&gt;
 usage-invite = /invite [limit]

@@ -23,6 +23,7 @@ help-admin =
     /sources
     /queue
     /stats [days] – and how operators did in the last week (or days)
+    /stats chart – the same, and the last day's queue and loads, as a picture
     /assign &lt;contact&gt; &lt;op&gt;
     /why &lt;contact&gt; – why it went where it went
     /invite [limit]

@@ -134,7 +134,7 @@ usage-activate = /activate &lt;оператор&gt;
 usage-deactivate = /deactivate &lt;оператор&gt;
 usage-weights = /weights [&lt;оператор&gt;=&lt;вес&gt; …]
 usage-assign = /assign &lt;контакт&gt; &lt;оператор&gt;
-usage-stats = /stats [дни]
+usage-stats = /stats [дни], /stats chart
 usage-mode = /mode [random|exact|least_loaded]
 usage-why = /why &lt;контакт&gt;
 usage-invite = /invite [лимит]
