@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
+from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source, Template
 from db.repositories import MessageKey
 from services.base import Service
-from services.errors import InvalidInvite, UnknownOperator
+from services.errors import InvalidInvite, NoContactToAnswer, NoTemplates, UnknownOperator
 from services.notices import MessageCopy
+from services.templates import fill, plain_text, unknown_template
 from services.views import OperatorView
 
 
@@ -190,6 +191,99 @@ class OperatorService(Service):
     async def _relay(
         self, operator: Operator, message: OperatorMessage, contact_id: int | None
     ) -> Relay:
+        target = await self._target(operator, message, contact_id)
+        if isinstance(target, Relay):
+            return target
+        contact, lead = target
+        stored = await self.messages.add(
+            message.key,
+            contact.id,
+            Direction.OUT,
+            message.content_type,
+            message.text,
+            message.media_group_id,
+        )
+        copy = MessageCopy(
+            from_chat_id=message.chat_id,
+            message_id=message.message_id,
+            media_group_id=message.media_group_id,
+        )
+        self.outbox.copy(
+            message.source_id, lead.telegram_id, copy, contact_id=contact.id, message_id=stored.id
+        )
+        await self.contacts.mark_replied(contact.id)
+        return Relay(RelayOutcome.SENT, contact.id)
+
+    async def send_template(
+        self,
+        message: OperatorMessage,
+        *,
+        name: str | None = None,
+        template_id: int | None = None,
+        contact_id: int | None = None,
+    ) -> Relay:
+        """Send one of the bot's templates (by ``name``, or by ``template_id`` from a button)
+        to a client as the operator's answer: the contact is the one chosen (``contact_id``),
+        the one of the message replied to, or the operator's only open one in this bot.
+        ``message`` is the operator's ``/t`` (its key keeps a redelivered update, or a second
+        tap, from sending it twice). Stored as the operator's message, it counts as their
+        reply."""
+        try:
+            async with self.transaction():
+                if (earlier := await self._relayed_before(message)) is not None:
+                    return earlier
+                operator = await self.find_operator(message.chat_id)
+                target = await self._target(operator, message, contact_id)
+                if isinstance(target, Relay):
+                    if target.outcome is RelayOutcome.AMBIGUOUS:
+                        raise NoContactToAnswer()
+                    return target
+                contact, lead = target
+                template = await self._template(message.source_id, name, template_id)
+                text = fill(template, lead.first_name)
+                stored = await self.messages.add(
+                    message.key, contact.id, Direction.OUT, "template", plain_text(text)
+                )
+                self.outbox.text(message.source_id, lead.telegram_id, text, contact.id, stored.id)
+                await self.contacts.mark_replied(contact.id)
+        except IntegrityError:
+            # The same /t handled at this moment by another process: it sent it.
+            async with self.transaction():
+                if (earlier := await self._relayed_before(message)) is None:
+                    raise
+            return earlier
+        return Relay(RelayOutcome.SENT, contact.id)
+
+    async def _template(
+        self, source_id: int, name: str | None, template_id: int | None
+    ) -> Template:
+        template = None
+        if name is not None:
+            template = await self.templates.named(source_id, name)
+        elif template_id is not None:
+            template = await self.templates.get(template_id)
+        if template is None or template.source_id != source_id:
+            raise await unknown_template(self.templates, source_id, name or "")
+        return template
+
+    async def template_choices(
+        self, source_id: int, telegram_id: int, reply_to: int | None
+    ) -> tuple[int, list[Template]]:
+        """``/t`` alone: the contact it is for (as for ``send_template``) and the bot's
+        templates to offer; refused when there is no such contact or no template."""
+        contact_id = await self.current_contact(source_id, telegram_id, reply_to)
+        if contact_id is None:
+            raise NoContactToAnswer()
+        async with self.transaction():
+            templates = await self.templates.of_source(source_id)
+        if not templates:
+            raise NoTemplates()
+        return contact_id, templates
+
+    async def _target(
+        self, operator: Operator, message: OperatorMessage, contact_id: int | None
+    ) -> Relay | tuple[Contact, Lead]:
+        """The open contact of this operator a message is for, or why it goes nowhere."""
         if contact_id is None and message.reply_to is not None:
             contact_id = await self._contact_replied_to(message)
         if contact_id is None:
@@ -214,24 +308,7 @@ class OperatorService(Service):
             return Relay(RelayOutcome.CLOSED, contact.id)
         if contact.operator_id != operator.id:
             return Relay(RelayOutcome.TAKEN_AWAY, contact.id)
-        stored = await self.messages.add(
-            message.key,
-            contact.id,
-            Direction.OUT,
-            message.content_type,
-            message.text,
-            message.media_group_id,
-        )
-        copy = MessageCopy(
-            from_chat_id=message.chat_id,
-            message_id=message.message_id,
-            media_group_id=message.media_group_id,
-        )
-        self.outbox.copy(
-            message.source_id, lead.telegram_id, copy, contact_id=contact.id, message_id=stored.id
-        )
-        await self.contacts.mark_replied(contact.id)
-        return Relay(RelayOutcome.SENT, contact.id)
+        return contact, lead
 
     async def edited(
         self, source_id: int, chat_id: int, message_id: int, html: str | None = None
