@@ -20,7 +20,7 @@ from services.assignment import REASSIGNED
 from services.contacts import Reassignment
 from services.errors import DomainError
 from services.notices import ClientRef, Notice, OperatorCard, OperatorFormMessage
-from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
+from services.operators import TEMPLATE, ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.texts import CUSTOM_TEXTS
 from services.transcripts import TranscriptHead, TranscriptLine
 from services.views import (
@@ -724,7 +724,7 @@ def transcript_line(line: TranscriptLine, language: str) -> str:
     else:
         author = plain("transcript-operator", language, name=line.author or "—")
     words = line.text or ""
-    if line.content_type not in ("text", "template"):
+    if line.content_type not in ("text", TEMPLATE):
         kind = plain("transcript-media", language, kind=line.content_type)
         words = f"{kind} {words}".rstrip()
     return f"[{_moment(line.at)}] {author}: {words}"

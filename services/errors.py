@@ -237,6 +237,13 @@ class UnknownTemplate(DomainError):
     template = "there is no template {name}; the templates are {names}"
 
 
+class TemplateGone(DomainError):
+    """A button offering a template that was removed since."""
+
+    key = "error-template-gone"
+    template = "that template was removed"
+
+
 class NoTemplates(DomainError):
     """The bot has no templates yet."""
 

@@ -9,7 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source, Template
 from db.repositories import MessageKey
 from services.base import Service
-from services.errors import InvalidInvite, NoContactToAnswer, NoTemplates, UnknownOperator
+from services.errors import (
+    InvalidInvite,
+    NoContactToAnswer,
+    NoTemplates,
+    TemplateGone,
+    UnknownOperator,
+)
 from services.notices import MessageCopy
 from services.templates import fill, plain_text, unknown_template
 from services.views import OperatorView
@@ -31,6 +37,10 @@ class OperatorMessage:
     def key(self) -> MessageKey:
         """Where Telegram delivered it."""
         return MessageKey(self.source_id, self.chat_id, self.message_id)
+
+
+# The content type an operator's /t is stored with: the client got the template's text.
+TEMPLATE = "template"
 
 
 class RelayOutcome(enum.StrEnum):
@@ -67,10 +77,12 @@ class Relay:
 
 @dataclass(frozen=True, slots=True)
 class EditedAnswer:
-    """An answer the operator edited: its contact, and whether the client sees the edit."""
+    """An answer the operator edited: its contact, and whether the client sees the edit;
+    ``template``: the answer was a ``/t``, whose text the client got, not the command."""
 
     contact_id: int
     passed_on: bool
+    template: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +254,7 @@ class OperatorService(Service):
                 template = await self._template(message.source_id, name, template_id)
                 text = fill(template, lead.first_name)
                 stored = await self.messages.add(
-                    message.key, contact.id, Direction.OUT, "template", plain_text(text)
+                    message.key, contact.id, Direction.OUT, TEMPLATE, plain_text(text)
                 )
                 self.outbox.text(message.source_id, lead.telegram_id, text, contact.id, stored.id)
                 await self.contacts.mark_replied(contact.id)
@@ -262,9 +274,11 @@ class OperatorService(Service):
             template = await self.templates.named(source_id, name)
         elif template_id is not None:
             template = await self.templates.get(template_id)
-        if template is None or template.source_id != source_id:
-            raise await unknown_template(self.templates, source_id, name or "")
-        return template
+        if template is not None and template.source_id == source_id:
+            return template
+        if name is None:
+            raise TemplateGone()  # a button of a template removed since it was offered
+        raise await unknown_template(self.templates, source_id, name)
 
     async def template_choices(
         self, source_id: int, telegram_id: int, reply_to: int | None
@@ -322,6 +336,8 @@ class OperatorService(Service):
             # An IN message here is one the operator wrote as a client, before becoming one.
             if stored is None or stored.direction is not Direction.OUT:
                 return None
+            if stored.content_type == TEMPLATE:
+                return EditedAnswer(stored.contact_id, passed_on=False, template=True)
             if stored.copy_message_id is None:
                 # Not sent yet (it is copied as it is then) or never delivered: nothing to edit.
                 return EditedAnswer(stored.contact_id, passed_on=True)

@@ -15,7 +15,7 @@ from bot.texts import t
 from db.models import Source
 from services.base import Actor
 from services.numbers import parse_contact_number
-from services.operators import OperatorMessage, RelayOutcome
+from services.operators import TEMPLATE, OperatorMessage, RelayOutcome
 from services.registry import Services
 
 
@@ -170,7 +170,7 @@ async def send_template_button(
 ) -> None:
     """One of the templates ``/t`` offered."""
     relayed = await services.operators.send_template(
-        OperatorMessage(source.id, _sender(query), callback_data.message_id, "template"),
+        OperatorMessage(source.id, _sender(query), callback_data.message_id, TEMPLATE),
         template_id=callback_data.template_id,
         contact_id=callback_data.contact_id,
     )
@@ -238,7 +238,10 @@ async def edited(message: Message, services: Services, source: Source, sender: S
     html = message.html_text if message.text is not None else None
     edited = await services.operators.edited(source.id, message.chat.id, message.message_id, html)
     if edited is not None and not edited.passed_on:
-        text = t("operator-edit-not-relayed", await sender.language(), contact_id=edited.contact_id)
+        key = (
+            "operator-template-edit-not-relayed" if edited.template else "operator-edit-not-relayed"
+        )
+        text = t(key, await sender.language(), contact_id=edited.contact_id)
         await message.reply(text)
 
 

@@ -1,12 +1,17 @@
 """/history: a contact's whole conversation as a file, for its operator or any admin."""
 
+import re
+
+from bot import transport
 from fake_telegram import User
+from services import transcripts
 from tests.e2e.helpers import cards
 from tests.harness import ADMIN
 from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
 PETE = User(1002, "Pete", username="pete_op")
+_TIME = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\] ")
 ANNA = User(3001, "<b>Anna</b> & co", username="anna_c")
 
 
@@ -43,9 +48,7 @@ async def _history(switchboard: Switchboard, user: User, command: str) -> tuple[
 
 def _without_times(transcript: str) -> list[str]:
     """The transcript's lines, each message's time (checked apart) left out."""
-    return [
-        line.split("] ", 1)[1] if line.startswith("[") else line for line in transcript.splitlines()
-    ]
+    return [_TIME.sub("", line) for line in transcript.splitlines()]
 
 
 async def test_the_operator_gets_the_whole_conversation_as_a_file(switchboard: Switchboard):
@@ -70,7 +73,7 @@ async def test_the_operator_gets_the_whole_conversation_as_a_file(switchboard: S
         "Operator Olga: Sorry & thanks",
         "Operator Olga: Dear <b>Anna</b> & co, we are on it.",
     ]
-    assert all(line.startswith("[20") for line in messages.splitlines())
+    assert all(_TIME.match(line) for line in messages.splitlines())
 
 
 async def test_any_admin_gets_it_too_in_their_language(switchboard: Switchboard):
@@ -120,3 +123,27 @@ async def test_a_card_points_to_the_history_of_earlier_contacts(switchboard: Swi
     # Pete has Anna's contact #2 now, so he may read her earlier one.
     _caption, transcript = await _history(switchboard, PETE, "/history 1")
     assert "Operator Olga: Sorry & thanks" in _without_times(transcript)
+
+
+async def test_a_long_conversation_is_read_a_page_at_a_time_and_cut_to_fit(
+    switchboard: Switchboard, monkeypatch
+):
+    await _conversation(switchboard)
+    # One message per transaction: the four of them come over four pages and a last empty one.
+    monkeypatch.setattr(transcripts, "TRANSCRIPT_PAGE", 1)
+    _caption, whole = await _history(switchboard, OLGA, "/history 1")
+    assert _without_times(whole.split("\n\n", 1)[1]) == [
+        "Client: My order <1234> is late",
+        "Client: [photo] the box",
+        "Operator Olga: Sorry & thanks",
+        "Operator Olga: Dear <b>Anna</b> & co, we are on it.",
+    ]
+
+    # A file that would grow past the limit stops after the line that reached it.
+    head = whole.split("\n\n", 1)[0]
+    monkeypatch.setattr(transport, "TRANSCRIPT_LIMIT", len(head.encode()) + 10)
+    _caption, cut = await _history(switchboard, OLGA, "/history 1")
+    assert _without_times(cut.split("\n\n", 1)[1]) == [
+        "Client: My order <1234> is late",
+        "[The rest of the conversation does not fit one file.]",
+    ]

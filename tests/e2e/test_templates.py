@@ -184,3 +184,88 @@ async def test_refusals_of_t_send_nothing(switchboard: Switchboard):
     # Nothing of a template reached either client.
     for client, before in ((ANNA, anna_before), (HOSTILE, hostile_before)):
         assert not any("Hi " in text for text in texts(telegram, "alpha_bot", client.id, before))
+
+
+async def test_a_template_keeps_the_formatting_its_admin_gave_it(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    command = "/template add greet Dear {name}, your order is ready."
+    ready = command.index("ready")
+    await telegram.send_raw(
+        "alpha_bot",
+        ADMIN,
+        {
+            "text": command,
+            "entities": [
+                {"type": "bot_command", "offset": 0, "length": 9},
+                {"type": "bold", "offset": ready, "length": 5},
+            ],
+        },
+    )
+    await switchboard.idle()
+    await _olga_has(switchboard, HOSTILE)
+    (card,) = cards(telegram, "alpha_bot", OLGA.id)
+
+    await _t(switchboard, OLGA, "/t greet", card.message_id)
+
+    assert telegram.received("alpha_bot", HOSTILE.id)[-1].text == (
+        "Dear &lt;b&gt;&amp;amp;, your order is <b>ready</b>."
+    )
+
+
+async def test_editing_a_t_changes_nothing_and_says_so(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.command(ADMIN, "/template add greet Hi {name}")
+    await switchboard.command(ADMIN, "/template add bye Bye")
+    await _olga_has(switchboard, ANNA)
+    (card,) = cards(telegram, "alpha_bot", OLGA.id)
+    await _t(switchboard, OLGA, "/t greet", card.message_id)
+    sent = telegram.received("alpha_bot", ANNA.id)[-1]
+
+    await telegram.edit_message("alpha_bot", OLGA, answer_id(telegram), "/t bye")
+    await telegram.wait_received(
+        "alpha_bot", OLGA.id, len(telegram.received("alpha_bot", OLGA.id)) + 1
+    )
+    await switchboard.idle()
+
+    assert texts(telegram, "alpha_bot", OLGA.id)[-1] == (
+        "✏️ Contact #1 got the template's text, not your command: editing the command changes "
+        "nothing there. Send /t again for another template."
+    )
+    assert not sent.edited and sent.plain_text == "Hi Anna"
+
+
+async def test_a_button_of_a_removed_template_sends_nothing(switchboard: Switchboard):
+    telegram = switchboard.telegram
+    await switchboard.command(ADMIN, "/template add greet Hi {name}")
+    await _olga_has(switchboard, ANNA)
+    (card,) = cards(telegram, "alpha_bot", OLGA.id)
+    await _t(switchboard, OLGA, "/t", card.message_id)
+    question = telegram.received("alpha_bot", OLGA.id)[-1]
+    await switchboard.command(ADMIN, "/template del greet")
+    anna_before = len(telegram.received("alpha_bot", ANNA.id))
+
+    query = await telegram.press_button(
+        "alpha_bot", OLGA, question.message_id, buttons(question)[0][1]
+    )
+    await switchboard.idle()
+
+    (answer,) = [a for a in telegram.answered_callbacks if a["callback_query_id"] == query]
+    assert answer["text"] == "That template was removed meanwhile; /t lists those there are now."
+    assert len(telegram.received("alpha_bot", ANNA.id)) == anna_before
+
+
+async def test_a_template_is_the_operators_answer_and_first_reply(api_switchboard, api):
+    switchboard = api_switchboard
+    await switchboard.command(ADMIN, "/template add greet Hi {name} & welcome")
+    await _olga_has(switchboard, ANNA)
+    status, before = await api.call("GET", "/api/v1/contacts/1")
+    assert status == 200 and before["first_reply_at"] is None
+
+    await _t(switchboard, OLGA, "/t greet", None)
+
+    status, contact = await api.call("GET", "/api/v1/contacts/1")
+    assert contact["first_reply_at"] is not None
+    assert [(m["direction"], m["content_type"], m["text"]) for m in contact["messages"]] == [
+        ("in", "text", "I am Anna"),
+        ("out", "template", "Hi Anna & welcome"),
+    ]

@@ -31,3 +31,4 @@ error-unknown-template = There is no template { $name } here. The templates are:
 error-no-templates = This bot has no templates yet; an admin adds them with /template add.
 error-template-too-long = Not sent: template { $name } would have { $length } characters; Telegram allows at most { $limit }.
 error-template-no-contact = Send /t as a reply to a message of the contact it is for.
+error-template-gone = That template was removed meanwhile; /t lists those there are now.

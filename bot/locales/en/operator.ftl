@@ -92,3 +92,4 @@ transcript-media = [{ $kind ->
    *[other] { $kind }
 }]
 transcript-cut = [The rest of the conversation does not fit one file.]
+operator-template-edit-not-relayed = ✏️ Contact #{ $contact_id } got the template's text, not your command: editing the command changes nothing there. Send /t again for another template.

@@ -31,3 +31,4 @@ error-unknown-template = Шаблона { $name } здесь нет. Есть ш
 error-no-templates = У этого бота ещё нет шаблонов; администратор добавляет их командой /template add.
 error-template-too-long = Не отправлено: в шаблоне { $name } получилось бы { $length } символов, а Telegram допускает не больше { $limit }.
 error-template-no-contact = Отправьте /t в ответ на сообщение того контакта, которому он предназначен.
+error-template-gone = Этот шаблон тем временем удалён; /t покажет те, что есть сейчас.
