@@ -3,7 +3,8 @@
 import os
 import random
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -98,7 +99,7 @@ class Transcripts(Protocol):
     async def head(self, contact_id: int) -> TranscriptHead | None:
         """The contact, client, bot and operator (``None``: the contact is gone)."""
 
-    def lines(self, contact_id: int) -> AsyncIterator[TranscriptLine]:
+    def lines(self, contact_id: int) -> AsyncGenerator[TranscriptLine, None]:
         """Its messages in order, read page by page."""
 
 
@@ -116,7 +117,7 @@ class DatabaseTranscripts:
         async with self.session_factory() as session:
             return await TranscriptService(session, self.rng).head(contact_id)
 
-    async def lines(self, contact_id: int) -> AsyncIterator[TranscriptLine]:
+    async def lines(self, contact_id: int) -> AsyncGenerator[TranscriptLine, None]:
         """Its messages in order, a page per transaction of one session."""
         async with self.session_factory() as session:
             async for line in TranscriptService(session, self.rng).lines(contact_id):
@@ -233,11 +234,13 @@ class AiogramTransport:
             path = file.name
             try:
                 file.write(render.transcript_head(head, language) + "\n\n")
-                async for line in self.transcripts.lines(request.contact_id):
-                    if file.tell() > TRANSCRIPT_LIMIT:
-                        file.write(plain("transcript-cut", language) + "\n")
-                        break
-                    file.write(render.transcript_line(line, language) + "\n")
+                # Closed at once when the file is cut: its session goes back to the pool now.
+                async with aclosing(self.transcripts.lines(request.contact_id)) as lines:
+                    async for line in lines:
+                        if file.tell() > TRANSCRIPT_LIMIT:
+                            file.write(plain("transcript-cut", language) + "\n")
+                            break
+                        file.write(render.transcript_line(line, language) + "\n")
             except BaseException:
                 os.unlink(path)
                 raise

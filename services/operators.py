@@ -245,6 +245,9 @@ class OperatorService(Service):
                 if (earlier := await self._relayed_before(message)) is not None:
                     return earlier
                 operator = await self.find_operator(message.chat_id)
+                # As any answer: writing here shows the bot may message them again.
+                if await self.operators.mark_reachable(operator.id, message.source_id):
+                    self.drain_queue_after_commit()
                 target = await self._target(operator, message, contact_id)
                 if isinstance(target, Relay):
                     if target.outcome is RelayOutcome.AMBIGUOUS:

@@ -14,10 +14,14 @@ from services.errors import (
     TextTooLong,
     UnknownTemplate,
 )
+from services.texts import TEXT_LIMIT
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,32}")
 # Telegram's limit of a message's text, in UTF-16 code units once its entities are parsed.
 MESSAGE_LIMIT = 4096
+# A template's own limit, as a bot's texts have (services.texts): /templates shows each under
+# its name, and the name must fit beside it.
+TEMPLATE_LIMIT = TEXT_LIMIT
 # Where the client's first name goes.
 NAME_SLOT = "{name}"
 # Tags of Telegram HTML; a "<" of the text itself is always written "&lt;".
@@ -63,8 +67,8 @@ class TemplateService(Service):
         """Add a template (Telegram HTML, ``length`` as Telegram counts it) or replace the
         one of that name; whether one was replaced. Nothing changes on a refusal."""
         check_name(name)
-        if length > MESSAGE_LIMIT:
-            raise TextTooLong(length=length, limit=MESSAGE_LIMIT)
+        if length > TEMPLATE_LIMIT:
+            raise TextTooLong(length=length, limit=TEMPLATE_LIMIT)
         async with self.transaction():
             # Two admins at once: the one who comes second is told it replaced the first's.
             await self.templates.lock(f"template:{source_id}:{name}")

@@ -1,7 +1,7 @@
 """A contact's whole conversation as one file (``/history``): who may have it, and its parts
 read page by page when the bot builds the file."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,7 +77,7 @@ class TranscriptService(Service):
             )
         return TranscriptHead(contact, lead, source, operator.display_name if operator else None)
 
-    async def lines(self, contact_id: int) -> AsyncIterator[TranscriptLine]:
+    async def lines(self, contact_id: int) -> AsyncGenerator[TranscriptLine, None]:
         """The contact's messages in the order they arrived, a page per transaction."""
         after = 0
         while True:

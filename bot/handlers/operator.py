@@ -153,9 +153,7 @@ async def send_template(
         await message.reply(text, reply_markup=markup)
         return
     relayed = await services.operators.send_template(
-        OperatorMessage(
-            source.id, _sender(message), message.message_id, "template", None, reply_to
-        ),
+        OperatorMessage(source.id, _sender(message), message.message_id, TEMPLATE, None, reply_to),
         name=name,
     )
     await message.reply(render.template_sent(relayed, language))

@@ -66,9 +66,9 @@ async def test_template_refusals_of_admins_change_nothing(switchboard: Switchboa
     assert await switchboard.command(ADMIN, "/template add Greet-1 Hi") == (
         "Nothing changed: Greet-1 is no template name (1 to 32 of a-z, 0-9 and _)."
     )
-    too_long = await switchboard.command(ADMIN, "/template add long " + "x" * 4097)
+    too_long = await switchboard.command(ADMIN, "/template add long " + "x" * 4001)
     assert too_long == (
-        "Nothing changed: the text has 4097 characters; Telegram allows at most 4096."
+        "Nothing changed: the text has 4001 characters; Telegram allows at most 4000."
     )
     assert await switchboard.command(ADMIN, "/templates now") == "Usage: /templates"
     assert await switchboard.command(ANNA, "/template add greet Hi") == (
@@ -152,7 +152,7 @@ async def test_refusals_of_t_send_nothing(switchboard: Switchboard):
     )
     await switchboard.command(ADMIN, "/template add greet Hi {name}")
     await switchboard.command(ADMIN, "/template add bye Bye")
-    await switchboard.command(ADMIN, "/template add long " + "x" * 4089 + "{name}")
+    await switchboard.command(ADMIN, "/template add long " + "{name} " * 499 + "{name}")
     anna_before = len(telegram.received("alpha_bot", ANNA.id))
     hostile_before = len(telegram.received("alpha_bot", HOSTILE.id))
 
@@ -163,9 +163,10 @@ async def test_refusals_of_t_send_nothing(switchboard: Switchboard):
         # Two open contacts and no reply: which one?
         ("/t greet", None): "Send /t as a reply to a message of the contact it is for.",
         ("/t", None): "Send /t as a reply to a message of the contact it is for.",
-        # Anna's name fits, but "<b>&amp;" is 8 characters: 4,089 + 8 is one too many.
+        # 500 names and 499 spaces: with Anna's (4 characters) it fits, with "<b>&amp;" (8)
+        # it does not.
         ("/t long", hostile_card.message_id): (
-            "Not sent: template long would have 4097 characters; Telegram allows at most 4096."
+            "Not sent: template long would have 4499 characters; Telegram allows at most 4096."
         ),
     }
     for (command, reply_to), expected in refusals.items():
