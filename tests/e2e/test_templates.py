@@ -174,6 +174,9 @@ async def test_refusals_of_t_send_nothing(switchboard: Switchboard):
     assert await _t(switchboard, ANNA, "/t greet", None) == "This command is for operators."
 
     await switchboard.add_operator(PETE)
+    assert await _t(switchboard, PETE, "/t greet", None) == (
+        "You have no open contact in this bot to send this to."
+    )
     await switchboard.command(ADMIN, f"/assign 2 {PETE.id}")
     assert await _t(switchboard, OLGA, "/t greet", hostile_card.message_id) == (
         "Contact #2 was given to another operator; your message was not sent."
