@@ -32,7 +32,7 @@ from bot.metrics import Metrics
 from bot.middlewares import CountingMiddleware, ServicesMiddleware
 from bot.scheduler import build_scheduler
 from bot.texts import Languages
-from bot.transport import AiogramTransport
+from bot.transport import AiogramTransport, DatabaseTranscripts
 from bot.web import Health, build_web_app, serve_webhooks, start_server
 from db.checkpoint import WalCheckpointer
 from db.engine import create_engine, create_session_factory
@@ -132,6 +132,7 @@ async def create_app(
         languages,
         custom_text,
         on_error=metrics.telegram_error,
+        transcripts=DatabaseTranscripts(session_factory, rng),
         ask_rating=settings.rating_enabled,
     )
     admin_ids = list(settings.admin_ids)

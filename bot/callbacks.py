@@ -36,6 +36,15 @@ class SendTo(CallbackData, prefix="send"):
     message_id: int
 
 
+class SendTemplate(CallbackData, prefix="tpl"):
+    """One of the templates ``/t`` offers, for the contact it was asked for; ``message_id``
+    is the ``/t`` (a second tap sends nothing more)."""
+
+    contact_id: int
+    message_id: int
+    template_id: int
+
+
 class ChooseLanguage(CallbackData, prefix="lang"):
     """A button of ``/language``."""
 

@@ -13,7 +13,7 @@ from services.views import OperatorRemoved
 log = logging.getLogger(__name__)
 
 CLIENT_COMMANDS = ("help", "language")
-OPERATOR_COMMANDS = ("contacts", "close", "transfer", "pause", "resume", "me")
+OPERATOR_COMMANDS = ("contacts", "close", "transfer", "t", "history", "pause", "resume", "me")
 ADMIN_COMMANDS = (
     "operators",
     "addop",
@@ -31,7 +31,11 @@ ADMIN_COMMANDS = (
     "invite",
     "texts",
     "text",
+    "templates",
+    "template",
 )
+# Commands of operators that admins have too (refused to others as operators' commands).
+ADMIN_AND_OPERATOR_COMMANDS = ("history",)
 
 
 def _commands(names: tuple[str, ...], language: str) -> list[BotCommand]:
@@ -61,6 +65,7 @@ async def set_chat_menu(
     names = (
         CLIENT_COMMANDS
         + (OPERATOR_COMMANDS if operator else ())
+        + (ADMIN_AND_OPERATOR_COMMANDS if is_admin and not operator else ())
         + (ADMIN_COMMANDS if is_admin else ())
     )
     try:

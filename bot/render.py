@@ -10,12 +10,13 @@ from bot.callbacks import (
     ChooseLanguage,
     CloseContact,
     RateContact,
+    SendTemplate,
     SendTo,
     TransferMenu,
     TransferTo,
 )
 from bot.texts import Markup, available_languages, escape, plain, t
-from db.models import MAX_RATING, ContactStatus, Lead, Operator, Source
+from db.models import MAX_RATING, ContactStatus, Direction, Lead, Operator, Source, Template
 from services.assignment import REASSIGNED
 from services.contacts import Reassignment
 from services.errors import DomainError
@@ -26,8 +27,9 @@ from services.notices import (
     OperatorCard,
     OperatorFormMessage,
 )
-from services.operators import ContactChoice, OpenContactView, Relay, RelayOutcome
+from services.operators import TEMPLATE, ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.texts import CUSTOM_TEXTS
+from services.transcripts import TranscriptHead, TranscriptLine
 from services.views import (
     DecisionView,
     ModeView,
@@ -666,3 +668,93 @@ def language_buttons() -> InlineKeyboardMarkup:
         for language in available_languages()
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def templates(source: Source, items: list[Template], language: str) -> list[str]:
+    """``/templates``: this bot's templates, each name and its text as its admin formatted it
+    (a text is never cut: a long one gets a message of its own)."""
+    if not items:
+        return [t("admin-templates-none", language, source=source.username)]
+    lines = [t("admin-templates-head", language, source=source.username, count=len(items))]
+    lines += [
+        t("admin-templates-item", language, name=item.name, text=Markup(item.text))
+        for item in items
+    ]
+    return _pack(lines)
+
+
+def template_set(source: Source, name: str, text: str, replaced: bool, language: str) -> str:
+    """``/template add``: what was stored (and whether it replaced one), the text as sent."""
+    key = "admin-template-replaced" if replaced else "admin-template-added"
+    return f"{t(key, language, name=name, source=source.username)}\n\n{text}"
+
+
+def template_choices(
+    contact_id: int, items: list[Template], message_id: int, language: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """``/t`` alone: the bot's templates as buttons that send one to the contact (at most
+    ``CHOICE_BUTTONS``; the others by name, ``/t <name>``)."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_label("operator-template-choice", language, name=item.name),
+                callback_data=SendTemplate(
+                    contact_id=contact_id, message_id=message_id, template_id=item.id
+                ).pack(),
+            )
+        ]
+        for item in items[:CHOICE_BUTTONS]
+    ]
+    text = t("operator-template-choose", language, contact_id=contact_id)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def template_sent(relay: Relay, language: str) -> str:
+    """A template sent with ``/t`` or its button: where it went, or why it went nowhere."""
+    if relay.outcome is RelayOutcome.DUPLICATE:
+        return t("operator-template-already-sent", language, contact_id=relay.contact_id)
+    if relay.outcome in NOT_SENT:
+        return not_sent(relay, language)
+    return t("operator-template-sent", language, contact_id=relay.contact_id)
+
+
+def _moment(moment: datetime | None) -> str:
+    """A time in a transcript: UTC, to the second, the same in every language."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+
+
+def transcript_head(head: TranscriptHead, language: str) -> str:
+    """The header of ``/history``'s file (plain text, not HTML)."""
+    contact = head.contact
+    return plain(
+        "transcript-head",
+        language,
+        contact_id=contact.id,
+        source=head.source.username,
+        client=client_name(head.lead),
+        operator=head.operator_name or "—",
+        status=_status(contact.status, language),
+        opened=_moment(contact.created_at),
+        closed=_moment(contact.closed_at),
+    )
+
+
+def transcript_caption(head: TranscriptHead, language: str) -> str:
+    """The caption of ``/history``'s file."""
+    return t(
+        "transcript-caption", language, contact_id=head.contact.id, client=client_name(head.lead)
+    )
+
+
+def transcript_line(line: TranscriptLine, language: str) -> str:
+    """One message of ``/history``'s file (plain text): when, who, and what was said, or
+    which kind of message it was."""
+    if line.direction is Direction.IN:
+        author = plain("transcript-client", language)
+    else:
+        author = plain("transcript-operator", language, name=line.author or "—")
+    words = line.text or ""
+    if line.content_type not in ("text", TEMPLATE):
+        kind = plain("transcript-media", language, kind=line.content_type)
+        words = f"{kind} {words}".rstrip()
+    return f"[{_moment(line.at)}] {author}: {words}"

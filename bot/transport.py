@@ -1,8 +1,12 @@
 """The delivery worker's ``Transport``: sends outbox rows through the right aiogram Bot."""
 
-from collections.abc import Awaitable, Callable
+import os
+import random
+import tempfile
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
@@ -20,13 +24,21 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods import Response, TelegramMethod
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import FSInputFile, InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import render
-from bot.texts import Languages
+from bot.texts import Languages, plain
 from db.models import Delivery, DeliveryKind
 from services.delivery import Pacer, Rejected, RetryAfter, Transient, Unreachable
-from services.notices import MessageCopy, MessageEdit, read_notice
+from services.notices import (
+    MessageCopy,
+    MessageEdit,
+    MessageText,
+    TranscriptRequest,
+    read_notice,
+)
+from services.transcripts import TranscriptHead, TranscriptLine, TranscriptService
 
 # Errors that sending the same request again cannot fix.
 _REJECTED = (
@@ -76,6 +88,40 @@ class DirectSendCounter(BaseRequestMiddleware):
 
 # The text a bot's admin set instead of a default one: (source id, name, language) → text.
 CustomText = Callable[[int, str, str], Awaitable[str | None]]
+# A transcript's file stops short of Telegram's 50 MB a bot may upload (a line more is at most
+# 4,096 characters of a message, 16 KB in UTF-8).
+TRANSCRIPT_LIMIT = 45 * 1024 * 1024
+
+
+class Transcripts(Protocol):
+    """Reads a contact's conversation from the database when its transcript is sent."""
+
+    async def head(self, contact_id: int) -> TranscriptHead | None:
+        """The contact, client, bot and operator (``None``: the contact is gone)."""
+
+    def lines(self, contact_id: int) -> AsyncGenerator[TranscriptLine, None]:
+        """Its messages in order, read page by page."""
+
+
+class DatabaseTranscripts:
+    """``Transcripts`` read through sessions of their own (the worker's are short)."""
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], rng: random.Random
+    ) -> None:
+        self.session_factory = session_factory
+        self.rng = rng
+
+    async def head(self, contact_id: int) -> TranscriptHead | None:
+        """The contact, client, bot and operator (``None``: the contact is gone)."""
+        async with self.session_factory() as session:
+            return await TranscriptService(session, self.rng).head(contact_id)
+
+    async def lines(self, contact_id: int) -> AsyncGenerator[TranscriptLine, None]:
+        """Its messages in order, a page per transaction of one session."""
+        async with self.session_factory() as session:
+            async for line in TranscriptService(session, self.rng).lines(contact_id):
+                yield line
 
 
 class AiogramTransport:
@@ -87,12 +133,14 @@ class AiogramTransport:
         languages: Languages,
         custom_text: CustomText,
         on_error: Callable[[str], None],
+        transcripts: Transcripts,
         *,
         ask_rating: bool = True,
     ) -> None:
         self.bots = bots  # source id → Bot
         self.languages = languages
         self.custom_text = custom_text
+        self.transcripts = transcripts
         self.on_error = on_error  # counts Telegram's errors by code
         self.ask_rating = ask_rating  # closing a contact asks the client for stars
 
@@ -130,6 +178,13 @@ class AiogramTransport:
                 text, markup = await self._render(head)
                 sent = await bot.send_message(head.chat_id, text, reply_markup=markup)
                 return [sent.message_id]
+            if head.kind == DeliveryKind.TEXT:
+                text = MessageText.model_validate(head.payload).text
+                sent = await bot.send_message(head.chat_id, text)
+                return [sent.message_id]
+            if head.kind == DeliveryKind.DOCUMENT:
+                request = TranscriptRequest.model_validate(head.payload)
+                return [await self._send_transcript(bot, head.chat_id, request)]
             if head.kind == DeliveryKind.EDIT:
                 return [
                     await self._edit(bot, head.chat_id, MessageEdit.model_validate(head.payload))
@@ -167,6 +222,39 @@ class AiogramTransport:
         except TelegramAPIError as exc:  # 5xx
             self.on_error("5xx")
             raise Transient(str(exc)) from exc
+
+    async def _send_transcript(self, bot: Bot, chat_id: int, request: TranscriptRequest) -> int:
+        """A contact's conversation as a UTF-8 text file, written from the database as it is
+        now, page by page into a temporary file (never all in memory), then uploaded."""
+        language = self.languages.pick(request.language)
+        head = await self.transcripts.head(request.contact_id)
+        if head is None:
+            raise Rejected(f"contact {request.contact_id} no longer exists")
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", suffix=".txt", delete=False
+        ) as file:
+            path = file.name
+            try:
+                file.write(render.transcript_head(head, language) + "\n\n")
+                # Closed at once when the file is cut: its session goes back to the pool now.
+                async with aclosing(self.transcripts.lines(request.contact_id)) as lines:
+                    async for line in lines:
+                        if file.tell() > TRANSCRIPT_LIMIT:
+                            file.write(plain("transcript-cut", language) + "\n")
+                            break
+                        file.write(render.transcript_line(line, language) + "\n")
+            except BaseException:
+                os.unlink(path)
+                raise
+        try:
+            name = f"contact_{request.contact_id}.txt"
+            caption = render.transcript_caption(head, language)
+            sent = await bot.send_document(
+                chat_id, FSInputFile(path, filename=name), caption=caption
+            )
+        finally:
+            os.unlink(path)
+        return sent.message_id
 
     async def _edit(self, bot: Bot, chat_id: int, edit: MessageEdit) -> int:
         """Edit a copy in place; an edit that changes nothing Telegram shows is done."""

@@ -69,6 +69,8 @@ class DeliveryKind(enum.StrEnum):
     NOTICE = "notice"  # a text rendered by the bot from the notice in the payload
     COPY = "copy"  # copyMessage of the stored message in the payload
     EDIT = "edit"  # editMessageText of a copy the bot sent, to the text in the payload
+    TEXT = "text"  # sendMessage of the Telegram HTML in the payload (a template an operator sent)
+    DOCUMENT = "document"  # sendDocument of a file the bot builds when sending (a transcript)
 
 
 # The most stars a client can give a contact.
@@ -484,3 +486,18 @@ class IdempotentRequest(Base):
     status: Mapped[int] = mapped_column(Integer)
     answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Template(Base):
+    """A canned reply of one bot (``/template``): operators send it to clients with ``/t``.
+    ``text`` is Telegram HTML as the admin formatted it; ``{name}`` in it becomes the client's
+    first name."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("source_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

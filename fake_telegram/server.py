@@ -194,6 +194,16 @@ class FakeTelegram:
         chat = self._world.bot(bot).chats.get(chat_id)
         return list(chat.received) if chat is not None else []
 
+    def document(self, bot: str, chat_id: int, message_id: int) -> tuple[str, bytes]:
+        """The file name and the bytes of a document ``bot`` sent into the chat with
+        ``chat_id`` (as a user would download it)."""
+        state = self._world.bot(bot)
+        message = state.chats[chat_id].messages[message_id]
+        document = message["document"]
+        record = state.files.get(document["file_id"])
+        assert record is not None
+        return document["file_name"], record.content()
+
     # The timeout parameters are part of the public API: timing out is the expected failure
     # mode of a test, and it must raise a descriptive error rather than a bare cancellation.
     async def wait_for(

@@ -21,6 +21,7 @@ from db.repositories import (
     RequestRepository,
     SourceRepository,
     SourceTextRepository,
+    TemplateRepository,
 )
 from db.session import request_drain, take_after_commit
 from services.assignment import Assigner, Assignment
@@ -138,6 +139,11 @@ class Service:
     def texts(self) -> SourceTextRepository:
         """Data access for the texts each bot's admin set."""
         return SourceTextRepository(self.session)
+
+    @functools.cached_property
+    def templates(self) -> TemplateRepository:
+        """Data access for each bot's canned replies."""
+        return TemplateRepository(self.session)
 
     @functools.cached_property
     def outbox(self) -> Outbox:

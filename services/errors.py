@@ -242,3 +242,45 @@ class IdempotencyKeyReused(DomainError):
 
     key = "error-idempotency-key-reused"
     template = "Idempotency-Key: {key} was used with another body"
+
+
+class InvalidTemplateName(DomainError):
+    """A template name that is not 1–32 of ``a-z 0-9 _``."""
+
+    key = "error-invalid-template-name"
+    template = "{name!r} is no template name (1 to 32 of a-z, 0-9 and _)"
+
+
+class UnknownTemplate(DomainError):
+    """No template of that name in this bot."""
+
+    key = "error-unknown-template"
+    template = "there is no template {name}; the templates are {names}"
+
+
+class TemplateGone(DomainError):
+    """A button offering a template that was removed since."""
+
+    key = "error-template-gone"
+    template = "that template was removed"
+
+
+class NoTemplates(DomainError):
+    """The bot has no templates yet."""
+
+    key = "error-no-templates"
+    template = "this bot has no templates yet"
+
+
+class TemplateTooLong(DomainError):
+    """A template that, with the client's name put in, is longer than a message may be."""
+
+    key = "error-template-too-long"
+    template = "template {name} would have {length} characters, at most {limit} are allowed"
+
+
+class NoContactToAnswer(DomainError):
+    """A template sent neither as a reply to a contact's message nor with one open contact."""
+
+    key = "error-template-no-contact"
+    template = "reply with the template to a message of the contact it is for"

@@ -361,6 +361,24 @@ class MessageEdit(BaseModel):
     text: str  # Telegram HTML
 
 
+class MessageText(BaseModel):
+    """A ``sendMessage`` of a text the services wrote (a template an operator sent)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str  # Telegram HTML
+
+
+class TranscriptRequest(BaseModel):
+    """A ``sendDocument`` of contact ``contact_id``'s whole conversation, read from the
+    database when it is sent and written in ``language``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    contact_id: int
+    language: str | None = None
+
+
 class MessageCopy(BaseModel):
     """A ``copyMessage`` of a stored message into another chat of the same bot.
 

@@ -6,11 +6,18 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source
+from db.models import Contact, ContactStatus, Direction, Lead, Operator, Source, Template
 from db.repositories import MessageKey
 from services.base import Service
-from services.errors import InvalidInvite, UnknownOperator
+from services.errors import (
+    InvalidInvite,
+    NoContactToAnswer,
+    NoTemplates,
+    TemplateGone,
+    UnknownOperator,
+)
 from services.notices import MessageCopy
+from services.templates import fill, plain_text, unknown_template
 from services.views import OperatorView
 
 
@@ -30,6 +37,10 @@ class OperatorMessage:
     def key(self) -> MessageKey:
         """Where Telegram delivered it."""
         return MessageKey(self.source_id, self.chat_id, self.message_id)
+
+
+# The content type an operator's /t is stored with: the client got the template's text.
+TEMPLATE = "template"
 
 
 class RelayOutcome(enum.StrEnum):
@@ -66,10 +77,12 @@ class Relay:
 
 @dataclass(frozen=True, slots=True)
 class EditedAnswer:
-    """An answer the operator edited: its contact, and whether the client sees the edit."""
+    """An answer the operator edited: its contact, and whether the client sees the edit;
+    ``template``: the answer was a ``/t``, whose text the client got, not the command."""
 
     contact_id: int
     passed_on: bool
+    template: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +203,104 @@ class OperatorService(Service):
     async def _relay(
         self, operator: Operator, message: OperatorMessage, contact_id: int | None
     ) -> Relay:
+        target = await self._target(operator, message, contact_id)
+        if isinstance(target, Relay):
+            return target
+        contact, lead = target
+        stored = await self.messages.add(
+            message.key,
+            contact.id,
+            Direction.OUT,
+            message.content_type,
+            message.text,
+            message.media_group_id,
+        )
+        copy = MessageCopy(
+            from_chat_id=message.chat_id,
+            message_id=message.message_id,
+            media_group_id=message.media_group_id,
+        )
+        self.outbox.copy(
+            message.source_id, lead.telegram_id, copy, contact_id=contact.id, message_id=stored.id
+        )
+        await self.contacts.mark_replied(contact.id)
+        return Relay(RelayOutcome.SENT, contact.id)
+
+    async def send_template(
+        self,
+        message: OperatorMessage,
+        *,
+        name: str | None = None,
+        template_id: int | None = None,
+        contact_id: int | None = None,
+    ) -> Relay:
+        """Send one of the bot's templates (by ``name``, or by ``template_id`` from a button)
+        to a client as the operator's answer: the contact is the one chosen (``contact_id``),
+        the one of the message replied to, or the operator's only open one in this bot.
+        ``message`` is the operator's ``/t`` (its key keeps a redelivered update, or a second
+        tap, from sending it twice). Stored as the operator's message, it counts as their
+        reply."""
+        try:
+            async with self.transaction():
+                if (earlier := await self._relayed_before(message)) is not None:
+                    return earlier
+                operator = await self.find_operator(message.chat_id)
+                # As any answer: writing here shows the bot may message them again.
+                if await self.operators.mark_reachable(operator.id, message.source_id):
+                    self.drain_queue_after_commit()
+                target = await self._target(operator, message, contact_id)
+                if isinstance(target, Relay):
+                    if target.outcome is RelayOutcome.AMBIGUOUS:
+                        raise NoContactToAnswer()
+                    return target
+                contact, lead = target
+                template = await self._template(message.source_id, name, template_id)
+                text = fill(template, lead.first_name)
+                stored = await self.messages.add(
+                    message.key, contact.id, Direction.OUT, TEMPLATE, plain_text(text)
+                )
+                self.outbox.text(message.source_id, lead.telegram_id, text, contact.id, stored.id)
+                await self.contacts.mark_replied(contact.id)
+        except IntegrityError:
+            # The same /t handled at this moment by another process: it sent it.
+            async with self.transaction():
+                if (earlier := await self._relayed_before(message)) is None:
+                    raise
+            return earlier
+        return Relay(RelayOutcome.SENT, contact.id)
+
+    async def _template(
+        self, source_id: int, name: str | None, template_id: int | None
+    ) -> Template:
+        template = None
+        if name is not None:
+            template = await self.templates.named(source_id, name)
+        elif template_id is not None:
+            template = await self.templates.get(template_id)
+        if template is not None and template.source_id == source_id:
+            return template
+        if name is None:
+            raise TemplateGone()  # a button of a template removed since it was offered
+        raise await unknown_template(self.templates, source_id, name)
+
+    async def template_choices(
+        self, source_id: int, telegram_id: int, reply_to: int | None
+    ) -> tuple[int, list[Template]]:
+        """``/t`` alone: the contact it is for (as for ``send_template``) and the bot's
+        templates to offer; refused when there is no such contact or no template."""
+        contact_id = await self.current_contact(source_id, telegram_id, reply_to)
+        if contact_id is None:
+            raise NoContactToAnswer()
+        async with self.transaction():
+            templates = await self.templates.of_source(source_id)
+        if not templates:
+            raise NoTemplates()
+        return contact_id, templates
+
+    async def _target(
+        self, operator: Operator, message: OperatorMessage, contact_id: int | None
+    ) -> Relay | tuple[Contact, Lead]:
+        """The open contact of this operator a message is for, or why it goes nowhere."""
         if contact_id is None and message.reply_to is not None:
             contact_id = await self._contact_replied_to(message)
         if contact_id is None:
@@ -214,24 +325,7 @@ class OperatorService(Service):
             return Relay(RelayOutcome.CLOSED, contact.id)
         if contact.operator_id != operator.id:
             return Relay(RelayOutcome.TAKEN_AWAY, contact.id)
-        stored = await self.messages.add(
-            message.key,
-            contact.id,
-            Direction.OUT,
-            message.content_type,
-            message.text,
-            message.media_group_id,
-        )
-        copy = MessageCopy(
-            from_chat_id=message.chat_id,
-            message_id=message.message_id,
-            media_group_id=message.media_group_id,
-        )
-        self.outbox.copy(
-            message.source_id, lead.telegram_id, copy, contact_id=contact.id, message_id=stored.id
-        )
-        await self.contacts.mark_replied(contact.id)
-        return Relay(RelayOutcome.SENT, contact.id)
+        return contact, lead
 
     async def edited(
         self, source_id: int, chat_id: int, message_id: int, html: str | None = None
@@ -245,6 +339,8 @@ class OperatorService(Service):
             # An IN message here is one the operator wrote as a client, before becoming one.
             if stored is None or stored.direction is not Direction.OUT:
                 return None
+            if stored.content_type == TEMPLATE:
+                return EditedAnswer(stored.contact_id, passed_on=False, template=True)
             if stored.copy_message_id is None:
                 # Not sent yet (it is copied as it is then) or never delivered: nothing to edit.
                 return EditedAnswer(stored.contact_id, passed_on=True)

@@ -17,9 +17,11 @@ from services.notices import (
     EarlierContact,
     MessageCopy,
     MessageEdit,
+    MessageText,
     Notice,
     OperatorCard,
     SourceRef,
+    TranscriptRequest,
     notice_payload,
 )
 
@@ -88,6 +90,28 @@ class Outbox:
             MessageEdit(message_id=copy_message_id, text=text).model_dump(mode="json"),
             contact_id=stored.contact_id,
             message_id=stored.id,
+        )
+
+    def text(
+        self, source_id: int, chat_id: int, text: str, contact_id: int, message_id: int
+    ) -> None:
+        """Stage a ``sendMessage`` of ``text`` (Telegram HTML), the stored message
+        ``message_id`` of the contact (a template an operator sent)."""
+        self.deliveries.add(
+            source_id,
+            chat_id,
+            DeliveryKind.TEXT,
+            MessageText(text=text).model_dump(mode="json"),
+            contact_id=contact_id,
+            message_id=message_id,
+        )
+
+    def transcript(self, source_id: int, chat_id: int, request: TranscriptRequest) -> None:
+        """Stage a ``sendDocument`` of a contact's transcript, built when it is sent (so the
+        outbox holds a few bytes however long the conversation). Not the contact's delivery:
+        a reply to the file is no answer to the client."""
+        self.deliveries.add(
+            source_id, chat_id, DeliveryKind.DOCUMENT, request.model_dump(mode="json")
         )
 
     def relay(

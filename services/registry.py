@@ -13,7 +13,9 @@ from services.languages import LanguageService
 from services.operators import OperatorService
 from services.outbox import OutboxSignal
 from services.records import RecordService
+from services.templates import TemplateService
 from services.texts import TextService
+from services.transcripts import TranscriptService
 
 
 class Services:
@@ -59,3 +61,13 @@ class Services:
     def records(self) -> RecordService:
         """Contacts and leads, read by other systems."""
         return RecordService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def templates(self) -> TemplateService:
+        """The bots' canned replies."""
+        return TemplateService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def transcripts(self) -> TranscriptService:
+        """Contacts' conversations as files."""
+        return TranscriptService(self.session, self.rng, self.signal)

@@ -9,6 +9,7 @@ from aiogram.types import BufferedInputFile, Message
 from bot import charts, render
 from bot.content import text_argument
 from bot.filters import IsAdmin
+from bot.handlers import operator
 from bot.handlers.replies import answer_pages
 from bot.menus import ADMIN_COMMANDS, reset_removed_operator
 from bot.middlewares import Sender
@@ -30,7 +31,7 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "texts")
+NO_ARGUMENTS = ("operators", "sources", "queue", "texts", "templates")
 # ``/stats chart``: the word is the same in every language, as the commands are.
 CHART = "chart"
 
@@ -286,6 +287,35 @@ async def set_text(
     return None
 
 
+async def list_templates(
+    message: Message, services: Services, sender: Sender, source: Source
+) -> None:
+    """``/templates``: this bot's canned replies, name and text."""
+    items = await services.templates.of_source(source.id)
+    await answer_pages(message, render.templates(source, items, await sender.language()))
+
+
+async def change_template(
+    message: Message, services: Services, sender: Sender, source: Source
+) -> None:
+    """``/template add <name> <text…>`` adds (or replaces) one of this bot's templates, the
+    text formatted as the admin wrote it; ``/template del <name>`` removes one."""
+    language = await sender.language()
+    parsed = text_argument(message)
+    if parsed is None:
+        return await _usage(message, "template", language)
+    action, name, text = parsed
+    if action == "add" and text is not None:
+        replaced = await services.templates.set_template(source.id, name, text.html, text.length)
+        await message.answer(render.template_set(source, name, text.html, replaced, language))
+    elif action == "del" and text is None:
+        await services.templates.remove(source.id, name)
+        await message.answer(t("admin-template-removed", language, name=name))
+    else:
+        await _usage(message, "template", language)
+    return None
+
+
 async def refuse(message: Message, sender: Sender) -> None:
     """Anyone else trying an admin command: a refusal, nothing changes."""
     await message.answer(t("admin-only", await sender.language()))
@@ -311,6 +341,10 @@ def build_router() -> Router:
     admin_only.message.register(invite, Command("invite"))
     admin_only.message.register(texts, Command("texts"))
     admin_only.message.register(set_text, Command("text"))
+    admin_only.message.register(list_templates, Command("templates"))
+    admin_only.message.register(change_template, Command("template"))
+    # Any admin may have any transcript, operator or not.
+    admin_only.message.register(operator.history, Command("history"))
     refusals = Router(name=f"{__name__}.refusals")
     refusals.message.register(refuse, Command(*ADMIN_COMMANDS))
     # A router's own handlers run before its children's, so both are children, admins first.

@@ -5,7 +5,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot import render
-from bot.callbacks import CloseContact, SendTo, TransferMenu, TransferTo
+from bot.callbacks import CloseContact, SendTemplate, SendTo, TransferMenu, TransferTo
 from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
@@ -15,7 +15,7 @@ from bot.texts import t
 from db.models import Source
 from services.base import Actor
 from services.numbers import parse_contact_number
-from services.operators import OperatorMessage, RelayOutcome
+from services.operators import TEMPLATE, OperatorMessage, RelayOutcome
 from services.registry import Services
 
 
@@ -137,6 +137,71 @@ async def send_to(
         await query.message.edit_text(render.contact_chosen(relayed, await sender.language()))
 
 
+async def send_template(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/t <name>`` as a reply to a contact's message sends that template to the client;
+    ``/t`` alone offers the bot's templates as buttons for that contact."""
+    language = await sender.language()
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    name = (command.args or "").strip()
+    if not name:
+        contact_id, templates = await services.operators.template_choices(
+            source.id, _sender(message), reply_to
+        )
+        text, markup = render.template_choices(contact_id, templates, message.message_id, language)
+        await message.reply(text, reply_markup=markup)
+        return
+    relayed = await services.operators.send_template(
+        OperatorMessage(source.id, _sender(message), message.message_id, TEMPLATE, None, reply_to),
+        name=name,
+    )
+    await message.reply(render.template_sent(relayed, language))
+
+
+async def send_template_button(
+    query: CallbackQuery,
+    callback_data: SendTemplate,
+    services: Services,
+    source: Source,
+    sender: Sender,
+) -> None:
+    """One of the templates ``/t`` offered."""
+    relayed = await services.operators.send_template(
+        OperatorMessage(source.id, _sender(query), callback_data.message_id, TEMPLATE),
+        template_id=callback_data.template_id,
+        contact_id=callback_data.contact_id,
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(render.template_sent(relayed, await sender.language()))
+
+
+async def history(
+    message: Message,
+    command: CommandObject,
+    services: Services,
+    source: Source,
+    sender: Sender,
+) -> None:
+    """``/history <n>``: contact #n's whole conversation as a file, sent through the outbox
+    (for its operator, or any admin; admins who are no operators reach it through the admin
+    router)."""
+    language = await sender.language()
+    arg = (command.args or "").strip()
+    contact_id = parse_contact_number(arg) if arg and len(arg.split()) == 1 else None
+    if contact_id is None:
+        await message.answer(t("operator-history-usage", language))
+        return
+    await services.transcripts.request(
+        contact_id,
+        _sender(message),
+        is_admin=sender.is_admin,
+        source_id=source.id,
+        language=language,
+    )
+
+
 async def unknown_command(message: Message, sender: Sender) -> None:
     """Unknown commands are not relayed to clients by mistake."""
     await message.answer(t("help-operator", await sender.language()))
@@ -171,7 +236,10 @@ async def edited(message: Message, services: Services, source: Source, sender: S
     html = message.html_text if message.text is not None else None
     edited = await services.operators.edited(source.id, message.chat.id, message.message_id, html)
     if edited is not None and not edited.passed_on:
-        text = t("operator-edit-not-relayed", await sender.language(), contact_id=edited.contact_id)
+        key = (
+            "operator-template-edit-not-relayed" if edited.template else "operator-edit-not-relayed"
+        )
+        text = t(key, await sender.language(), contact_id=edited.contact_id)
         await message.reply(text)
 
 
@@ -194,6 +262,9 @@ def build_router() -> Router:
     operators_only.message.register(transfer, Command("transfer"))
     operators_only.callback_query.register(transfer_menu, TransferMenu.filter())
     operators_only.callback_query.register(transfer_to, TransferTo.filter())
+    operators_only.message.register(send_template, Command("t"))
+    operators_only.callback_query.register(send_template_button, SendTemplate.filter())
+    operators_only.message.register(history, Command("history"))
     operators_only.message.register(pause, Command("pause", "resume"))
     operators_only.message.register(me, Command("me"))
     operators_only.callback_query.register(send_to, SendTo.filter())

@@ -17,6 +17,7 @@ from db.repositories.messages import MessageKey, MessageRepository
 from db.repositories.operators import CandidateRow, OperatorRepository
 from db.repositories.requests import RequestRepository
 from db.repositories.sources import SourceRepository
+from db.repositories.templates import TemplateRepository
 from db.repositories.texts import SourceTextRepository
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "RequestRepository",
     "SourceRepository",
     "SourceTextRepository",
+    "TemplateRepository",
 ]

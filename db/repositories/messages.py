@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import Row, and_, exists, insert, select, update
 
 from db.base import utcnow
-from db.models import Direction, Message
+from db.models import Direction, Message, Operator
 from db.repositories.base import Repository
 
 _MESSAGES = Message.__table__
@@ -77,6 +77,24 @@ class MessageRepository(Repository):
         """A contact's messages, both directions, in the order they arrived."""
         stmt = select(Message).where(Message.contact_id == contact_id).order_by(Message.id)
         return list((await self.session.execute(stmt)).scalars())
+
+    async def page_of(
+        self, contact_id: int, after_id: int, limit: int
+    ) -> list[Row[tuple[Message, str | None]]]:
+        """A contact's messages after id ``after_id``, in the order they arrived, at most
+        ``limit``, each with the name of the operator who wrote it (an answer comes from the
+        operator's own chat; ``None`` for the client's, or if that operator was removed)."""
+        stmt = (
+            select(Message, Operator.display_name)
+            .outerjoin(
+                Operator,
+                and_(Message.direction == Direction.OUT, Operator.telegram_id == Message.chat_id),
+            )
+            .where(Message.contact_id == contact_id, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).all())
 
     async def by_key(self, key: MessageKey) -> Message | None:
         """A stored message by where Telegram delivered it."""

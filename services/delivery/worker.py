@@ -423,6 +423,11 @@ class DeliveryWorker:
                 await service.client_blocked(delivery.source_id, delivery.chat_id)
 
 
+# Deliveries that send a stored message of a contact (a copy, a template's text): where it
+# went is remembered, so edits can reach it.
+_STORED_MESSAGES = frozenset({DeliveryKind.COPY, DeliveryKind.TEXT})
+
+
 def _minutes(seconds: float) -> int:
     """A period as the admins read it: whole minutes, at least one."""
     return max(1, math.ceil(seconds / 60))
@@ -443,7 +448,7 @@ async def _record(service: DeliveryService, sent: list[_Sent]) -> None:
     for delivery, message_id in pairs:
         if (
             message_id is not None
-            and delivery.kind == DeliveryKind.COPY
+            and delivery.kind in _STORED_MESSAGES
             and delivery.message_id is not None
         ):
             await service.messages.set_copy(delivery.message_id, delivery.chat_id, message_id)

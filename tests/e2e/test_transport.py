@@ -2,6 +2,7 @@
 ``switchboard_telegram_errors_total`` metric counts them by this name)."""
 
 import asyncio
+import random
 import socket
 from collections.abc import AsyncIterator, Callable
 
@@ -10,9 +11,10 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.texts import Languages
-from bot.transport import AiogramTransport
+from bot.transport import AiogramTransport, DatabaseTranscripts
 from db.models import Delivery, DeliveryKind
 from services.delivery import Transient
 from services.notices import OperatorActivated, notice_payload
@@ -71,7 +73,11 @@ async def _error_named(base_url: str) -> list[str]:
     )
     try:
         with pytest.raises(Transient):
-            transport = AiogramTransport({1: bot}, Languages("en"), _no_custom_text, names.append)
+            # Never read: the delivery is a notice.
+            transcripts = DatabaseTranscripts(async_sessionmaker(), random.Random())
+            transport = AiogramTransport(
+                {1: bot}, Languages("en"), _no_custom_text, names.append, transcripts
+            )
             await transport.send([notice])
     finally:
         await session.close()

@@ -93,6 +93,21 @@ async def test_upload_get_file_and_download(fake, bot):
     assert fake.received("lead_bot", ANN.id)[0].text == "Invoice"
 
 
+async def test_a_sent_document_can_be_read_back(fake, bot):
+    await fake.send_message("lead_bot", ANN, "hi")
+
+    message = await bot.send_document(
+        ANN.id, BufferedInputFile("Привет, Ann".encode(), "notes.txt"), caption="Notes"
+    )
+
+    (item,) = fake.received("lead_bot", ANN.id)
+    assert (item.method, item.content_type) == ("sendDocument", "document")
+    assert fake.document("lead_bot", ANN.id, message.message_id) == (
+        "notes.txt",
+        "Привет, Ann".encode(),
+    )
+
+
 async def test_simulated_files_can_be_downloaded(fake, bot):
     await fake.send_media("lead_bot", ANN, "audio")
     audio = (await bot.get_updates())[0].message.audio

@@ -128,3 +128,14 @@ usage-mode = /mode [random|exact|least_loaded]
 usage-why = /why &lt;contact&gt;
 usage-invite = /invite [limit]
 usage-text = /text &lt;name&gt; &lt;language&gt; [text…]
+usage-template = /template add &lt;name&gt; &lt;text…&gt; or /template del &lt;name&gt;
+admin-templates-none = @{ $source } has no templates yet. Add one with /template add &lt;name&gt; &lt;text…&gt; ({"{"}name{"}"} in the text becomes the client's first name).
+admin-templates-head = { $count ->
+    [one] { $count } template
+   *[other] { $count } templates
+} of @{ $source } (operators send one with /t &lt;name&gt; as a reply to a contact):
+admin-templates-item = <b>{ $name }</b>
+    { $text }
+admin-template-added = Template { $name } of @{ $source } added. Clients will read:
+admin-template-replaced = Template { $name } of @{ $source } replaced (it existed already). Clients will read:
+admin-template-removed = Template { $name } removed.

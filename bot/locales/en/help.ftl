@@ -8,6 +8,8 @@ help-operator =
     /contacts – your open contacts
     /close [number] – close a contact
     /transfer &lt;number&gt; &lt;op&gt; [note] – pass a contact to a colleague
+    /t [name] – as a reply to a contact: send one of this bot's templates
+    /history &lt;number&gt; – a contact's whole conversation as a file
     /pause, /resume – stop or restart getting contacts
     /me – your load
     /language – choose your language
@@ -29,6 +31,9 @@ help-admin =
     /invite [limit]
     /texts – this bot's texts for clients
     /text &lt;name&gt; &lt;language&gt; [text…] – set one, or restore the default
+    /templates – this bot's templates (canned replies)
+    /template add &lt;name&gt; &lt;text…&gt;, /template del &lt;name&gt;
+    /history &lt;contact&gt; – its whole conversation as a file
     /language – choose your language
     &lt;op&gt; is a Telegram id or an @username.
 
@@ -59,3 +64,7 @@ menu-why = Why a contact went where it went
 menu-invite = One-time operator invite link
 menu-texts = This bot's texts for clients
 menu-text = Change one of them
+menu-t = Send a template to a contact
+menu-history = A contact's conversation as a file
+menu-templates = This bot's templates
+menu-template = Add or remove a template

@@ -7,7 +7,7 @@ operator-card =
     Reply to any message of this contact to answer; /close { $contact_id } ends it.
 operator-card-history-none = First contact of this client.
 operator-card-history-head = Earlier contacts:
-operator-card-history-item = {"  "}#{ $id } via @{ $source }, { $status }, { $created }
+operator-card-history-item = {"  "}#{ $id } via @{ $source }, { $status }, { $created }: /history { $id }
 operator-contact-closed = ✅ Contact #{ $contact_id } is closed.
 operator-contact-closed-by = ✅ Contact #{ $contact_id } was closed { $by ->
     [admin] by an admin
@@ -62,3 +62,34 @@ button-transfer = ↪️ Transfer
 operator-transfer-choose = Contact #{ $contact_id }: to whom? (Colleagues who can take it now.)
 operator-transfer-choice = { $name }
 operator-transfer-nobody = No colleague can take contact #{ $contact_id } now (all are busy, paused or have not started this bot); it stays with you.
+operator-template-choose = Contact #{ $contact_id }: which template?
+operator-template-choice = { $name }
+operator-template-sent = Template sent to contact #{ $contact_id }.
+operator-template-already-sent = A template was sent to contact #{ $contact_id } for this /t already.
+operator-history-usage = Usage: /history &lt;contact number&gt;
+transcript-head =
+    Contact #{ $contact_id } via @{ $source }
+    Client: { $client }
+    Operator: { $operator }
+    Status: { $status }
+    Opened: { $opened }
+    Closed: { $closed }
+transcript-caption = Conversation of contact #{ $contact_id }: { $client }
+transcript-client = Client
+transcript-operator = Operator { $name }
+transcript-media = [{ $kind ->
+    [photo] photo
+    [video] video
+    [animation] animation
+    [audio] audio
+    [document] file
+    [voice] voice message
+    [video_note] video message
+    [sticker] sticker
+    [location] location
+    [contact] contact
+    [poll] poll
+   *[other] { $kind }
+}]
+transcript-cut = [The rest of the conversation does not fit one file.]
+operator-template-edit-not-relayed = ✏️ Contact #{ $contact_id } got the template's text, not your command: editing the command changes nothing there. Send /t again for another template.

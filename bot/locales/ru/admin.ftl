@@ -138,4 +138,16 @@ usage-stats = /stats [дни], /stats chart
 usage-mode = /mode [random|exact|least_loaded]
 usage-why = /why &lt;контакт&gt;
 usage-invite = /invite [лимит]
+usage-template = /template add &lt;название&gt; &lt;текст…&gt; или /template del &lt;название&gt;
 usage-text = /text &lt;название&gt; &lt;язык&gt; [текст…]
+admin-templates-none = У @{ $source } ещё нет шаблонов. Добавьте шаблон: /template add &lt;название&gt; &lt;текст…&gt; ({"{"}name{"}"} в тексте заменяется именем клиента).
+admin-templates-head = { $count ->
+    [one] { $count } шаблон
+    [few] { $count } шаблона
+   *[many] { $count } шаблонов
+} @{ $source } (операторы отправляют шаблон командой /t &lt;название&gt; в ответ на сообщение контакта):
+admin-templates-item = <b>{ $name }</b>
+    { $text }
+admin-template-added = Шаблон { $name } бота @{ $source } добавлен. Клиенты прочитают:
+admin-template-replaced = Шаблон { $name } бота @{ $source } заменён (он уже был). Клиенты прочитают:
+admin-template-removed = Шаблон { $name } удалён.

@@ -7,7 +7,7 @@ operator-card =
     Ответьте на любое сообщение этого контакта, чтобы написать клиенту; /close { $contact_id } завершает контакт.
 operator-card-history-none = Первое обращение этого клиента.
 operator-card-history-head = Прошлые обращения:
-operator-card-history-item = {"  "}#{ $id } через @{ $source }, { $status }, { $created }
+operator-card-history-item = {"  "}#{ $id } через @{ $source }, { $status }, { $created }: /history { $id }
 operator-contact-closed = ✅ Контакт #{ $contact_id } закрыт.
 operator-contact-closed-by = ✅ Контакт #{ $contact_id } закрыт { $by ->
     [admin] администратором
@@ -62,3 +62,34 @@ button-transfer = ↪️ Передать
 operator-transfer-choose = Контакт #{ $contact_id }: кому передать? (Коллеги, которые могут взять его сейчас.)
 operator-transfer-choice = { $name }
 operator-transfer-nobody = Сейчас никто из коллег не может взять контакт #{ $contact_id } (все заняты, на паузе или не запускали этот бот); он остаётся у Вас.
+operator-template-choose = Контакт #{ $contact_id }: какой шаблон отправить?
+operator-template-choice = { $name }
+operator-template-sent = Шаблон отправлен в контакт #{ $contact_id }.
+operator-template-already-sent = По этой команде /t шаблон в контакт #{ $contact_id } уже отправлен.
+operator-history-usage = Использование: /history &lt;номер контакта&gt;
+transcript-head =
+    Контакт #{ $contact_id } через @{ $source }
+    Клиент: { $client }
+    Оператор: { $operator }
+    Состояние: { $status }
+    Открыт: { $opened }
+    Закрыт: { $closed }
+transcript-caption = Переписка контакта #{ $contact_id }: { $client }
+transcript-client = Клиент
+transcript-operator = Оператор { $name }
+transcript-media = [{ $kind ->
+    [photo] фото
+    [video] видео
+    [animation] анимация
+    [audio] аудио
+    [document] файл
+    [voice] голосовое сообщение
+    [video_note] видеосообщение
+    [sticker] стикер
+    [location] местоположение
+    [contact] контакт
+    [poll] опрос
+   *[other] { $kind }
+}]
+transcript-cut = [Остальная переписка не помещается в один файл.]
+operator-template-edit-not-relayed = ✏️ Контакт #{ $contact_id } получил текст шаблона, а не Вашу команду: правка команды там ничего не меняет. Чтобы отправить другой шаблон, снова отправьте /t.
