@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import burst, contacts, floor, scale
+from benchmarks import burst, chart, contacts, floor, scale
 
 _DEFAULT = "contacts"
 
@@ -13,6 +13,7 @@ _BENCHMARKS = {
     "contacts": (contacts, "register new contacts on an empty database and on one with history"),
     "floor": (floor, "the SQL of new contacts through SQLAlchemy alone and sqlite3 alone"),
     "burst": (burst, "deliver a burst of client messages through the bot under Telegram's limits"),
+    "chart": (chart, "draw /stats chart for 10 and 100 operators"),
     "scale": (scale, "PostgreSQL: new contacts/s with 1 and 3 processes; /stats and /queue times"),
 }
 

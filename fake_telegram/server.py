@@ -204,6 +204,15 @@ class FakeTelegram:
         assert record is not None
         return document["file_name"], record.content()
 
+    def photo(self, bot: str, chat_id: int, message_id: int) -> bytes:
+        """The bytes of the largest size of a photo ``bot`` sent into the chat with
+        ``chat_id`` (what a user sees when they open it)."""
+        state = self._world.bot(bot)
+        largest = state.chats[chat_id].messages[message_id]["photo"][-1]
+        record = state.files.get(largest["file_id"])
+        assert record is not None
+        return record.content()
+
     # The timeout parameters are part of the public API: timing out is the expected failure
     # mode of a test, and it must raise a descriptive error rather than a bare cancellation.
     async def wait_for(

@@ -32,3 +32,8 @@ def test_floor_benchmark_replays_the_same_rows_through_each_stack():
         "SQLAlchemy AsyncConnection.exec_driver_sql",
         "sqlite3 alone",
     ]
+
+
+def test_chart_benchmark_draws_both_desks():
+    report = _last_json_line("chart", "--repeat", "1")
+    assert [run["operators"] for run in report["runs"]] == [10, 100]

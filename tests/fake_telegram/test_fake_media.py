@@ -108,6 +108,14 @@ async def test_a_sent_document_can_be_read_back(fake, bot):
     )
 
 
+async def test_a_sent_photo_can_be_read_back(fake, bot):
+    await fake.send_message("lead_bot", ANN, "hi")
+
+    message = await bot.send_photo(ANN.id, BufferedInputFile(b"\x89PNG picture", "chart.png"))
+
+    assert fake.photo("lead_bot", ANN.id, message.message_id) == b"\x89PNG picture"
+
+
 async def test_simulated_files_can_be_downloaded(fake, bot):
     await fake.send_media("lead_bot", ANN, "audio")
     audio = (await bot.get_updates())[0].message.audio

@@ -5,7 +5,10 @@ chart-time = Время (UTC)
 chart-load = Открытые контакты каждого оператора за последние 24 часа
 chart-open-contacts = открытых контактов
 chart-nobody = За последние 24 часа ни у одного оператора не было контактов.
-chart-got = Доля контактов
-chart-weight = Доля веса
-chart-shares = @{ $source }: доля контактов каждого оператора и доля его веса
+chart-got = контакты
+chart-weight = вес
+chart-shares = @{ $source }: доли контактов и весов
 chart-caption = Статистика Switchboard: очередь и загрузка операторов за последние 24 часа (UTC), доли каждого бота в сравнении с весами.
+chart-on-target = по весам (доля = вес)
+chart-weight-axis = доля веса, %
+chart-got-axis = доля контактов, %
