@@ -279,6 +279,9 @@ class OperatorStatsOut(BaseModel):
     limit: int
     assigned: int
     closed: int
+    # Of the contacts given to them in the last 7 days, as /stats shows them.
+    rating: float | None = Field(description="clients' average rating (1-5), last 7 days")
+    ratings: int = Field(description="how many of those contacts were rated")
 
 
 class StatsOut(BaseModel):
@@ -319,6 +322,8 @@ class StatsOut(BaseModel):
                     limit=item.operator.max_open,
                     assigned=item.assigned,
                     closed=item.closed,
+                    rating=item.performance.rating,
+                    ratings=item.performance.ratings,
                 )
                 for item in view.operators
             ],

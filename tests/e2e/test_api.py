@@ -269,7 +269,16 @@ async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard)
     ]
     assert (beta["contacts"], beta["operators"][0]["assigned"]) == (0, 0)
     assert stats["operators"] == [
-        {"telegram_id": 1001, "name": "Ann", "load": 1, "limit": 1, "assigned": 1, "closed": 0}
+        {
+            "telegram_id": 1001,
+            "name": "Ann",
+            "load": 1,
+            "limit": 1,
+            "assigned": 1,
+            "closed": 0,
+            "rating": None,
+            "ratings": 0,
+        }
     ]
     assert "@alpha_bot: 2 contacts, 2 open, 1 queued" in (
         await api_switchboard.command(ADMIN, "/stats")
@@ -282,7 +291,16 @@ async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard)
     )
     assert [(s["contacts"], s["open"], s["queued"]) for s in ranged["sources"]] == [(0, 0, 0)] * 2
     assert ranged["operators"] == [
-        {"telegram_id": 1001, "name": "Ann", "load": 1, "limit": 1, "assigned": 0, "closed": 0}
+        {
+            "telegram_id": 1001,
+            "name": "Ann",
+            "load": 1,
+            "limit": 1,
+            "assigned": 0,
+            "closed": 0,
+            "rating": None,
+            "ratings": 0,
+        }
     ]
     status, answer = await api.call("GET", "/api/v1/stats", params={"since": "yesterday"})
     assert (status, answer["error"].startswith("query.since")) == (400, True)

@@ -16,6 +16,7 @@ from services.outbox import NoSignal
 from services.registry import Services
 from tests.e2e.helpers import buttons, texts
 from tests.harness import ADMIN, FAST
+from tests.support.api import Api
 from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
@@ -55,7 +56,10 @@ async def _answer(switchboard: Switchboard, query_id: str) -> str:
     return answer["text"]
 
 
-async def test_a_rating_is_asked_for_stored_and_shown_in_stats(switchboard: Switchboard):
+async def test_a_rating_is_asked_for_stored_and_shown_in_stats(
+    api_switchboard: Switchboard, api: Api
+):
+    switchboard = api_switchboard
     telegram = switchboard.telegram
     question_id = await _closed(switchboard)
     (question,) = [
@@ -73,6 +77,9 @@ async def test_a_rating_is_asked_for_stored_and_shown_in_stats(switchboard: Swit
     assert buttons(telegram.received("alpha_bot", ANNA.id)[-1]) == []
     stats = await switchboard.command(ADMIN, "/stats")
     assert "rated 4 of 5 (1 rating)" in stats
+    status, answer = await api.call("GET", "/api/v1/stats")
+    (olga,) = answer["operators"]
+    assert (status, olga["rating"], olga["ratings"]) == (200, 4.0, 1)
 
 
 async def test_a_second_tap_changes_nothing(switchboard: Switchboard):
