@@ -264,7 +264,7 @@ async def test_sources_queue_and_stats(switchboard: Switchboard):
     assert await command(ADMIN, "/queue") == "The queue is empty."
     for name in ("operators", "sources", "queue"):
         assert await command(ADMIN, f"/{name} now") == f"Usage: /{name}"
-    assert await command(ADMIN, "/stats 7 days") == "Usage: /stats [days]"
+    assert await command(ADMIN, "/stats 7 days") == "Usage: /stats [days], /stats chart"
     await switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     first, second = User(3001, "Carla"), User(3002, "Dan")
     for bot, client in (("alpha_bot", first), ("alpha_bot", second), ("beta_bot", first)):
