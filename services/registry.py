@@ -14,6 +14,7 @@ from services.operators import OperatorService
 from services.outbox import OutboxSignal
 from services.records import RecordService
 from services.texts import TextService
+from services.webhooks import WebhookService
 
 
 class Services:
@@ -59,3 +60,8 @@ class Services:
     def records(self) -> RecordService:
         """Contacts and leads, read by other systems."""
         return RecordService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def webhooks(self) -> WebhookService:
+        """Subscriptions of other systems to events."""
+        return WebhookService(self.session, self.rng, self.signal)

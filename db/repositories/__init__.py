@@ -17,9 +17,11 @@ from db.repositories.operators import CandidateRow, OperatorRepository
 from db.repositories.requests import RequestRepository
 from db.repositories.sources import SourceRepository
 from db.repositories.texts import SourceTextRepository
+from db.repositories.webhooks import Claimed, StagedEvent, WebhookRepository
 
 __all__ = [
     "CandidateRow",
+    "Claimed",
     "ContactFilter",
     "ContactRepository",
     "ContactState",
@@ -39,4 +41,6 @@ __all__ = [
     "RequestRepository",
     "SourceRepository",
     "SourceTextRepository",
+    "StagedEvent",
+    "WebhookRepository",
 ]
