@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.app import create_app
 from db.repositories import WebhookRepository
 from fake_telegram import User
-from tests.harness import FAST, free_port
+from tests.harness import ADMIN, FAST, eventually, free_port
 from tests.support.api import KEY, Api
 from tests.support.switchboard import Switchboard
 
@@ -124,9 +124,15 @@ async def _desk(api: Api, switchboard: Switchboard) -> None:
     await switchboard.command(ANN, "/start")
 
 
-async def _outbox(switchboard: Switchboard) -> int:
-    async with switchboard.app.session_factory() as session, session.begin():
-        return await WebhookRepository(session).pending()
+async def _emptied(switchboard: Switchboard) -> None:
+    """Until the webhook outbox is empty (every event delivered or given up, and recorded):
+    from then on nothing more is sent."""
+
+    async def empty() -> bool:
+        async with switchboard.app.session_factory() as session, session.begin():
+            return await WebhookRepository(session).pending() == 0
+
+    await eventually(empty, "the webhook outbox is empty")
 
 
 def _verifies(hit: Hit, secret: str = SECRET) -> bool:
@@ -180,7 +186,7 @@ async def test_each_event_reaches_its_subscribers_once_signed_and_in_order(
         contact_id = await _live_a_contact(api, hooked, CLIENT)
         await receiver.wait_for(lambda: len(receiver.hits) >= len(LIFE))
         await closings.wait_for(lambda: len(closings.hits) >= 1)
-        assert await _outbox(hooked) == 0  # nothing more is on its way: each came once
+        await _emptied(hooked)  # nothing more is on its way: each came once
     finally:
         await closings.stop()
 
@@ -219,7 +225,7 @@ async def test_a_failing_receiver_gets_every_event_later_in_order(
     first = await _live_a_contact(api, hooked, CLIENT)
     second = await _live_a_contact(api, hooked, OTHER)
     await receiver.wait_for(lambda: len(receiver.delivered) >= 2 * len(LIFE))
-    assert await _outbox(hooked) == 0
+    await _emptied(hooked)
 
     assert [hit.status for hit in receiver.hits[:6]] == [503] * 6
     assert _lines(receiver.delivered) == {first: LIFE, second: LIFE}
@@ -261,7 +267,7 @@ async def test_events_wait_while_the_receiver_is_down_and_survive_a_restart(
     try:
         await receiver.start()
         await receiver.wait_for(lambda: len(receiver.hits) >= len(LIFE))
-        assert await _outbox(restarted) == 0
+        await _emptied(restarted)
     finally:
         await receiver.stop()
         await restarted.stop()
@@ -285,7 +291,7 @@ async def test_a_refusal_for_good_gives_one_event_up_and_the_next_go_on(
     await _subscribe(api, receiver.url)
     await _live_a_contact(api, hooked, CLIENT)
     await receiver.wait_for(lambda: len(receiver.hits) >= len(LIFE))
-    assert await _outbox(hooked) == 0
+    await _emptied(hooked)
     assert [hit.event["event"] for hit in receiver.hits] == LIFE  # each tried once
     assert [e["event"] for e in receiver.delivered] == LIFE[1:]
     given_up = [r.getMessage() for r in caplog.records if "given up" in r.getMessage()]
@@ -341,7 +347,39 @@ async def test_subscriptions_are_validated_listed_and_deleted(
     await _subscribe(api, receiver.url, ["contact.opened"])
     contact_id = await _live_a_contact(api, hooked, CLIENT)
     await receiver.wait_for(lambda: len(receiver.hits) >= 1)
-    assert await _outbox(hooked) == 0
+    await _emptied(hooked)
     assert [(e["event"], e["contact_id"]) for e in receiver.delivered] == [
         ("contact.opened", contact_id)
     ]
+
+
+async def test_a_queued_contact_is_assigned_when_an_operator_comes_and_moved_by_assign(
+    hooked: Switchboard, receiver: Receiver
+):
+    api = _api(hooked)
+    await _subscribe(api, receiver.url, ["contact.opened", "contact.assigned", "message.received"])
+    await hooked.telegram.send_message("alpha_bot", CLIENT, "Anybody?")
+    await hooked.idle()
+    await receiver.wait_for(lambda: len(receiver.hits) >= 2)
+    opened, waiting = receiver.delivered
+    assert (opened["event"], waiting["event"]) == ("contact.opened", "message.received")
+    assert waiting["operator_telegram_id"] is None  # queued: nobody gets it yet
+
+    await _desk(api, hooked)  # Ann starts the bot: the queue drains to her
+    await receiver.wait_for(lambda: len(receiver.hits) >= 3)
+    taken = receiver.delivered[2]
+    assert (taken["event"], taken["operator_telegram_id"]) == ("contact.assigned", ANN.id)
+    assert taken["contact_id"] == opened["contact_id"]
+
+    bob = User(1002, "Bob", username="bob_op")
+    status, body = await api.call("POST", "/api/v1/operators", {"telegram_id": bob.id})
+    assert status == 201, body
+    await hooked.command(bob, "/start")
+    await hooked.command(ADMIN, f"/assign {opened['contact_id']} {bob.id}")
+    await receiver.wait_for(lambda: len(receiver.hits) >= 4)
+    moved = receiver.delivered[3]
+    assert moved["event"] == "contact.assigned"
+    assert (moved["operator_telegram_id"], moved["previous_operator_telegram_id"]) == (
+        bob.id,
+        ANN.id,
+    )
