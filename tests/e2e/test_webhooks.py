@@ -15,10 +15,14 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
+from bot.webhooks import AiohttpPoster
+from db.engine import create_engine, create_session_factory
 from db.repositories import WebhookRepository
 from fake_telegram import User
+from services.delivery.webhooks import SenderConfig, WebhookSender
 from tests.harness import ADMIN, FAST, eventually, free_port
 from tests.support.api import KEY, Api
+from tests.support.db import TEST_DATABASE_URL
 from tests.support.switchboard import Switchboard
 
 ANN = User(1001, "Ann", username="ann_op")
@@ -383,3 +387,41 @@ async def test_a_queued_contact_is_assigned_when_an_operator_comes_and_moved_by_
         bob.id,
         ANN.id,
     )
+
+
+@pytest.mark.skipif(TEST_DATABASE_URL is None, reason="several processes need PostgreSQL")
+async def test_two_senders_on_one_database_send_each_event_once_in_order(
+    hooked: Switchboard, receiver: Receiver
+):
+    """A second process's sender (its own engine and poster) shares the outbox with the app's:
+    the leases give every event to one of them, and each contact's line stays in order."""
+    settings = hooked.app.settings
+    engine = create_engine(settings.database_url)
+    poster = AiohttpPoster(settings.event_timeout_seconds)
+    other = WebhookSender(
+        create_session_factory(engine),
+        poster,
+        asyncio.Event(),
+        SenderConfig(retry_base=0.05, retry_max=0.2, idle_poll=0.05),
+        random.Random(9),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(other.run(stop))
+    api = _api(hooked)
+    try:
+        await _desk(api, hooked)
+        # Every third POST is refused once: retries and the two senders interleave.
+        receiver.answer = lambda n: 503 if n % 3 == 0 else 200
+        await _subscribe(api, receiver.url)
+        clients = [User(31_000 + n, f"Client {n}") for n in range(4)]
+        contacts = [await _live_a_contact(api, hooked, client) for client in clients]
+        await receiver.wait_for(lambda: len(receiver.delivered) >= len(LIFE) * len(clients))
+        await _emptied(hooked)
+    finally:
+        stop.set()
+        await running
+        await poster.close()
+        await engine.dispose()
+    assert _lines(receiver.delivered) == dict.fromkeys(contacts, LIFE)
+    ids = [event["id"] for event in receiver.delivered]
+    assert len(set(ids)) == len(ids)
