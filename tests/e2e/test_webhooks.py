@@ -425,3 +425,30 @@ async def test_two_senders_on_one_database_send_each_event_once_in_order(
     assert _lines(receiver.delivered) == dict.fromkeys(contacts, LIFE)
     ids = [event["id"] for event in receiver.delivered]
     assert len(set(ids)) == len(ids)
+
+
+async def test_a_form_request_tells_of_its_contact_and_message(
+    hooked: Switchboard, receiver: Receiver
+):
+    api = _api(hooked)
+    await _desk(api, hooked)
+    status, source = await api.call("POST", "/api/v1/sources", {"name": "site_form"})
+    assert status == 201, source
+    await _subscribe(api, receiver.url)
+    request = {"source_id": source["id"], "email": "ann@example.com", "message": "Call me"}
+    status, contact = await api.call("POST", "/api/v1/contacts", request)
+    assert status == 201, contact
+    status, again = await api.call("POST", "/api/v1/contacts", {**request, "message": "Soon"})
+    assert status == 200, again
+    await receiver.wait_for(lambda: len(receiver.delivered) >= 4)
+    await _emptied(hooked)
+    events = receiver.delivered
+    assert [e["event"] for e in events] == LIFE[:4]
+    assert {(e["contact_id"], e["source_id"], e["lead_id"]) for e in events} == {
+        (contact["id"], source["id"], contact["lead_id"])
+    }
+    assert [(e["text"], e["content_type"]) for e in events[2:]] == [
+        ("Call me", "form"),
+        ("Soon", "form"),
+    ]
+    assert events[1]["operator_telegram_id"] == ANN.id == events[3]["operator_telegram_id"]
