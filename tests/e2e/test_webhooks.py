@@ -252,9 +252,11 @@ async def test_events_wait_while_the_receiver_is_down_and_survive_a_restart(
         await _desk(api, switchboard)
         await _subscribe(api, receiver.url)
         contact_id = await _live_a_contact(api, switchboard, CLIENT)
-        await telegram.wait_for(
-            lambda: any("not delivered" in r.getMessage() for r in caplog.records)
-        )
+
+        async def tried() -> bool:
+            return any("not delivered" in r.getMessage() for r in caplog.records)
+
+        await eventually(tried, "a POST to the receiver that is down was tried")
     finally:
         await switchboard.stop()
     assert await _pending(app) == len(LIFE)  # kept, not lost
