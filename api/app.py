@@ -11,7 +11,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_pydantic.oas.view import generate_oas
 
-from api import contacts, export, leads, operators, sources, stats
+from api import contacts, export, leads, operators, sources, stats, webhooks
 from api.context import CONTEXT, ApiContext, problem
 from db.outage import is_database_outage
 from services.errors import (
@@ -21,15 +21,20 @@ from services.errors import (
     IdempotencyKeyReused,
     InvalidLimit,
     InvalidOperatorRef,
+    InvalidWebhookSecret,
+    InvalidWebhookUrl,
     InvalidWeights,
     LeadUnidentified,
+    NoEvents,
     NotABot,
     NotAFormSource,
     OperatorExists,
     UnknownContact,
+    UnknownEvent,
     UnknownLead,
     UnknownOperator,
     UnknownSource,
+    UnknownWebhook,
 )
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,7 @@ STATUS: dict[type[DomainError], int] = {
     UnknownSource: 404,
     UnknownContact: 404,
     UnknownLead: 404,
+    UnknownWebhook: 404,
     OperatorExists: 409,
     FormSourceExists: 409,
     NotAFormSource: 422,
@@ -57,6 +63,10 @@ STATUS: dict[type[DomainError], int] = {
     InvalidLimit: 422,
     InvalidWeights: 422,
     InvalidOperatorRef: 422,
+    InvalidWebhookUrl: 422,
+    UnknownEvent: 422,
+    NoEvents: 422,
+    InvalidWebhookSecret: 422,
 }
 
 
@@ -164,6 +174,7 @@ def mount_api(web_app: web.Application, context: ApiContext, keys: Sequence[str]
     contacts.add_routes(api)
     leads.add_routes(api)
     export.add_routes(api)
+    webhooks.add_routes(api)
     schema: list[str] = []  # built on first request: the paths get their prefix when mounted
     docs = _docs_page()
 

@@ -7,9 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from db.models import Contact, ContactStatus, Direction, DistributionMode, Lead, Operator
+from db.models import (
+    Contact,
+    ContactStatus,
+    Direction,
+    DistributionMode,
+    Lead,
+    Operator,
+    Webhook,
+)
 from db.repositories import ContactState
 from services.admin import MAX_LIMIT, MAX_WEIGHT
+from services.events import EVENT_NAMES
 from services.numbers import MAX_ID
 from services.views import (
     ContactDetail,
@@ -513,3 +522,31 @@ class ContactIn(Request):
     telegram_id: RowId | None = None
     name: Annotated[str, Field(max_length=256)] = ""
     message: Annotated[str, Field(min_length=1, max_length=FORM_MESSAGE_LIMIT)]
+
+
+class WebhookIn(Request):
+    """A subscription to events: each event named is POSTed to ``url``, signed with
+    ``secret``."""
+
+    url: str = Field(description="An http or https URL with a host, at most 2048 characters.")
+    events: list[str] = Field(description=f"At least one of {', '.join(EVENT_NAMES)}.")
+    secret: str = Field(
+        description="1 to 256 printable characters; the key of the HMAC-SHA256 signature in "
+        "X-Switchboard-Signature. Never shown again."
+    )
+
+
+class WebhookOut(BaseModel):
+    """A subscription to events (its secret is never shown)."""
+
+    id: int
+    url: str
+    events: list[str]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, webhook: Webhook) -> "WebhookOut":
+        """The answer for a stored subscription."""
+        return cls(
+            id=webhook.id, url=webhook.url, events=webhook.events, created_at=webhook.created_at
+        )

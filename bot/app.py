@@ -34,6 +34,7 @@ from bot.scheduler import build_scheduler
 from bot.texts import Languages
 from bot.transport import AiogramTransport, DatabaseTranscripts
 from bot.web import Health, build_web_app, serve_webhooks, start_server
+from bot.webhooks import AiohttpPoster
 from db.checkpoint import WalCheckpointer
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_to_head
@@ -49,6 +50,7 @@ from services.delivery import (
     Wakeup,
     WorkerConfig,
 )
+from services.delivery.webhooks import SenderConfig, WebhookSender
 from services.errors import DomainError
 from services.texts import TextService
 from services.views import OperatorRemoved
@@ -74,6 +76,8 @@ class App:
     dispatcher: Dispatcher
     worker: DeliveryWorker
     wakeup: Wakeup
+    webhooks: WebhookSender  # the API's webhooks: their events
+    poster: AiohttpPoster
     rng: random.Random
     languages: Languages
     metrics: Metrics
@@ -156,6 +160,18 @@ async def create_app(
         on_degraded=lambda source_id, flag: metrics.bot_degraded(usernames[source_id], flag),
         rng=rng,
     )
+    poster = AiohttpPoster(settings.event_timeout_seconds)
+    webhooks = WebhookSender(
+        session_factory,
+        poster,
+        wakeup.listen(),
+        SenderConfig(
+            timeout=settings.event_timeout_seconds,
+            retry_base=min(SenderConfig().retry_base, settings.event_retry_max_seconds),
+            retry_max=settings.event_retry_max_seconds,
+        ),
+        rng,
+    )
     dispatcher = Dispatcher(
         admin_ids=frozenset(admin_ids),
         languages=languages,
@@ -178,6 +194,8 @@ async def create_app(
         dispatcher,
         worker,
         wakeup,
+        webhooks,
+        poster,
         rng,
         languages,
         metrics,
@@ -252,6 +270,12 @@ async def _on_startup(app: App) -> None:
             name="delivery-worker",
         )
     )
+    app.tasks.append(
+        asyncio.create_task(
+            _keep_running(app, "webhook sender", lambda: app.webhooks.run(app.stop)),
+            name="webhook-sender",
+        )
+    )
     app.tasks.append(asyncio.create_task(_stop_scheduler_on(app, scheduler), name="scheduler"))
     app.started.set()
 
@@ -281,6 +305,7 @@ async def _stop_scheduler_on(app: App, scheduler: object) -> None:
 async def _on_shutdown(app: App) -> None:
     app.stop.set()
     await asyncio.gather(*app.tasks, return_exceptions=True)
+    await app.poster.close()
     if app.checkpointer:
         await app.checkpointer.stop()
     for bot in app.bots:  # also those this process does not poll

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     send_retry_max_seconds: float = Field(default=30, ge=0.01, le=3600, allow_inf_nan=False)
     # Tell the admins once sending through a bot has failed this long (and again when it works).
     outage_alert_seconds: float = Field(default=300, ge=0, le=7 * 86_400, allow_inf_nan=False)
+    # The events POSTed to the API's webhooks: how long one POST may take, and the longest
+    # pause between two tries of an event not delivered yet.
+    event_timeout_seconds: float = Field(default=10, ge=0.1, le=300, allow_inf_nan=False)
+    event_retry_max_seconds: float = Field(default=600, ge=0.01, le=86_400, allow_inf_nan=False)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     poll_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)

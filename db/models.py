@@ -501,3 +501,44 @@ class Template(Base):
     name: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Webhook(Base):
+    """A subscription of another system to events (``/api/v1/webhooks``): where to POST them,
+    which ones, and the secret their signatures are made with."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    # The names of the events it gets (``services.events.EventName`` values).
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    secret: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookEvent(Base):
+    """The outbox of webhooks: one event to POST to one subscription, staged in the same
+    transaction as the change it tells of, deleted once delivered (or given up)."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (
+        # A contact's line per subscription: only its oldest event is sent.
+        Index("ix_webhook_events_line", "webhook_id", "contact_id", "id"),
+        Index("ix_webhook_events_due", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    # No foreign key: what happened to a contact is told even if its source is deleted later.
+    contact_id: Mapped[int] = mapped_column(BigInteger)
+    event_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(32))
+    # The exact JSON sent, the bytes the signature is made of.
+    body: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Lease: a sender (of any process) owns the row until then.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

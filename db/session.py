@@ -1,7 +1,8 @@
 """The session every transaction runs in, and what it does around a commit.
 
-Before a commit it writes the deliveries staged in the transaction (one statement); a rolled
-back transaction forgets them. It also remembers, for after a commit, what the committed
+Before a commit it writes the deliveries staged in the transaction (one statement) and the
+webhook events (one statement, after one SELECT of the subscriptions); a rolled back
+transaction forgets them. It also remembers, for after a commit, what the committed
 transaction asks for: the delivery worker woken (it wrote deliveries) and the queue drained
 (it may have freed capacity). ``take_after_commit`` hands that to the service layer, which acts
 on it once the commit is done (``services.base.Service.transaction``): draining opens
@@ -14,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from db.repositories.deliveries import drop_staged, write_staged
+from db.repositories.webhooks import drop_staged_events, write_staged_events
 
 # Where a session keeps what the transaction under way, and the last commit, ask for.
 _THIS_TRANSACTION = "after_commit_pending"
@@ -24,7 +26,7 @@ _COMMITTED = "after_commit_due"
 class AfterCommit:
     """What a committed transaction asks for."""
 
-    wake_worker: bool = False  # it wrote deliveries
+    wake_worker: bool = False  # it wrote deliveries or webhook events
     drain_queue: bool = False  # queued contacts may find an operator now
 
 
@@ -49,7 +51,9 @@ def take_after_commit(session: Session) -> AfterCommit:
 
 
 def _before_commit(session: Session) -> None:
-    if write_staged(session):
+    wrote = write_staged(session)
+    # Not short-circuited: both outboxes are written whatever the other held.
+    if write_staged_events(session) or wrote:
         _pending(session).wake_worker = True
 
 
@@ -63,6 +67,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session, transaction: SessionTransaction) -> None:
     drop_staged(session, transaction)
+    drop_staged_events(session, transaction)
     session.info.pop(_THIS_TRANSACTION, None)
 
 

@@ -18,8 +18,10 @@ from db.repositories import (
     MessageRepository,
     OperatorRepository,
     SourceRepository,
+    WebhookRepository,
 )
 from services.distribution import LeftOut, choose, left_out
+from services.events import Events
 from services.notices import ClientOperatorJoined, Notice
 from services.outbox import Outbox, carries_card
 
@@ -74,6 +76,7 @@ class Assigner:
         self.sources = SourceRepository(session)
         self.decisions = DecisionRepository(session)
         self.outbox = Outbox(DeliveryRepository(session))
+        self.events = Events(WebhookRepository(session))
 
     async def take_operator(self, source: Source, lead: Lead) -> Decided:
         """Pick an operator for the lead's contact in the source, in the source's mode, and
@@ -125,14 +128,20 @@ class Assigner:
         operator_language: str | None,
         backlog: Sequence[Message],
         first_words: str | None = None,
+        previous_operator_telegram_id: int | None = None,
     ) -> None:
         """Stage the card (in the operator's language) and the client's messages so far for
-        the contact's new operator.
+        the contact's new operator, and the ``contact.assigned`` event (every assignment
+        passes here: a new contact, one from the queue, one moved from
+        ``previous_operator_telegram_id``).
 
         With ``first_words`` (the first message's text or caption as Telegram HTML, known
         while its update is handled; the database keeps the plain text only), the first
         message carries the card where it can: one message to the operator instead of two.
         """
+        self.events.assigned(
+            contact.id, source.id, lead.id, operator_telegram_id, previous_operator_telegram_id
+        )
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
         operator, language = operator_telegram_id, operator_language
         if source.is_form:

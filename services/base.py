@@ -22,10 +22,12 @@ from db.repositories import (
     SourceRepository,
     SourceTextRepository,
     TemplateRepository,
+    WebhookRepository,
 )
 from db.session import request_drain, take_after_commit
 from services.assignment import Assigner, Assignment
 from services.errors import AmbiguousOperator, InvalidOperatorRef, UnknownOperator
+from services.events import Events
 from services.notices import AdminAlert
 from services.numbers import MAX_ID, MIN_INT64, parse_number
 from services.outbox import NoSignal, Outbox, OutboxSignal
@@ -149,6 +151,16 @@ class Service:
     def outbox(self) -> Outbox:
         """Stages outgoing messages in the current transaction."""
         return Outbox(self.deliveries)
+
+    @functools.cached_property
+    def webhooks(self) -> WebhookRepository:
+        """Webhook subscriptions and their outbox."""
+        return WebhookRepository(self.session)
+
+    @functools.cached_property
+    def events(self) -> Events:
+        """Stages events for webhooks in the current transaction."""
+        return Events(self.webhooks)
 
     @functools.cached_property
     def assigner(self) -> Assigner:

@@ -152,7 +152,21 @@ class ContactService(Service):
             incoming.media_group_id,
         )
         if opened:
-            return await self._assign_new(found.id, message, incoming.html)
+            result = await self._assign_new(found.id, message, incoming.html)
+        else:
+            result = await self._append(found, message)
+        # After the assignment: the event names the operator the message goes to.
+        self.events.message(
+            found.id,
+            incoming.source_id,
+            lead_id,
+            result.operator_telegram_id,
+            incoming.text,
+            incoming.content_type,
+        )
+        return result
+
+    async def _append(self, found: OpenContact, message: Message) -> Registration:
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
@@ -170,6 +184,7 @@ class ContactService(Service):
                 return found, False
             new_id = await self.contacts.open(lead_id, source_id)
             if new_id is not None:
+                self.events.opened(new_id, source_id, lead_id)
                 return OpenContact(new_id, None, ContactStatus.NEW), True
         raise RuntimeError(f"could not open a contact for lead {lead_id} in source {source_id}")
 
@@ -248,6 +263,9 @@ class ContactService(Service):
             closed, _ = await self.contacts.close(contact_id, by.label, reason or by.kind)
             if not closed:
                 raise ContactAlreadyClosed(contact_id=contact_id)
+            self.events.closed(
+                contact_id, source.id, lead.id, operator.telegram_id if operator else None, by.kind
+            )
             if operator is not None:
                 await self.operators.release_slot(operator.id)
                 self.outbox.notice(
@@ -359,7 +377,13 @@ class ContactService(Service):
             )
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(
-                contact, lead, source, target.telegram_id, target.preferred_language, backlog
+                contact,
+                lead,
+                source,
+                target.telegram_id,
+                target.preferred_language,
+                backlog,
+                previous_operator_telegram_id=previous.telegram_id,
             )
         return Reassignment(
             contact_id,
@@ -404,7 +428,13 @@ class ContactService(Service):
             self.assigner.record_reassigned(contact.id, target.id)
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(
-                contact, lead, source, target.telegram_id, target.preferred_language, backlog
+                contact,
+                lead,
+                source,
+                target.telegram_id,
+                target.preferred_language,
+                backlog,
+                previous_operator_telegram_id=previous.telegram_id if previous else None,
             )
         return Reassignment(
             contact_id, target.telegram_id, previous.telegram_id if previous else None

@@ -284,3 +284,38 @@ class NoContactToAnswer(DomainError):
 
     key = "error-template-no-contact"
     template = "reply with the template to a message of the contact it is for"
+
+
+class InvalidWebhookUrl(DomainError):
+    """A webhook's URL that is no http(s) URL with a host."""
+
+    key = "error-webhook-url"
+    template = "url: must be an http or https URL with a host, at most {maximum} characters"
+
+
+class UnknownEvent(DomainError):
+    """A webhook's event that is none of those Switchboard tells of."""
+
+    key = "error-webhook-event"
+    template = "events: {event!r} is not an event ({events})"
+
+
+class NoEvents(DomainError):
+    """A webhook subscribed to nothing."""
+
+    key = "error-webhook-no-events"
+    template = "events: give at least one of {events}"
+
+
+class InvalidWebhookSecret(DomainError):
+    """A webhook's secret that is empty, too long or not printable."""
+
+    key = "error-webhook-secret"
+    template = "secret: must be 1 to {maximum} printable characters"
+
+
+class UnknownWebhook(DomainError):
+    """No webhook has this id."""
+
+    key = "error-unknown-webhook"
+    template = "unknown webhook {ref}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.models import Direction, Source
-from db.repositories import FormLead, MessageKey
+from db.repositories import FormLead, MessageKey, OpenContact
 from services.contacts import ContactService
 from services.errors import (
     FormSourceExists,
@@ -144,15 +144,27 @@ class FormService(ContactService):
             request.message,
         )
         if opened:
-            await self._assign_new(found.id, message, None)
-            return found.id, True
+            operator_telegram_id = (
+                await self._assign_new(found.id, message, None)
+            ).operator_telegram_id
+        else:
+            operator_telegram_id = await self._append_form(source, found, request.message)
+        # After the assignment: the event names the operator the message goes to.
+        self.events.message(
+            found.id, source.id, lead_id, operator_telegram_id, request.message, FORM_CONTENT
+        )
+        return found.id, opened
+
+    async def _append_form(self, source: Source, found: OpenContact, text: str) -> int | None:
+        """Add a request's message to the lead's open contact, telling its operator (if it
+        has one yet: a queued contact's messages go with it); the operator's Telegram id."""
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is not None:
             operator = await self.operators.by_telegram_id(found.operator_telegram_id)
             self.outbox.notice(
                 source.bot_source_id,
                 found.operator_telegram_id,
-                OperatorFormMessage(contact_id=found.id, text=request.message),
+                OperatorFormMessage(contact_id=found.id, text=text),
                 language=operator.preferred_language if operator else None,
             )
-        return found.id, False
+        return found.operator_telegram_id

@@ -16,6 +16,7 @@ from services.records import RecordService
 from services.templates import TemplateService
 from services.texts import TextService
 from services.transcripts import TranscriptService
+from services.webhooks import WebhookService
 
 
 class Services:
@@ -71,3 +72,8 @@ class Services:
     def transcripts(self) -> TranscriptService:
         """Contacts' conversations as files."""
         return TranscriptService(self.session, self.rng, self.signal)
+
+    @functools.cached_property
+    def webhooks(self) -> WebhookService:
+        """Subscriptions of other systems to events."""
+        return WebhookService(self.session, self.rng, self.signal)

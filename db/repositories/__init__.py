@@ -19,9 +19,11 @@ from db.repositories.requests import RequestRepository
 from db.repositories.sources import SourceRepository
 from db.repositories.templates import TemplateRepository
 from db.repositories.texts import SourceTextRepository
+from db.repositories.webhooks import Claimed, StagedEvent, WebhookRepository
 
 __all__ = [
     "CandidateRow",
+    "Claimed",
     "ContactFilter",
     "ContactRepository",
     "ContactState",
@@ -42,5 +44,7 @@ __all__ = [
     "RequestRepository",
     "SourceRepository",
     "SourceTextRepository",
+    "StagedEvent",
     "TemplateRepository",
+    "WebhookRepository",
 ]

@@ -41,10 +41,20 @@ class Wakeup:
 
     def __init__(self) -> None:
         self.event = asyncio.Event()
+        self._others: list[asyncio.Event] = []
+
+    def listen(self) -> asyncio.Event:
+        """Another event set at every ``notify``, for another worker waiting on the same
+        commits (the webhook sender): each clears its own."""
+        event = asyncio.Event()
+        self._others.append(event)
+        return event
 
     def notify(self) -> None:
-        """Something was staged: the worker looks now instead of at its next poll."""
+        """Something was staged: the workers look now instead of at their next poll."""
         self.event.set()
+        for event in self._others:
+            event.set()
 
 
 @dataclass(frozen=True, slots=True)
