@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.repositories import Claimed, WebhookRepository
+from services.delivery.worker import wait_for_work
 
 log = logging.getLogger(__name__)
 
@@ -128,15 +129,7 @@ class WebhookSender:
                 self.wakeup.clear()  # before looking: a wake-up meanwhile is not lost
                 if await self.run_once():
                     continue
-                waiters = [
-                    asyncio.ensure_future(self.wakeup.wait()),
-                    asyncio.ensure_future(stop.wait()),
-                ]
-                await asyncio.wait(
-                    waiters, timeout=self.config.idle_poll, return_when=asyncio.FIRST_COMPLETED
-                )
-                for waiter in waiters:
-                    waiter.cancel()
+                await wait_for_work(self.wakeup, stop, self.config.idle_poll)
         finally:
             await self._finish()
 

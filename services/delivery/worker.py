@@ -35,6 +35,17 @@ from services.delivery.transport import Rejected, RetryAfter, Transient, Transpo
 log = logging.getLogger(__name__)
 
 
+async def wait_for_work(wakeup: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
+    """Wait until ``wakeup`` or ``stop`` is set, or for ``seconds``: how the outbox
+    workers idle between rounds."""
+    waiters = [asyncio.ensure_future(wakeup.wait()), asyncio.ensure_future(stop.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
 class Wakeup:
     """The ``OutboxSignal`` the worker waits on: made first, handed to the services that stage
     deliveries and to the worker that sends them."""
@@ -156,18 +167,12 @@ class DeliveryWorker:
             self.wakeup.clear()  # before looking: a wake-up meanwhile is not lost
             if await self.run_once():
                 continue
-            waiters = [
-                asyncio.ensure_future(self.wakeup.wait()),
-                asyncio.ensure_future(stop.wait()),
-            ]
             # Wake on new work, when a message was sent or put back (its chat's next one may
             # be due), on stop, when a down bot's probe is due, or after idle_poll (retries
             # that became due, other processes' messages, bots nobody holds any more).
             probe = self.outages.seconds_to_probe()
             timeout = self.config.idle_poll if probe is None else min(probe, self.config.idle_poll)
-            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+            await wait_for_work(self.wakeup, stop, timeout)
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
         await self.run_once(lease=False)
