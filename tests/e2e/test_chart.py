@@ -5,6 +5,7 @@ import random
 
 from PIL import Image
 
+from bot import charts
 from bot.charts import draw_day
 from fake_telegram import User
 from services.outbox import NoSignal
@@ -82,3 +83,17 @@ def test_a_chart_too_tall_for_a_photo_says_so():
     _png(chart.png)
     assert chart.width + chart.height > 10_000
     assert not chart.fits_a_photo
+
+
+async def test_a_chart_too_tall_for_a_photo_comes_as_a_png_document(
+    switchboard: Switchboard, monkeypatch
+):
+    monkeypatch.setattr(charts, "PHOTO_SIDES", 500)  # as if the desk had 400 operators
+
+    assert await switchboard.command(ADMIN, "/stats chart") == CAPTION
+
+    sent = switchboard.telegram.received("alpha_bot", ADMIN.id)[-1]
+    assert sent.method == "sendDocument"
+    name, data = switchboard.telegram.document("alpha_bot", ADMIN.id, sent.message_id)
+    assert name == "switchboard-stats.png"
+    _png(data)
