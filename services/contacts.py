@@ -316,6 +316,8 @@ class ContactService(Service):
         banned = reason == BANNED
         if operator is not None:
             await self.operators.release_slot(operator.id)
+        # An operator who blocks the client has the answer to their /ban: no notice on top.
+        if operator is not None and not (banned and operator.telegram_id == by.telegram_id):
             self.outbox.notice(
                 source.bot_source_id,
                 operator.telegram_id,
