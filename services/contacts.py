@@ -364,6 +364,12 @@ class ContactService(Service):
                 await self._close_open(open_contact, lead, source, operator, by, BANNED)
             return Ban(lead.telegram_id, lead.first_name, closed)
 
+    async def is_banned(self, telegram_id: int) -> bool:
+        """Whether the client with this Telegram id is blocked."""
+        async with self.transaction():
+            lead = await self.leads.by_telegram_id(telegram_id)
+        return lead is not None and lead.banned_at is not None
+
     async def unban(self, telegram_id: int) -> None:
         """Lift the block of the client with this Telegram id (an admin's ``/unban``)."""
         async with self.transaction():

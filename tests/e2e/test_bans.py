@@ -10,6 +10,7 @@ from db.models import Message
 from fake_telegram import User
 from tests.e2e.helpers import CARD_MARK, buttons, cards, texts
 from tests.harness import ADMIN, FAST
+from tests.support.api import Api
 from tests.support.switchboard import Switchboard
 
 OLGA = User(1001, "Olga", username="olga_op")
@@ -68,6 +69,7 @@ async def test_a_ban_closes_every_open_contact_frees_the_slot_and_the_client_hea
     before = _everything(switchboard)
     await telegram.send_message("alpha_bot", ANNA, "Hello? Cheap watches!")
     await telegram.send_message("beta_bot", ANNA, "Anyone?")
+    await telegram.send_command("alpha_bot", ANNA, "/start")
     await switchboard.idle()
     assert _everything(switchboard) == before
     assert "Anna" not in await switchboard.command(ADMIN, "/queue")
@@ -98,6 +100,7 @@ async def test_an_unban_restores_normal_behaviour_and_banned_lists_who_is_blocke
     assert texts(telegram, "alpha_bot", ANNA.id)[-1].startswith("Thank you! An operator")
     await switchboard.command(ADMIN, "/unban 3002")
     assert await switchboard.command(ADMIN, "/banned") == "Nobody is blocked."
+    assert (await switchboard.command(BEN, "/start")).startswith("Hello! Write your question")
 
 
 async def test_the_cards_block_button_asks_first_and_can_be_cancelled(switchboard: Switchboard):
@@ -220,3 +223,25 @@ async def test_the_card_shows_the_clients_context_with_a_hostile_name_escaped(
         "ℹ️ @evil_user · language ru · phone — · 1 earlier contact, the last closed by the "
         "operator" in second.plain_text
     )
+
+
+async def test_a_forms_lead_is_not_blocked_and_the_answer_says_why(
+    api: Api, api_switchboard: Switchboard
+):
+    switchboard = api_switchboard
+    body = {"telegram_id": OLGA.id, "name": "Olga", "limit": 3}
+    assert (await api.call("POST", "/api/v1/operators", body))[0] == 201
+    await switchboard.command(OLGA, "/start")
+    status, source = await api.call("POST", "/api/v1/sources", {"name": "site_form"})
+    assert status == 201, source
+    request = {"source_id": source["id"], "external_id": "crm-1", "message": "Call me"}
+    status, contact = await api.call("POST", "/api/v1/contacts", request)
+    assert (status, contact["operator_telegram_id"]) == (201, OLGA.id), contact
+    await switchboard.idle()
+
+    answer = await switchboard.command(OLGA, f"/ban {contact['id']}")
+
+    assert answer == (
+        f"Contact #{contact['id']} came through a form: only Telegram clients can be blocked."
+    )
+    assert f"#{contact['id']} via @site_form" in await switchboard.command(OLGA, "/contacts")
