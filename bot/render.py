@@ -324,7 +324,7 @@ def _context(card: OperatorCard, language: str) -> str:
     lead = card.lead
     last = card.history[0] if card.history else None
     outcome = (
-        t("operator-card-outcome", language, how=last.closed_how or "open")
+        t("operator-card-outcome", language, how=last.closed_how or "")
         if last is not None and last.status is ContactStatus.CLOSED
         else _status(last.status, language)
         if last is not None

@@ -295,7 +295,8 @@ class ContactService(Service):
                 operator is None or operator.telegram_id != by.telegram_id
             ):
                 raise NotYourContact(contact_id=contact_id)
-            await self._close_open(contact, lead, source, operator, by, reason or by.kind)
+            if not await self._close_open(contact, lead, source, operator, by, reason or by.kind):
+                raise ContactAlreadyClosed(contact_id=contact_id)
         return ClosedContact(contact_id, operator.telegram_id if operator else None)
 
     async def _close_open(
@@ -306,13 +307,14 @@ class ContactService(Service):
         operator: Operator | None,
         by: Actor,
         reason: str,
-    ) -> None:
+    ) -> bool:
         """Close an open contact inside the caller's transaction: the operator is told and gets
         the slot back, the client is told (unless they closed it, or are being blocked), and
-        the queue drains after the commit."""
+        the queue drains after the commit. ``False`` (nothing done) if it was closed
+        meanwhile (by another process, say)."""
         closed, _ = await self.contacts.close(contact.id, by.label, reason)
         if not closed:
-            raise ContactAlreadyClosed(contact_id=contact.id)
+            return False
         banned = reason == BANNED
         if operator is not None:
             await self.operators.release_slot(operator.id)
@@ -330,6 +332,7 @@ class ContactService(Service):
             rateable = operator is not None
             self._tell_client(lead, source, told(contact_id=contact.id, rateable=rateable))
         self.drain_queue_after_commit()
+        return True
 
     async def ban(self, contact_id: int, by: Actor, admin_ids: frozenset[int]) -> Ban:
         """Block the client of contact ``contact_id`` (their operator's or any admin's
@@ -355,13 +358,15 @@ class ContactService(Service):
                 raise BanStaff(contact_id=contact_id)
             if not await self.leads.ban(lead.id, by.telegram_id):
                 raise AlreadyBanned(contact_id=contact_id)
-            closed = await self.contacts.open_of_lead(lead.id)
-            for open_id in closed:
+            closed = []
+            for open_id in await self.contacts.open_of_lead(lead.id):
                 found = await self.contacts.get_full(open_id)
                 assert found is not None  # listed in this transaction
                 open_contact, _, source = found
                 operator = await self._operator_of(open_contact)
-                await self._close_open(open_contact, lead, source, operator, by, BANNED)
+                # One closed meanwhile (its operator's /close) is closed all the same.
+                if await self._close_open(open_contact, lead, source, operator, by, BANNED):
+                    closed.append(open_id)
             return Ban(lead.telegram_id, lead.first_name, closed)
 
     async def is_banned(self, telegram_id: int) -> bool:

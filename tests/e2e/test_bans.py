@@ -212,7 +212,7 @@ async def test_the_card_shows_the_clients_context_with_a_hostile_name_escaped(
     await telegram.send_message("alpha_bot", evil, "First")
     await switchboard.idle()
     (first,) = cards(telegram, "alpha_bot", OLGA.id)
-    assert "ℹ️ @evil_user · language ru · phone — · no earlier contacts" in first.plain_text
+    assert "\nℹ️ @evil_user · language ru · phone —\nFirst contact" in first.plain_text
     assert "Client: <b>& @evil_user (id 3005)" in first.plain_text
 
     await switchboard.command(OLGA, "/close 1")

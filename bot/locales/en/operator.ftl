@@ -95,10 +95,10 @@ transcript-media = [{ $kind ->
 }]
 transcript-cut = [The rest of the conversation does not fit one file.]
 operator-template-edit-not-relayed = ✏️ Contact #{ $contact_id } got the template's text, not your command: editing the command changes nothing there. Send /t again for another template.
-operator-card-context = ℹ️ { $username } · language { $language_code } · phone { $phone } · { $earlier ->
-    [0] no earlier contacts
-    [one] 1 earlier contact, the last { $outcome }
-   *[other] { $earlier } earlier contacts, the last { $outcome }
+operator-card-context = ℹ️ { $username } · language { $language_code } · phone { $phone }{ $earlier ->
+    [0] {""}
+    [one] {" · "}1 earlier contact, the last { $outcome }
+   *[other] {" · "}{ $earlier } earlier contacts, the last { $outcome }
 }
 operator-card-outcome = closed { $how ->
     [operator] by the operator

@@ -95,11 +95,11 @@ transcript-media = [{ $kind ->
 }]
 transcript-cut = [Остальная переписка не помещается в один файл.]
 operator-template-edit-not-relayed = ✏️ Контакт #{ $contact_id } получил текст шаблона, а не Вашу команду: правка команды там ничего не меняет. Чтобы отправить другой шаблон, снова отправьте /t.
-operator-card-context = ℹ️ { $username } · язык { $language_code } · телефон { $phone } · { $earlier ->
-    [0] прошлых обращений нет
-    [one] { $earlier } прошлое обращение, последнее { $outcome }
-    [few] { $earlier } прошлых обращения, последнее { $outcome }
-   *[other] { $earlier } прошлых обращений, последнее { $outcome }
+operator-card-context = ℹ️ { $username } · язык { $language_code } · телефон { $phone }{ $earlier ->
+    [0] {""}
+    [one] {" · "}{ $earlier } прошлое обращение, последнее { $outcome }
+    [few] {" · "}{ $earlier } прошлых обращения, последнее { $outcome }
+   *[other] {" · "}{ $earlier } прошлых обращений, последнее { $outcome }
 }
 operator-card-outcome = закрыто { $how ->
     [operator] оператором
