@@ -237,6 +237,8 @@ class Lead(Base):
     # the upsert of every message (CLIENT_MESSAGES_PER_MINUTE), so counting costs no query.
     burst_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     burst_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The operator (Telegram id) told in this burst that its rest is not passed on one by one.
+    burst_told_to: Mapped[int | None] = mapped_column(BigInteger)
 
     @property
     def preferred_language(self) -> str | None:

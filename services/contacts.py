@@ -17,7 +17,7 @@ from db.models import (
     Operator,
     Source,
 )
-from db.repositories import LeadProfile, MessageKey, OpenContact
+from db.repositories import LeadProfile, MessageKey, OpenContact, Touched
 from services.assignment import tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
@@ -191,9 +191,12 @@ class ContactService(Service):
             # Still queued: the message waits and is handed over with the contact.
             return Registration(Outcome.APPENDED, found.id)
         if per_minute and touched.burst_count > per_minute:
-            if touched.burst_count == per_minute + 1:  # once a burst
-                await self._tell_slowed(found.id, found.operator_telegram_id, per_minute)
-            return Registration(Outcome.SLOWED, found.id, found.operator_telegram_id)
+            operator = found.operator_telegram_id
+            # Told once a burst, and again only if the contact went to another operator since
+            # (a transfer, or the queue's drain mid-burst): nobody misses a message unawares.
+            if touched.burst_told_to != operator:
+                await self._tell_slowed(found.id, operator, per_minute, touched)
+            return Registration(Outcome.SLOWED, found.id, operator)
         self.outbox.relay(message, found.operator_telegram_id)
         return Registration(Outcome.APPENDED, found.id, found.operator_telegram_id)
 
@@ -265,14 +268,18 @@ class ContactService(Service):
             )
         return True
 
-    async def _tell_slowed(self, contact_id: int, operator_chat_id: int, per_minute: int) -> None:
-        """The client went past ``per_minute``: they learn that nothing is lost, their operator
-        where the rest of the minute's messages are."""
+    async def _tell_slowed(
+        self, contact_id: int, operator_chat_id: int, per_minute: int, touched: Touched
+    ) -> None:
+        """The client went past ``per_minute``: they learn (once a burst) that nothing is
+        lost, their operator where the rest of the minute's messages are."""
         row = await self.contacts.get_full(contact_id)
         operator = await self.operators.by_telegram_id(operator_chat_id)
         assert row is not None and operator is not None  # both locked or read in this transaction
         _, lead, source = row
-        self._tell_client(lead, source, ClientSlowedDown(contact_id=contact_id))
+        await self.leads.told_of_burst(touched.id, operator_chat_id)
+        if touched.burst_told_to is None:
+            self._tell_client(lead, source, ClientSlowedDown(contact_id=contact_id))
         self.outbox.notice(
             source.bot_source_id,
             operator_chat_id,

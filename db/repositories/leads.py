@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, null, or_, select, update
 
 from db.base import UTCDateTime, utcnow
 from db.models import Lead
@@ -45,18 +45,21 @@ def _touch_statement(dialect: str) -> Any:
     refresh["burst_started_at"] = case(
         (within, leads.c.burst_started_at), else_=stmt.excluded.last_seen_at
     )
+    refresh["burst_told_to"] = case((within, leads.c.burst_told_to), else_=null())
     return stmt.on_conflict_do_update(index_elements=["telegram_id"], set_=refresh).returning(
-        leads.c.id, leads.c.banned_at, leads.c.burst_count
+        leads.c.id, leads.c.banned_at, leads.c.burst_count, leads.c.burst_told_to
     )
 
 
 class Touched(NamedTuple):
-    """A client's lead after their message: its id, whether they are blocked, and the how
-    many-th message of their burst (see ``BURST``) this one is."""
+    """A client's lead after their message: its id, whether they are blocked, the how
+    many-th message of their burst (see ``BURST``) this one is, and the operator told in this
+    burst that its rest is not passed on one by one (a Telegram id), if any."""
 
     id: int
     banned: bool
     burst_count: int
+    burst_told_to: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,13 @@ class LeadRepository(Repository):
             "burst_since": now - BURST,
         }
         row = (await self.session.execute(_touch_statement(self.dialect), values)).one()
-        return Touched(row.id, row.banned_at is not None, row.burst_count)
+        return Touched(row.id, row.banned_at is not None, row.burst_count, row.burst_told_to)
+
+    async def told_of_burst(self, lead_id: int, operator_telegram_id: int) -> None:
+        """Record that this operator was told of the lead's burst (its row is locked since the
+        lead's upsert in this transaction)."""
+        stmt = update(Lead).where(Lead.id == lead_id).values(burst_told_to=operator_telegram_id)
+        await self.session.execute(stmt)
 
     async def identify(self, form: FormLead) -> int:
         """The id of the lead a form names, created if nobody matches, given the ids they
@@ -212,7 +221,13 @@ class LeadRepository(Repository):
         stmt = (
             update(Lead)
             .where(Lead.telegram_id == telegram_id, Lead.banned_at.is_not(None))
-            .values(banned_at=None, banned_by=None, burst_started_at=None, burst_count=0)
+            .values(
+                banned_at=None,
+                banned_by=None,
+                burst_started_at=None,
+                burst_count=0,
+                burst_told_to=None,
+            )
         )
         return bool((await self.session.execute(stmt)).rowcount)
 

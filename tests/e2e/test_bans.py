@@ -245,3 +245,38 @@ async def test_a_forms_lead_is_not_blocked_and_the_answer_says_why(
         f"Contact #{contact['id']} came through a form: only Telegram clients can be blocked."
     )
     assert f"#{contact['id']} via @site_form" in await switchboard.command(OLGA, "/contacts")
+
+
+async def test_a_colleague_who_takes_a_fast_client_over_gets_everything_and_is_told_too(
+    telegram, make_settings
+):
+    settings = make_settings(client_messages_per_minute=2)
+    switchboard = Switchboard(
+        await create_app(settings, rng=random.Random(7), pacing=FAST), telegram
+    )
+    await switchboard.start()
+    try:
+        await switchboard.add_operator(OLGA)
+        await switchboard.add_operator(PETE, bots=("alpha_bot",))
+        await switchboard.command(PETE, "/pause")
+        for n in range(1, 5):
+            await telegram.send_message("alpha_bot", ANNA, f"Message {n}")
+            await switchboard.idle()
+        await switchboard.command(PETE, "/resume")
+        pete_before = len(telegram.received("alpha_bot", PETE.id))
+        await switchboard.command(OLGA, f"/transfer 1 {PETE.id}")
+        await telegram.send_message("alpha_bot", ANNA, "Message 5")
+        await switchboard.idle()
+        pete = [m.plain_text for m in telegram.received("alpha_bot", PETE.id)[pete_before:]]
+        anna = texts(telegram, "alpha_bot", ANNA.id)
+    finally:
+        await switchboard.stop()
+    # The backlog has every message so far, the slowed ones too; the next one is held back,
+    # and Pete, who was not told before, is told now; Anna was told once, in Olga's time.
+    assert pete[0].startswith("↪️ Olga passed contact #1 to you.")
+    assert [text for text in pete[2:] if text.startswith("Message")] == [
+        f"Message {n}" for n in range(1, 5)
+    ]
+    assert pete[-1].startswith("⏳ The client of contact #1 is sending more than 2 messages")
+    slowed = "You are sending messages too fast; wait a moment. Nothing you sent is lost"
+    assert sum(text.startswith(slowed) for text in anna) == 1
