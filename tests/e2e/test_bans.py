@@ -223,6 +223,10 @@ async def test_the_card_shows_the_clients_context_with_a_hostile_name_escaped(
         "ℹ️ @evil_user · language ru · phone — · 1 earlier contact, the last closed by the "
         "operator" in second.plain_text
     )
+    # The answers of /ban and /banned show the name as typed, too.
+    assert await switchboard.command(OLGA, "/ban 2") == "🚫 <b>& (id 3005) is blocked. Closed: #2."
+    listed = await switchboard.command(ADMIN, "/banned")
+    assert listed.startswith("1 blocked client:\n🚫 <b>& @evil_user (id 3005), since ")
 
 
 async def test_a_forms_lead_is_not_blocked_and_the_answer_says_why(
