@@ -118,8 +118,9 @@ def _label(key: str, language: str, **params: Any) -> str:
     return plain(key, language, **params)[:64]
 
 
-def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
-    """The keyboard under a card: Close, Transfer (to a colleague) and Block (asks first)."""
+def card_keyboard(contact_id: int, language: str, *, form: bool = False) -> InlineKeyboardMarkup:
+    """The keyboard under a card: Close, Transfer (to a colleague) and, for a Telegram
+    client (a form's lead cannot be blocked), Block (asks first)."""
     close = InlineKeyboardButton(
         text=_label("button-close", language, contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
@@ -132,7 +133,8 @@ def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
         text=_label("button-ban", language),
         callback_data=BanAsk(contact_id=contact_id).pack(),
     )
-    return InlineKeyboardMarkup(inline_keyboard=[[close, transfer, block]])
+    row = [close, transfer] if form else [close, transfer, block]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 def ban_question(contact_id: int, language: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -216,7 +218,8 @@ def notice(
     or its text with its fields as the text's parameters; the card, formatted, has buttons,
     and with ``ask_rating`` the close of a contact an operator had asks for stars."""
     if isinstance(notice, OperatorCard):
-        return _card(notice, language), card_keyboard(notice.contact_id, language)
+        keyboard = card_keyboard(notice.contact_id, language, form=notice.form)
+        return _card(notice, language), keyboard
     if isinstance(notice, OperatorFormMessage):
         head = t(notice.text_key, language, contact_id=notice.contact_id)
         return _with_words(head, [notice.text]), None

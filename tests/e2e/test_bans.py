@@ -242,6 +242,11 @@ async def test_a_forms_lead_is_not_blocked_and_the_answer_says_why(
     status, contact = await api.call("POST", "/api/v1/contacts", request)
     assert (status, contact["operator_telegram_id"]) == (201, OLGA.id), contact
     await switchboard.idle()
+    card = switchboard.telegram.received("alpha_bot", OLGA.id)[-1]
+    assert [data for _, data in buttons(card)] == [
+        f"close:{contact['id']}",
+        f"pass:{contact['id']}",
+    ]
 
     answer = await switchboard.command(OLGA, f"/ban {contact['id']}")
 
