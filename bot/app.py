@@ -176,6 +176,7 @@ async def create_app(
         admin_ids=frozenset(admin_ids),
         languages=languages,
         default_limit=settings.default_limit,
+        client_messages_per_minute=settings.client_messages_per_minute,
         bots_by_source=bots_by_source,
     )
     dispatcher.update.outer_middleware(CountingMiddleware(metrics, sources))

@@ -22,6 +22,24 @@ class TransferTo(CallbackData, prefix="passto"):
     telegram_id: int
 
 
+class BanAsk(CallbackData, prefix="ban"):
+    """The Block button under a card: asks to confirm."""
+
+    contact_id: int
+
+
+class BanConfirm(CallbackData, prefix="banyes"):
+    """The confirmation of a Block: the client of the contact is blocked."""
+
+    contact_id: int
+
+
+class BanCancel(CallbackData, prefix="banno"):
+    """A Block taken back before it was confirmed."""
+
+    contact_id: int
+
+
 class RateContact(CallbackData, prefix="rate"):
     """One of the stars a client gives a closed contact."""
 

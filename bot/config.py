@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.texts import available_languages
+from services.contacts import DEFAULT_MESSAGES_PER_MINUTE
 from services.numbers import MAX_ID
 
 _TOKEN_SHAPE = "<bot id>:<secret>, as @BotFather gives it"
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     queue_alert_minutes: Minutes = 15
     # Closing a contact asks its client "How did we do?" with 1–5 stars.
     rating_enabled: bool = True
+    # Past this many messages a minute, a client's messages are stored but not passed on one by
+    # one (the client and the operator are told once); 0 = no limit.
+    client_messages_per_minute: int = Field(default=DEFAULT_MESSAGES_PER_MINUTE, ge=0, le=10_000)
     # The longest pause between two tries of a bot through which Telegram cannot be reached.
     send_retry_max_seconds: float = Field(default=30, ge=0.01, le=3600, allow_inf_nan=False)
     # Tell the admins once sending through a bot has failed this long (and again when it works).

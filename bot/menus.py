@@ -13,7 +13,17 @@ from services.views import OperatorRemoved
 log = logging.getLogger(__name__)
 
 CLIENT_COMMANDS = ("help", "language")
-OPERATOR_COMMANDS = ("contacts", "close", "transfer", "t", "history", "pause", "resume", "me")
+OPERATOR_COMMANDS = (
+    "contacts",
+    "close",
+    "transfer",
+    "t",
+    "history",
+    "ban",
+    "pause",
+    "resume",
+    "me",
+)
 ADMIN_COMMANDS = (
     "operators",
     "addop",
@@ -33,9 +43,11 @@ ADMIN_COMMANDS = (
     "text",
     "templates",
     "template",
+    "unban",
+    "banned",
 )
 # Commands of operators that admins have too (refused to others as operators' commands).
-ADMIN_AND_OPERATOR_COMMANDS = ("history",)
+ADMIN_AND_OPERATOR_COMMANDS = ("history", "ban")
 
 
 def _commands(names: tuple[str, ...], language: str) -> list[BotCommand]:

@@ -7,6 +7,9 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import (
+    BanAsk,
+    BanCancel,
+    BanConfirm,
     ChooseLanguage,
     CloseContact,
     RateContact,
@@ -18,7 +21,7 @@ from bot.callbacks import (
 from bot.texts import Markup, available_languages, escape, plain, t
 from db.models import MAX_RATING, ContactStatus, Direction, Lead, Operator, Source, Template
 from services.assignment import REASSIGNED
-from services.contacts import Reassignment
+from services.contacts import Ban, Reassignment
 from services.errors import DomainError
 from services.notices import (
     ClientRef,
@@ -31,6 +34,7 @@ from services.operators import TEMPLATE, ContactChoice, OpenContactView, Relay, 
 from services.texts import CUSTOM_TEXTS
 from services.transcripts import TranscriptHead, TranscriptLine
 from services.views import (
+    BannedView,
     DecisionView,
     ModeView,
     OperatorView,
@@ -114,8 +118,9 @@ def _label(key: str, language: str, **params: Any) -> str:
     return plain(key, language, **params)[:64]
 
 
-def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
-    """The keyboard under a card: Close, and Transfer (to a colleague)."""
+def card_keyboard(contact_id: int, language: str, *, form: bool = False) -> InlineKeyboardMarkup:
+    """The keyboard under a card: Close, Transfer (to a colleague) and, for a Telegram
+    client (a form's lead cannot be blocked), Block (asks first)."""
     close = InlineKeyboardButton(
         text=_label("button-close", language, contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
@@ -124,7 +129,59 @@ def card_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
         text=_label("button-transfer", language),
         callback_data=TransferMenu(contact_id=contact_id).pack(),
     )
-    return InlineKeyboardMarkup(inline_keyboard=[[close, transfer]])
+    block = InlineKeyboardButton(
+        text=_label("button-ban", language),
+        callback_data=BanAsk(contact_id=contact_id).pack(),
+    )
+    row = [close, transfer] if form else [close, transfer, block]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def ban_question(contact_id: int, language: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The Block button pressed: what a block does, and Block / Cancel."""
+    yes = InlineKeyboardButton(
+        text=_label("button-ban-confirm", language, contact_id=contact_id),
+        callback_data=BanConfirm(contact_id=contact_id).pack(),
+    )
+    no = InlineKeyboardButton(
+        text=_label("button-ban-cancel", language),
+        callback_data=BanCancel(contact_id=contact_id).pack(),
+    )
+    text = t("operator-ban-confirm", language, contact_id=contact_id)
+    return text, InlineKeyboardMarkup(inline_keyboard=[[yes, no]])
+
+
+def banned_done(banned: Ban, language: str) -> str:
+    """A client blocked, and which of their contacts closed with it."""
+    closed = ", ".join(f"#{n}" for n in banned.closed) or "—"
+    return t(
+        "operator-banned",
+        language,
+        client=banned.name or "—",
+        telegram_id=banned.telegram_id,
+        count=len(banned.closed),
+        closed=closed,
+    )
+
+
+def banned(views: list[BannedView], language: str) -> list[str]:
+    """``/banned``: every blocked client (name, id, when, by whom), as pages."""
+    if not views:
+        return [t("admin-banned-none", language)]
+    lines = [t("admin-banned-head", language, count=len(views))]
+    for view in views:
+        lead = view.lead
+        lines.append(
+            t(
+                "admin-banned-item",
+                language,
+                client=client_name(lead),
+                telegram_id=lead.telegram_id or 0,
+                when=_when(lead.banned_at, language),
+                by=view.by_name or str(lead.banned_by or "—"),
+            )
+        )
+    return paginate(lines)
 
 
 def transfer_done(moved: Reassignment, operator: str, language: str) -> str:
@@ -161,7 +218,8 @@ def notice(
     or its text with its fields as the text's parameters; the card, formatted, has buttons,
     and with ``ask_rating`` the close of a contact an operator had asks for stars."""
     if isinstance(notice, OperatorCard):
-        return _card(notice, language), card_keyboard(notice.contact_id, language)
+        keyboard = card_keyboard(notice.contact_id, language, form=notice.form)
+        return _card(notice, language), keyboard
     if isinstance(notice, OperatorFormMessage):
         head = t(notice.text_key, language, contact_id=notice.contact_id)
         return _with_words(head, [notice.text]), None
@@ -258,7 +316,31 @@ def _card(card: OperatorCard, language: str) -> str:
         contact_id=card.contact_id,
         source=card.source.username,
         client=client_name(card.lead),
+        context=Markup(_context(card, language)),
         history=Markup(rendered),
+    )
+
+
+def _context(card: OperatorCard, language: str) -> str:
+    """The client at a glance: @username, language, phone (what they shared), how many
+    earlier contacts, and how the last one ended; escaped, one line."""
+    lead = card.lead
+    last = card.history[0] if card.history else None
+    outcome = (
+        t("operator-card-outcome", language, how=last.closed_how or "")
+        if last is not None and last.status is ContactStatus.CLOSED
+        else _status(last.status, language)
+        if last is not None
+        else ""
+    )
+    return t(
+        "operator-card-context",
+        language,
+        username=f"@{lead.username}" if lead.username else "—",
+        language_code=lead.language or "—",
+        phone=lead.phone or "—",
+        earlier=card.earlier,
+        outcome=Markup(outcome),
     )
 
 

@@ -272,7 +272,7 @@ class AiogramTransport:
         card = copy.card
         assert card is not None
         language = self.languages.pick(copy.language)
-        markup = render.card_keyboard(card.contact_id, language)
+        markup = render.card_keyboard(card.contact_id, language, form=card.form)
         limit = render.TEXT_LIMIT if copy.is_text else render.CAPTION_LIMIT
         carried = render.carried_card(card, copy.words, language, limit)
         if carried is not None and copy.is_text:

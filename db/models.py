@@ -230,6 +230,15 @@ class Lead(Base):
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Blocked (/ban): when, and by whom (a Telegram id); their messages are dropped.
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    banned_by: Mapped[int | None] = mapped_column(BigInteger)
+    # The minute their latest burst of messages began and how many they sent in it: kept by
+    # the upsert of every message (CLIENT_MESSAGES_PER_MINUTE), so counting costs no query.
+    burst_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    burst_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The operator (Telegram id) told in this burst that its rest is not passed on one by one.
+    burst_told_to: Mapped[int | None] = mapped_column(BigInteger)
 
     @property
     def preferred_language(self) -> str | None:

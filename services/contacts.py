@@ -17,14 +17,18 @@ from db.models import (
     Operator,
     Source,
 )
-from db.repositories import LeadProfile, MessageKey, OpenContact
+from db.repositories import LeadProfile, MessageKey, OpenContact, Touched
 from services.assignment import tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
 from services.errors import (
+    AlreadyBanned,
     AlreadyRated,
+    BanFormLead,
+    BanStaff,
     ContactAlreadyClosed,
     ContactChanged,
+    NotBanned,
     NoteTooLong,
     NotYourContact,
     NotYourRating,
@@ -39,15 +43,18 @@ from services.notices import (
     ClientClosed,
     ClientOperatorJoined,
     ClientQueued,
+    ClientSlowedDown,
     ClientTransferred,
     MessageCopy,
     Notice,
     OperatorClientEdited,
+    OperatorClientSlowed,
     OperatorClosed,
     OperatorTakenAway,
     OperatorTransferred,
 )
 from services.numbers import MAX_ID
+from services.views import BannedView
 
 # The longest note for a colleague with a transfer (Fluent refuses longer parameters, and the
 # notice must stay within a message).
@@ -55,6 +62,10 @@ NOTE_LIMIT = 1000
 # How long after the close a client's rating is still taken: "How did we do?" is about a
 # conversation they remember, and a rating days later says little about the operator.
 RATING_WINDOW = timedelta(days=1)
+# How many messages a minute of one client are passed on one by one (CLIENT_MESSAGES_PER_MINUTE).
+DEFAULT_MESSAGES_PER_MINUTE = 20
+# How the contacts a ban closed are recorded (``close_reason``), and what their operators read.
+BANNED = "banned"
 # How often to retry opening a contact when a concurrent transaction keeps opening and closing
 # the same (lead, source) pair; in practice the second attempt always finds the winner's row.
 _OPEN_ATTEMPTS = 3
@@ -88,6 +99,10 @@ class Outcome(enum.StrEnum):
     QUEUED = "queued"
     APPENDED = "appended"
     DUPLICATE = "duplicate"
+    # Stored, and not passed on one by one: the client is past their messages a minute.
+    SLOWED = "slowed"
+    # Dropped unstored: the client is blocked.
+    BLOCKED = "blocked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +134,31 @@ class Reassignment:
     form: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Ban:
+    """A client just blocked, and the contacts that closed with it."""
+
+    telegram_id: int
+    name: str
+    closed: list[int]
+
+
 class ContactService(Service):
     """Use cases around contacts."""
 
-    async def register_incoming(self, incoming: IncomingMessage) -> Registration:
+    async def register_incoming(
+        self, incoming: IncomingMessage, per_minute: int = DEFAULT_MESSAGES_PER_MINUTE
+    ) -> Registration:
         """Store a client's message in their open contact, opening and assigning one if needed.
 
-        A duplicate update (same source, chat and message id) changes nothing.
+        A duplicate update (same source, chat and message id) changes nothing. A blocked
+        client's message is dropped: not stored, nobody told. Past ``per_minute`` messages in
+        a minute (0: no limit) the rest of the minute's are stored but not passed on one by
+        one; the client and the operator are told once.
         """
         try:
             async with self.transaction():
-                result = await self._register(incoming)
+                result = await self._register(incoming, per_minute)
         except IntegrityError:
             # Duplicates are rare (a redelivery after a crash, or a concurrent one), so instead of
             # a lookup before every message the unique message key rejects them and the whole
@@ -140,9 +169,13 @@ class ContactService(Service):
             return Registration(Outcome.DUPLICATE)
         return result
 
-    async def _register(self, incoming: IncomingMessage) -> Registration:
-        lead_id = await self.leads.touch(incoming.profile, incoming.phone)
-        found, opened = await self._find_or_open(lead_id, incoming.source_id)
+    async def _register(self, incoming: IncomingMessage, per_minute: int) -> Registration:
+        # One statement tells the lead, whether they are blocked and their burst so far: the
+        # checks cost an unblocked client below the limit no query.
+        touched = await self.leads.touch(incoming.profile, incoming.phone)
+        if touched.banned:
+            return Registration(Outcome.BLOCKED)
+        found, opened = await self._find_or_open(touched.id, incoming.source_id)
         message = await self.messages.add(
             incoming.key,
             found.id,
@@ -154,23 +187,32 @@ class ContactService(Service):
         if opened:
             result = await self._assign_new(found.id, message, incoming.html)
         else:
-            result = await self._append(found, message)
+            result = await self._append(found, message, per_minute, touched)
         # After the assignment: the event names the operator the message goes to.
         self.events.message(
             found.id,
             incoming.source_id,
-            lead_id,
+            touched.id,
             result.operator_telegram_id,
             incoming.text,
             incoming.content_type,
         )
         return result
 
-    async def _append(self, found: OpenContact, message: Message) -> Registration:
+    async def _append(
+        self, found: OpenContact, message: Message, per_minute: int, touched: Touched
+    ) -> Registration:
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
             return Registration(Outcome.APPENDED, found.id)
+        if per_minute and touched.burst_count > per_minute:
+            operator = found.operator_telegram_id
+            # Told once a burst, and again only if the contact went to another operator since
+            # (a transfer, or the queue's drain mid-burst): nobody misses a message unawares.
+            if touched.burst_told_to != operator:
+                await self._tell_slowed(found.id, operator, per_minute, touched)
+            return Registration(Outcome.SLOWED, found.id, operator)
         self.outbox.relay(message, found.operator_telegram_id)
         return Registration(Outcome.APPENDED, found.id, found.operator_telegram_id)
 
@@ -243,6 +285,25 @@ class ContactService(Service):
             )
         return True
 
+    async def _tell_slowed(
+        self, contact_id: int, operator_chat_id: int, per_minute: int, touched: Touched
+    ) -> None:
+        """The client went past ``per_minute``: they learn (once a burst) that nothing is
+        lost, their operator where the rest of the minute's messages are."""
+        row = await self.contacts.get_full(contact_id)
+        operator = await self.operators.by_telegram_id(operator_chat_id)
+        assert row is not None and operator is not None  # both locked or read in this transaction
+        _, lead, source = row
+        await self.leads.told_of_burst(touched.id, operator_chat_id)
+        if touched.burst_told_to is None:
+            self._tell_client(lead, source, ClientSlowedDown(contact_id=contact_id))
+        self.outbox.notice(
+            source.bot_source_id,
+            operator_chat_id,
+            OperatorClientSlowed(contact_id=contact_id, per_minute=per_minute),
+            language=operator.preferred_language,
+        )
+
     def _tell_client(self, lead: Lead, source: Source, notice: Notice) -> None:
         tell_client(self.outbox, lead, source, notice)
 
@@ -253,33 +314,111 @@ class ContactService(Service):
         """
         async with self.transaction():
             contact, lead, source = await self._open_contact(contact_id)
-            operator = (
-                await self.operators.get(contact.operator_id) if contact.operator_id else None
-            )
+            operator = await self._operator_of(contact)
             if by.kind == "operator" and (
                 operator is None or operator.telegram_id != by.telegram_id
             ):
                 raise NotYourContact(contact_id=contact_id)
-            closed, _ = await self.contacts.close(contact_id, by.label, reason or by.kind)
-            if not closed:
+            if not await self._close_open(contact, lead, source, operator, by, reason or by.kind):
                 raise ContactAlreadyClosed(contact_id=contact_id)
-            self.events.closed(
-                contact_id, source.id, lead.id, operator.telegram_id if operator else None, by.kind
-            )
-            if operator is not None:
-                await self.operators.release_slot(operator.id)
-                self.outbox.notice(
-                    source.bot_source_id,
-                    operator.telegram_id,
-                    OperatorClosed(contact_id=contact_id, by=by.kind),
-                    language=operator.preferred_language,
-                )
-            if by.kind != "client":
-                told = ClientAutoClosed if by.kind == "system" else ClientClosed
-                rateable = operator is not None
-                self._tell_client(lead, source, told(contact_id=contact_id, rateable=rateable))
-            self.drain_queue_after_commit()
         return ClosedContact(contact_id, operator.telegram_id if operator else None)
+
+    async def _close_open(
+        self,
+        contact: Contact,
+        lead: Lead,
+        source: Source,
+        operator: Operator | None,
+        by: Actor,
+        reason: str,
+    ) -> bool:
+        """Close an open contact inside the caller's transaction: the operator is told and gets
+        the slot back, the client is told (unless they closed it, or are being blocked), and
+        the queue drains after the commit. ``False`` (nothing done) if it was closed
+        meanwhile (by another process, say)."""
+        closed, _ = await self.contacts.close(contact.id, by.label, reason)
+        if not closed:
+            return False
+        self.events.closed(
+            contact.id, source.id, lead.id, operator.telegram_id if operator else None, by.kind
+        )
+        banned = reason == BANNED
+        if operator is not None:
+            await self.operators.release_slot(operator.id)
+        # An operator who blocks the client has the answer to their /ban: no notice on top.
+        if operator is not None and not (banned and operator.telegram_id == by.telegram_id):
+            self.outbox.notice(
+                source.bot_source_id,
+                operator.telegram_id,
+                OperatorClosed(contact_id=contact.id, by=BANNED if banned else by.kind),
+                language=operator.preferred_language,
+            )
+        # A blocked client is told nothing: a spammer who learns it just writes from elsewhere.
+        if by.kind != "client" and not banned:
+            told = ClientAutoClosed if by.kind == "system" else ClientClosed
+            rateable = operator is not None
+            self._tell_client(lead, source, told(contact_id=contact.id, rateable=rateable))
+        self.drain_queue_after_commit()
+        return True
+
+    async def ban(self, contact_id: int, by: Actor, admin_ids: frozenset[int]) -> Ban:
+        """Block the client of contact ``contact_id`` (their operator's or any admin's
+        ``/ban``): every open contact of theirs, in any source, closes as by ``close`` (their
+        operators get the slots back, the queue drains) without a word to the client, and
+        whatever they send later is dropped. Only Telegram clients, and never an operator or
+        an admin (``admin_ids``)."""
+        async with self.transaction():
+            row = await self.contacts.get_full(contact_id) if 1 <= contact_id <= MAX_ID else None
+            if row is None:
+                raise UnknownContact(contact_id=contact_id)
+            contact, lead, _ = row
+            if by.kind == "operator":
+                operator = await self._operator_of(contact)
+                if operator is None or operator.telegram_id != by.telegram_id:
+                    raise NotYourContact(contact_id=contact_id)
+            if lead.telegram_id is None:
+                raise BanFormLead(contact_id=contact_id)
+            staff = lead.telegram_id in admin_ids or await self.operators.is_operator(
+                lead.telegram_id
+            )
+            if staff:
+                raise BanStaff(contact_id=contact_id)
+            if not await self.leads.ban(lead.id, by.telegram_id):
+                raise AlreadyBanned(contact_id=contact_id)
+            closed = []
+            for open_id in await self.contacts.open_of_lead(lead.id):
+                found = await self.contacts.get_full(open_id)
+                assert found is not None  # listed in this transaction
+                open_contact, _, source = found
+                operator = await self._operator_of(open_contact)
+                # One closed meanwhile (its operator's /close) is closed all the same.
+                if await self._close_open(open_contact, lead, source, operator, by, BANNED):
+                    closed.append(open_id)
+            return Ban(lead.telegram_id, lead.first_name, closed)
+
+    async def is_banned(self, telegram_id: int) -> bool:
+        """Whether the client with this Telegram id is blocked."""
+        async with self.transaction():
+            lead = await self.leads.by_telegram_id(telegram_id)
+        return lead is not None and lead.banned_at is not None
+
+    async def unban(self, telegram_id: int) -> None:
+        """Lift the block of the client with this Telegram id (an admin's ``/unban``)."""
+        async with self.transaction():
+            if not await self.leads.unban(telegram_id):
+                raise NotBanned(telegram_id=telegram_id)
+
+    async def banned(self) -> list[BannedView]:
+        """Every blocked client, most recently blocked first, with who blocked them (an
+        operator's name where they are one)."""
+        async with self.transaction():
+            leads = await self.leads.banned()
+            names: dict[int, str] = {}
+            for by in {lead.banned_by for lead in leads if lead.banned_by is not None}:
+                operator = await self.operators.by_telegram_id(by)
+                if operator is not None:
+                    names[by] = operator.display_name
+        return [BannedView(lead, names.get(lead.banned_by or 0)) for lead in leads]
 
     async def rate(self, contact_id: int, source_id: int, by: int, stars: int) -> int:
         """The client ``by`` (Telegram id) rates their contact ``contact_id`` of the bot

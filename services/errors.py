@@ -319,3 +319,31 @@ class UnknownWebhook(DomainError):
 
     key = "error-unknown-webhook"
     template = "unknown webhook {ref}"
+
+
+class BanFormLead(DomainError):
+    """A form's lead has no Telegram chat to block: their requests come through the API."""
+
+    key = "error-ban-form-lead"
+    template = "contact #{contact_id} is a form's lead; only Telegram clients can be blocked"
+
+
+class BanStaff(DomainError):
+    """The client of a contact is an operator or an admin: they are not blocked."""
+
+    key = "error-ban-staff"
+    template = "the client of contact #{contact_id} is an operator or an admin"
+
+
+class AlreadyBanned(DomainError):
+    """The client is blocked already."""
+
+    key = "error-already-banned"
+    template = "the client of contact #{contact_id} is blocked already"
+
+
+class NotBanned(DomainError):
+    """``/unban`` of someone who is not blocked."""
+
+    key = "error-not-banned"
+    template = "{telegram_id} is not blocked"

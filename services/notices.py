@@ -117,6 +117,8 @@ class ClientRef(BaseModel):
     phone: str | None = None
     email: str | None = None
     external_id: str | None = None
+    # Their Telegram interface language (or /language choice), as the card's context shows it.
+    language: str | None = None
 
 
 class SourceRef(BaseModel):
@@ -132,6 +134,8 @@ class EarlierContact(BaseModel):
     source: str
     status: ContactStatus
     created_at: datetime | None = None
+    # How it was closed (``contacts.close_reason``: ``operator``, ``client``, ``system``, ...).
+    closed_how: str | None = None
 
 
 class OperatorCard(_ContactNotice):
@@ -141,6 +145,8 @@ class OperatorCard(_ContactNotice):
     lead: ClientRef
     source: SourceRef
     history: list[EarlierContact] = []
+    # How many earlier contacts the client has in all (``history`` lists the latest few).
+    earlier: int = 0
     # A form source's card: the lead's details and their messages so far (there is no chat
     # to copy them from).
     form: bool = False
@@ -169,6 +175,20 @@ class OperatorClosed(_ContactNotice):
     def text_key(self) -> str:
         """Who closed it is said unless it was the operator."""
         return text_id(self.key if self.by == "operator" else "operator.contact_closed_by")
+
+
+class ClientSlowedDown(_ContactNotice):
+    """The client sends more messages a minute than are passed on one by one."""
+
+    key: Literal["client.slowed_down"] = "client.slowed_down"
+
+
+class OperatorClientSlowed(_ContactNotice):
+    """The client of a contact sends more than ``per_minute`` messages a minute: the rest of
+    the minute's are stored, not passed on one by one."""
+
+    key: Literal["operator.client_slowed"] = "operator.client_slowed"
+    per_minute: int
 
 
 class OperatorTakenAway(_ContactNotice):
@@ -310,12 +330,14 @@ Notice = Annotated[
     | ClientTransferred
     | ClientClosed
     | ClientAutoClosed
+    | ClientSlowedDown
     | OperatorCard
     | OperatorClosed
     | OperatorTakenAway
     | OperatorTransferred
     | OperatorReminder
     | OperatorClientEdited
+    | OperatorClientSlowed
     | OperatorFormMessage
     | OperatorDeactivated
     | OperatorActivated

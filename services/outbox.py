@@ -164,6 +164,7 @@ class Outbox:
                 phone=lead.phone,
                 email=lead.email,
                 external_id=lead.external_id,
+                language=lead.preferred_language,
             ),
             form=source.is_form,
             messages=list(form_messages),
@@ -174,9 +175,11 @@ class Outbox:
                     source=past.source_username,
                     status=past.status,
                     created_at=past.created_at,
+                    closed_how=past.close_reason,
                 )
                 for past in history
             ],
+            earlier=history[0].total if history else 0,
         )
         if first is None:
             self.notice(source.bot_source_id, operator_chat_id, card, language=operator_language)

@@ -238,3 +238,12 @@ class WhyView:
     contact: Contact
     source: Source
     decisions: list[DecisionView]
+
+
+@dataclass(frozen=True, slots=True)
+class BannedView:
+    """A blocked client for ``/banned``: the lead, and the name of the operator who blocked
+    them (``None`` for an admin, or an operator removed since: then their id is shown)."""
+
+    lead: Lead
+    by_name: str | None

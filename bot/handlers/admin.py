@@ -16,7 +16,7 @@ from bot.middlewares import Sender
 from bot.texts import Languages, Markup, available_languages, t
 from db.models import Source
 from services.admin import parse_limit
-from services.numbers import is_number, parse_contact_number
+from services.numbers import MAX_ID, is_number, parse_contact_number, parse_number
 from services.registry import Services
 
 
@@ -31,7 +31,7 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "texts", "templates")
+NO_ARGUMENTS = ("operators", "sources", "queue", "texts", "templates", "banned")
 # ``/stats chart``: the word is the same in every language, as the commands are.
 CHART = "chart"
 
@@ -316,6 +316,26 @@ async def change_template(
     return None
 
 
+async def unban(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/unban <client telegram id>``: lift a block."""
+    language = await sender.language()
+    args = _args(command, 1, 1)
+    telegram_id = parse_number(args[0], 1, MAX_ID) if args else None
+    if telegram_id is None:
+        return await _usage(message, "unban", language)
+    await services.contacts.unban(telegram_id)
+    await message.answer(t("admin-unbanned", language, telegram_id=telegram_id))
+    return None
+
+
+async def banned(message: Message, services: Services, sender: Sender) -> None:
+    """``/banned``: every blocked client, when and by whom."""
+    views = await services.contacts.banned()
+    await answer_pages(message, render.banned(views, await sender.language()))
+
+
 async def refuse(message: Message, sender: Sender) -> None:
     """Anyone else trying an admin command: a refusal, nothing changes."""
     await message.answer(t("admin-only", await sender.language()))
@@ -345,6 +365,10 @@ def build_router() -> Router:
     admin_only.message.register(change_template, Command("template"))
     # Any admin may have any transcript, operator or not.
     admin_only.message.register(operator.history, Command("history"))
+    # Any admin may block the client of any contact.
+    admin_only.message.register(operator.ban_command, Command("ban"))
+    admin_only.message.register(unban, Command("unban"))
+    admin_only.message.register(banned, Command("banned"))
     refusals = Router(name=f"{__name__}.refusals")
     refusals.message.register(refuse, Command(*ADMIN_COMMANDS))
     # A router's own handlers run before its children's, so both are children, admins first.

@@ -18,7 +18,13 @@ async def not_a_client(message: Message, sender: Sender) -> None:
     await message.answer(t("admin-not-a-client", await sender.language()))
 
 
-async def incoming(message: Message, services: Services, source: Source, sender: Sender) -> None:
+async def incoming(
+    message: Message,
+    services: Services,
+    source: Source,
+    sender: Sender,
+    client_messages_per_minute: int,
+) -> None:
     """Store the message in the client's contact; the services stage every reply (in the
     client's language, so this needs no query of its own)."""
     if message.from_user is None:
@@ -38,7 +44,8 @@ async def incoming(message: Message, services: Services, source: Source, sender:
             media_group_id=message.media_group_id,
             phone=own_phone,
             html=message.html_text,
-        )
+        ),
+        per_minute=client_messages_per_minute,
     )
 
 

@@ -5,7 +5,16 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot import render
-from bot.callbacks import CloseContact, SendTemplate, SendTo, TransferMenu, TransferTo
+from bot.callbacks import (
+    BanAsk,
+    BanCancel,
+    BanConfirm,
+    CloseContact,
+    SendTemplate,
+    SendTo,
+    TransferMenu,
+    TransferTo,
+)
 from bot.content import can_pass_on
 from bot.filters import IsOperator
 from bot.handlers.replies import answer_pages
@@ -59,6 +68,59 @@ async def close_button(
     """The Close button under a card."""
     await services.contacts.close(callback_data.contact_id, Actor("operator", _sender(query)))
     await query.answer()
+
+
+async def ban_command(
+    message: Message,
+    command: CommandObject,
+    services: Services,
+    sender: Sender,
+    admin_ids: frozenset[int],
+) -> None:
+    """``/ban <number>``: block the client of a contact (the operator's own; an admin's any,
+    through the admin router)."""
+    language = await sender.language()
+    arg = (command.args or "").strip()
+    contact_id = parse_contact_number(arg) if arg and len(arg.split()) == 1 else None
+    if contact_id is None:
+        await message.answer(t("operator-ban-usage", language))
+        return
+    kind = "admin" if sender.is_admin else "operator"
+    banned = await services.contacts.ban(contact_id, Actor(kind, _sender(message)), admin_ids)
+    await message.answer(render.banned_done(banned, language))
+
+
+async def ban_ask(query: CallbackQuery, callback_data: BanAsk, sender: Sender) -> None:
+    """The Block button under a card: confirmed first, since a block closes the contact
+    without a word to the client and cannot be undone by the operator."""
+    text, markup = render.ban_question(callback_data.contact_id, await sender.language())
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.reply(text, reply_markup=markup)
+
+
+async def ban_confirm(
+    query: CallbackQuery,
+    callback_data: BanConfirm,
+    services: Services,
+    sender: Sender,
+    admin_ids: frozenset[int],
+) -> None:
+    """Block confirmed: the client of the contact is blocked."""
+    language = await sender.language()
+    actor = Actor("operator", _sender(query))
+    banned = await services.contacts.ban(callback_data.contact_id, actor, admin_ids)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(render.banned_done(banned, language))
+
+
+async def ban_cancel(query: CallbackQuery, callback_data: BanCancel, sender: Sender) -> None:
+    """Block taken back: nothing changes."""
+    text = t("operator-ban-cancelled", await sender.language(), contact_id=callback_data.contact_id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
 
 
 async def transfer(
@@ -259,6 +321,10 @@ def build_router() -> Router:
     operators_only.message.register(contacts_list, Command("contacts"))
     operators_only.message.register(close_command, Command("close"))
     operators_only.callback_query.register(close_button, CloseContact.filter())
+    operators_only.message.register(ban_command, Command("ban"))
+    operators_only.callback_query.register(ban_ask, BanAsk.filter())
+    operators_only.callback_query.register(ban_confirm, BanConfirm.filter())
+    operators_only.callback_query.register(ban_cancel, BanCancel.filter())
     operators_only.message.register(transfer, Command("transfer"))
     operators_only.callback_query.register(transfer_menu, TransferMenu.filter())
     operators_only.callback_query.register(transfer_to, TransferTo.filter())

@@ -50,7 +50,8 @@ async def start(
     bot: Bot,
     sender: Sender,
 ) -> None:
-    """Clients get the greeting; operators are recorded as reachable through this bot.
+    """Clients get the greeting (a blocked one nothing); operators are recorded as reachable
+    through this bot.
 
     Operators and admins get their command menu here: Telegram refuses a chat's menu until
     the user has started the bot, so the one tried at startup may have failed."""
@@ -68,6 +69,8 @@ async def start(
             bot, user.id, language, is_admin=is_admin, operator=operator is not None
         )
     if operator is None:
+        if not is_admin and await services.contacts.is_banned(user.id):
+            return  # a blocked client gets nothing, not even the greeting
         custom = await services.texts.custom(source.id, "greeting", language)
         await message.answer(custom or t("client-greeting", language))
         return

@@ -12,7 +12,7 @@ from db.repositories.decisions import DecisionRepository
 from db.repositories.deliveries import DeliveryRepository, Head
 from db.repositories.invites import InviteRepository
 from db.repositories.languages import LanguageRepository
-from db.repositories.leads import FormLead, LeadProfile, LeadRepository
+from db.repositories.leads import FormLead, LeadProfile, LeadRepository, Touched
 from db.repositories.messages import MessageKey, MessageRepository
 from db.repositories.operators import CandidateRow, OperatorRepository
 from db.repositories.requests import RequestRepository
@@ -46,5 +46,6 @@ __all__ = [
     "SourceTextRepository",
     "StagedEvent",
     "TemplateRepository",
+    "Touched",
     "WebhookRepository",
 ]

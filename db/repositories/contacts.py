@@ -111,10 +111,21 @@ class PastContact:
     source_username: str | None
     status: ContactStatus
     created_at: datetime
+    close_reason: str | None = None
+    # How many other contacts the lead has in all (the same on every row).
+    total: int = 0
 
 
 _HISTORY = (
-    select(_CONTACTS.c.id, _SOURCES.c.username, _CONTACTS.c.status, _CONTACTS.c.created_at)
+    select(
+        _CONTACTS.c.id,
+        _SOURCES.c.username,
+        _CONTACTS.c.status,
+        _CONTACTS.c.created_at,
+        _CONTACTS.c.close_reason,
+        # Counted over every row the WHERE keeps, before the LIMIT: no second query.
+        func.count().over(),
+    )
     .join(_SOURCES, _SOURCES.c.id == _CONTACTS.c.source_id)
     .where(_CONTACTS.c.lead_id == bindparam("lead_id"), _CONTACTS.c.id != bindparam("exclude_id"))
     .order_by(_CONTACTS.c.created_at.desc(), _CONTACTS.c.id.desc())
@@ -417,6 +428,11 @@ class ContactRepository(Repository):
         """A lead's other contacts through any source, newest first."""
         params = {"lead_id": lead_id, "exclude_id": exclude_id, "limit": limit}
         return [PastContact(*row) for row in await self.session.execute(_HISTORY, params)]
+
+    async def open_of_lead(self, lead_id: int) -> list[int]:
+        """The ids of a lead's open contacts through every source."""
+        stmt = select(Contact.id).where(Contact.lead_id == lead_id, _OPEN).order_by(Contact.id)
+        return list((await self.session.execute(stmt)).scalars())
 
     async def queue_overview(
         self, limit: int, offset: int = 0

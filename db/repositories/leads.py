@@ -2,12 +2,12 @@
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, case, func, null, or_, select, update
 
-from db.base import utcnow
+from db.base import UTCDateTime, utcnow
 from db.models import Lead
 from db.repositories.base import Repository, upsert_for
 
@@ -26,16 +26,40 @@ class LeadProfile:
     language: str | None = None
 
 
+# How long a burst of a client's messages lasts: their count starts over after it.
+BURST = timedelta(minutes=1)
+
+
 @functools.cache
 def _touch_statement(dialect: str) -> Any:
     leads = Lead.__table__
     stmt = upsert_for(dialect, leads)
-    refresh = {name: stmt.excluded[name] for name in _PROFILE}
+    refresh: dict[str, Any] = {name: stmt.excluded[name] for name in _PROFILE}
     # A phone is only ever added: a message without one keeps the one shared earlier.
     refresh["phone"] = func.coalesce(stmt.excluded.phone, leads.c.phone)
-    return stmt.on_conflict_do_update(index_elements=["telegram_id"], set_=refresh).returning(
-        leads.c.id
+    # The burst is counted in the same statement (under the row's lock, so messages taken by
+    # several processes at once all count): within a minute of its start it grows by one,
+    # else a new one starts with this message.
+    within = leads.c.burst_started_at > bindparam("burst_since", type_=UTCDateTime())
+    refresh["burst_count"] = case((within, leads.c.burst_count + 1), else_=1)
+    refresh["burst_started_at"] = case(
+        (within, leads.c.burst_started_at), else_=stmt.excluded.last_seen_at
     )
+    refresh["burst_told_to"] = case((within, leads.c.burst_told_to), else_=null())
+    return stmt.on_conflict_do_update(index_elements=["telegram_id"], set_=refresh).returning(
+        leads.c.id, leads.c.banned_at, leads.c.burst_count, leads.c.burst_told_to
+    )
+
+
+class Touched(NamedTuple):
+    """A client's lead after their message: its id, whether they are blocked, the how
+    many-th message of their burst (see ``BURST``) this one is, and the operator told in this
+    burst that its rest is not passed on one by one (a Telegram id), if any."""
+
+    id: int
+    banned: bool
+    burst_count: int
+    burst_told_to: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +87,9 @@ class FormLead:
 class LeadRepository(Repository):
     """Data access for leads."""
 
-    async def touch(self, profile: LeadProfile, phone: str | None = None) -> int:
-        """Create the lead or refresh its profile and last-seen time; return its id."""
+    async def touch(self, profile: LeadProfile, phone: str | None = None) -> Touched:
+        """Create the lead or refresh its profile and last-seen time, and count the message
+        in their burst; one statement."""
         now = utcnow()
         values = {
             "telegram_id": profile.telegram_id,
@@ -75,8 +100,18 @@ class LeadRepository(Repository):
             "phone": phone,
             "created_at": now,
             "last_seen_at": now,
+            "burst_started_at": now,
+            "burst_count": 1,
+            "burst_since": now - BURST,
         }
-        return (await self.session.execute(_touch_statement(self.dialect), values)).scalar_one()
+        row = (await self.session.execute(_touch_statement(self.dialect), values)).one()
+        return Touched(row.id, row.banned_at is not None, row.burst_count, row.burst_told_to)
+
+    async def told_of_burst(self, lead_id: int, operator_telegram_id: int) -> None:
+        """Record that this operator was told of the lead's burst (its row is locked since the
+        lead's upsert in this transaction)."""
+        stmt = update(Lead).where(Lead.id == lead_id).values(burst_told_to=operator_telegram_id)
+        await self.session.execute(stmt)
 
     async def identify(self, form: FormLead) -> int:
         """The id of the lead a form names, created if nobody matches, given the ids they
@@ -169,4 +204,34 @@ class LeadRepository(Repository):
             if needle.isascii() and needle.isdigit() and len(needle) <= 18:
                 matches.append(Lead.telegram_id == int(needle))
             stmt = stmt.where(or_(*matches))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def ban(self, lead_id: int, by: int) -> bool:
+        """Block a lead (``by``: who, a Telegram id); ``False`` if they were blocked already
+        (a conditional UPDATE: of two bans at once, one wins)."""
+        stmt = (
+            update(Lead)
+            .where(Lead.id == lead_id, Lead.banned_at.is_(None))
+            .values(banned_at=utcnow(), banned_by=by)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)
+
+    async def unban(self, telegram_id: int) -> bool:
+        """Lift the block of the client with this Telegram id; ``False`` if they had none."""
+        stmt = (
+            update(Lead)
+            .where(Lead.telegram_id == telegram_id, Lead.banned_at.is_not(None))
+            .values(
+                banned_at=None,
+                banned_by=None,
+                burst_started_at=None,
+                burst_count=0,
+                burst_told_to=None,
+            )
+        )
+        return bool((await self.session.execute(stmt)).rowcount)
+
+    async def banned(self) -> list[Lead]:
+        """Every blocked lead, most recently blocked first."""
+        stmt = select(Lead).where(Lead.banned_at.is_not(None)).order_by(Lead.banned_at.desc())
         return list((await self.session.execute(stmt)).scalars())

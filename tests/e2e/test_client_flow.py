@@ -97,7 +97,11 @@ async def test_every_media_type_reaches_the_operator(switchboard: Switchboard):
     # The first one carries the card in its caption: one message for the new contact.
     assert copies[0].plain_text.startswith(CARD_MARK)
     assert copies[0].plain_text.endswith("\n\nmy photo")
-    assert buttons(copies[0]) == [("✅ Close #1", "close:1"), ("↪️ Transfer", "pass:1")]
+    assert buttons(copies[0]) == [
+        ("✅ Close #1", "close:1"),
+        ("↪️ Transfer", "pass:1"),
+        ("🚫 Block", "ban:1"),
+    ]
     assert [copy.plain_text for copy in copies[1:4]] == [
         "my document",
         "my voice",

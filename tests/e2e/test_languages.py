@@ -104,7 +104,8 @@ async def test_card_and_stats_follow_the_operators_and_admins_language(
         m for m in telegram.received("alpha_bot", OLGA.id) if "Новый контакт #1" in m.plain_text
     ]
     assert "Клиент: Jane (id 2002)" in card.plain_text
-    assert [label for label, _ in buttons(card)] == ["✅ Закрыть #1", "↪️ Передать"]
+    assert "\nℹ️ — · язык en-GB · телефон —\n" in card.plain_text
+    assert [label for label, _ in buttons(card)] == ["✅ Закрыть #1", "↪️ Передать", "🚫 Блок"]
     assert ASSIGNED["en"] in texts(telegram, "alpha_bot", JANE.id)[-1]
     assert "@alpha_bot: 1 contact, 1 open, 0 queued" in await switchboard.command(ADMIN, "/stats")
 

@@ -19,11 +19,12 @@ OPERATOR_MENU = [
     "transfer",
     "t",
     "history",
+    "ban",
     "pause",
     "resume",
     "me",
 ]
-# An admin's own commands; an admin who is no operator also has /history.
+# An admin's own commands; an admin who is no operator also has /history and /ban.
 ADMIN_COMMANDS = [
     "operators",
     "addop",
@@ -43,8 +44,10 @@ ADMIN_COMMANDS = [
     "text",
     "templates",
     "template",
+    "unban",
+    "banned",
 ]
-ADMIN_MENU = [*CLIENT_MENU, "history", *ADMIN_COMMANDS]
+ADMIN_MENU = [*CLIENT_MENU, "history", "ban", *ADMIN_COMMANDS]
 
 
 def _chat(user: User) -> dict[str, Any]:

@@ -22,7 +22,11 @@ async def test_a_first_text_arrives_inside_the_card_and_a_reply_to_it_reaches_th
     assert card.method == "sendMessage"
     assert card.plain_text.startswith(CARD_MARK + "1 via @alpha_bot")
     assert card.plain_text.endswith("ends it.\n\nWhere is my parcel?")
-    assert buttons(card) == [("✅ Close #1", "close:1"), ("↪️ Transfer", "pass:1")]
+    assert buttons(card) == [
+        ("✅ Close #1", "close:1"),
+        ("↪️ Transfer", "pass:1"),
+        ("🚫 Block", "ban:1"),
+    ]
 
     await telegram.send_message("alpha_bot", OLGA, "On its way", reply_to=card.message_id)
     await telegram.send_message("alpha_bot", ANNA, "Thanks")
@@ -75,7 +79,11 @@ async def test_a_photo_carries_the_card_in_its_caption(switchboard: Switchboard)
     assert copy.copied_from == (ANNA.id, photo["message_id"])
     assert copy.plain_text.startswith(CARD_MARK + "1")
     assert copy.plain_text.endswith("\n\nthe broken lid")
-    assert buttons(copy) == [("✅ Close #1", "close:1"), ("↪️ Transfer", "pass:1")]
+    assert buttons(copy) == [
+        ("✅ Close #1", "close:1"),
+        ("↪️ Transfer", "pass:1"),
+        ("🚫 Block", "ban:1"),
+    ]
 
     await telegram.send_message("alpha_bot", OLGA, "We send a new one", reply_to=copy.message_id)
     await switchboard.idle()

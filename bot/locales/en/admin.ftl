@@ -139,3 +139,11 @@ admin-templates-item = <b>{ $name }</b>
 admin-template-added = Template { $name } of @{ $source } added. Clients will read:
 admin-template-replaced = Template { $name } of @{ $source } replaced (it existed already). Clients will read:
 admin-template-removed = Template { $name } removed.
+usage-unban = /unban &lt;client's Telegram id&gt;
+admin-unbanned = { $telegram_id } is no longer blocked: their next message opens a contact as before.
+admin-banned-none = Nobody is blocked.
+admin-banned-head = { $count ->
+    [one] 1 blocked client:
+   *[other] { $count } blocked clients:
+}
+admin-banned-item = 🚫 { $client }, since { $when }, by { $by }: /unban { $telegram_id }

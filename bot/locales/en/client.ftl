@@ -9,3 +9,4 @@ client-auto-closed = This conversation was closed after a long silence. Just wri
 client-transferred = Another operator continues this conversation and has read your messages so far.
 client-operator-joined = An operator has joined and is reading your messages.
 client-unsupported = Sorry, this kind of message cannot be passed on. Please send text.
+client-slowed-down = You are sending messages too fast; wait a moment. Nothing you sent is lost: the operator reads it all.

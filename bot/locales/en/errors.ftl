@@ -32,3 +32,7 @@ error-no-templates = This bot has no templates yet; an admin adds them with /tem
 error-template-too-long = Not sent: template { $name } would have { $length } characters; Telegram allows at most { $limit }.
 error-template-no-contact = Send /t as a reply to a message of the contact it is for.
 error-template-gone = That template was removed meanwhile; /t lists those there are now.
+error-ban-form-lead = Contact #{ $contact_id } came through a form: only Telegram clients can be blocked.
+error-ban-staff = The client of contact #{ $contact_id } is an operator or an admin and is not blocked.
+error-already-banned = The client of contact #{ $contact_id } is blocked already.
+error-not-banned = { $telegram_id } is not blocked.

@@ -10,6 +10,7 @@ help-operator =
     /transfer &lt;number&gt; &lt;op&gt; [note] – pass a contact to a colleague
     /t [name] – as a reply to a contact: send one of this bot's templates
     /history &lt;number&gt; – a contact's whole conversation as a file
+    /ban &lt;number&gt; – block the client of a contact (spam)
     /pause, /resume – stop or restart getting contacts
     /me – your load
     /language – choose your language
@@ -34,6 +35,7 @@ help-admin =
     /templates – this bot's templates (canned replies)
     /template add &lt;name&gt; &lt;text…&gt;, /template del &lt;name&gt;
     /history &lt;contact&gt; – its whole conversation as a file
+    /ban &lt;contact&gt; – block its client; /unban &lt;id&gt;, /banned – lift it, who is blocked
     /language – choose your language
     &lt;op&gt; is a Telegram id or an @username.
 
@@ -68,3 +70,6 @@ menu-t = Send a template to a contact
 menu-history = A contact's conversation as a file
 menu-templates = This bot's templates
 menu-template = Add or remove a template
+menu-ban = Block the client of a contact
+menu-unban = Lift a client's block
+menu-banned = Blocked clients

@@ -3,6 +3,7 @@
 operator-card =
     📨 <b>New contact #{ $contact_id }</b> via @{ $source }
     Client: { $client }
+    { $context }
     { $history }
     Reply to any message of this contact to answer; /close { $contact_id } ends it.
 operator-card-history-none = First contact of this client.
@@ -13,6 +14,7 @@ operator-contact-closed-by = ✅ Contact #{ $contact_id } was closed { $by ->
     [admin] by an admin
     [client] by the client
     [system] automatically
+    [banned] because the client was blocked
    *[other] ({ $by })
 }.
 operator-transferred = ↪️ { $by } passed contact #{ $contact_id } to you. Their note: { $note }
@@ -93,3 +95,29 @@ transcript-media = [{ $kind ->
 }]
 transcript-cut = [The rest of the conversation does not fit one file.]
 operator-template-edit-not-relayed = ✏️ Contact #{ $contact_id } got the template's text, not your command: editing the command changes nothing there. Send /t again for another template.
+operator-card-context = ℹ️ { $username } · language { $language_code } · phone { $phone }{ $earlier ->
+    [0] {""}
+    [one] {" · "}1 earlier contact, the last { $outcome }
+   *[other] {" · "}{ $earlier } earlier contacts, the last { $outcome }
+}
+operator-card-outcome = closed { $how ->
+    [operator] by the operator
+    [client] by the client
+    [admin] by an admin
+    [system] automatically
+    [idle] after a long silence
+    [banned] when the client was blocked
+   *[other] ({ $how })
+}
+operator-client-slowed = ⏳ The client of contact #{ $contact_id } is sending more than { $per_minute } messages a minute. The rest of this minute's are stored but not passed on one by one: /history { $contact_id } shows them all.
+operator-ban-usage = Usage: /ban &lt;contact number&gt;
+operator-ban-confirm = Block the client of contact #{ $contact_id }? Their open contacts close without a word to them, and nothing they send afterwards reaches anyone. Only an admin can lift it (/unban).
+operator-ban-cancelled = Not blocked: contact #{ $contact_id } stays as it was.
+operator-banned = 🚫 { $client } (id { $telegram_id }) is blocked. { $count ->
+    [0] No open contact of theirs.
+    [one] Closed: { $closed }.
+   *[other] Closed { $count } contacts: { $closed }.
+}
+button-ban = 🚫 Block
+button-ban-confirm = 🚫 Block the client of #{ $contact_id }
+button-ban-cancel = Cancel

@@ -151,3 +151,12 @@ admin-templates-item = <b>{ $name }</b>
 admin-template-added = Шаблон { $name } бота @{ $source } добавлен. Клиенты прочитают:
 admin-template-replaced = Шаблон { $name } бота @{ $source } заменён (он уже был). Клиенты прочитают:
 admin-template-removed = Шаблон { $name } удалён.
+usage-unban = /unban &lt;Telegram id клиента&gt;
+admin-unbanned = { $telegram_id } больше не заблокирован: его следующее сообщение откроет контакт, как раньше.
+admin-banned-none = Заблокированных нет.
+admin-banned-head = { $count ->
+    [one] { $count } заблокированный клиент:
+    [few] { $count } заблокированных клиента:
+   *[other] { $count } заблокированных клиентов:
+}
+admin-banned-item = 🚫 { $client }, с { $when }, заблокировал(а) { $by }: /unban { $telegram_id }

@@ -32,3 +32,7 @@ error-no-templates = У этого бота ещё нет шаблонов; ад
 error-template-too-long = Не отправлено: в шаблоне { $name } получилось бы { $length } символов, а Telegram допускает не больше { $limit }.
 error-template-no-contact = Отправьте /t в ответ на сообщение того контакта, которому он предназначен.
 error-template-gone = Этот шаблон тем временем удалён; /t покажет те, что есть сейчас.
+error-ban-form-lead = Контакт #{ $contact_id } пришёл через форму: заблокировать можно только клиентов Telegram.
+error-ban-staff = Клиент контакта #{ $contact_id } — оператор или администратор, его не блокируют.
+error-already-banned = Клиент контакта #{ $contact_id } уже заблокирован.
+error-not-banned = { $telegram_id } не заблокирован.

@@ -3,6 +3,7 @@
 operator-card =
     📨 <b>Новый контакт #{ $contact_id }</b> через @{ $source }
     Клиент: { $client }
+    { $context }
     { $history }
     Ответьте на любое сообщение этого контакта, чтобы написать клиенту; /close { $contact_id } завершает контакт.
 operator-card-history-none = Первое обращение этого клиента.
@@ -13,6 +14,7 @@ operator-contact-closed-by = ✅ Контакт #{ $contact_id } закрыт { 
     [admin] администратором
     [client] клиентом
     [system] автоматически
+    [banned], потому что клиент заблокирован
    *[other] ({ $by })
 }.
 operator-transferred = ↪️ { $by } передаёт Вам контакт #{ $contact_id }. Примечание: { $note }
@@ -93,3 +95,31 @@ transcript-media = [{ $kind ->
 }]
 transcript-cut = [Остальная переписка не помещается в один файл.]
 operator-template-edit-not-relayed = ✏️ Контакт #{ $contact_id } получил текст шаблона, а не Вашу команду: правка команды там ничего не меняет. Чтобы отправить другой шаблон, снова отправьте /t.
+operator-card-context = ℹ️ { $username } · язык { $language_code } · телефон { $phone }{ $earlier ->
+    [0] {""}
+    [one] {" · "}{ $earlier } прошлое обращение, последнее { $outcome }
+    [few] {" · "}{ $earlier } прошлых обращения, последнее { $outcome }
+   *[other] {" · "}{ $earlier } прошлых обращений, последнее { $outcome }
+}
+operator-card-outcome = закрыто { $how ->
+    [operator] оператором
+    [client] клиентом
+    [admin] администратором
+    [system] автоматически
+    [idle] после долгого молчания
+    [banned] при блокировке клиента
+   *[other] ({ $how })
+}
+operator-client-slowed = ⏳ Клиент контакта #{ $contact_id } присылает больше { $per_minute } сообщений в минуту. Остальные сообщения этой минуты сохранены, но не пересылаются по одному: /history { $contact_id } покажет все.
+operator-ban-usage = Использование: /ban &lt;номер контакта&gt;
+operator-ban-confirm = Заблокировать клиента контакта #{ $contact_id }? Его открытые контакты закроются без сообщения ему, и всё, что он пришлёт потом, никуда не попадёт. Снять блокировку может только администратор (/unban).
+operator-ban-cancelled = Не заблокирован: контакт #{ $contact_id } остался как был.
+operator-banned = 🚫 { $client } (id { $telegram_id }) заблокирован. { $count ->
+    [0] Открытых контактов у него не было.
+    [one] Закрыт: { $closed }.
+    [few] Закрыто { $count } контакта: { $closed }.
+   *[other] Закрыто { $count } контактов: { $closed }.
+}
+button-ban = 🚫 Блок
+button-ban-confirm = 🚫 Заблокировать клиента #{ $contact_id }
+button-ban-cancel = Отмена
