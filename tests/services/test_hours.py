@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.hours import (
-    DAYS,
     BadDay,
     BadHoursToken,
     BadTime,
@@ -138,9 +137,7 @@ def test_ranges_across_midnight():
     assert is_open(schedule, [], utc(2027, 1, 11, 0, 30))  # Sunday's range into Monday
     # A holiday on Saturday does not cut Friday's night short.
     assert is_open(schedule, [date(2027, 1, 9)], utc(2027, 1, 9, 1, 0))
-    assert next_opening(schedule, [date(2027, 1, 8)], utc(2027, 1, 8, 12)) == utc(
-        2027, 1, 10, 23
-    )
+    assert next_opening(schedule, [date(2027, 1, 8)], utc(2027, 1, 8, 12)) == utc(2027, 1, 10, 23)
 
 
 @pytest.mark.parametrize(
@@ -233,4 +230,3 @@ def test_holidays_are_iso_dates():
     for bad in ("2027-13-01", "2027-1-1", "tomorrow", "２０２７-01-01"):
         with pytest.raises(InvalidHoliday):
             parse_holiday(bad)
-
