@@ -33,6 +33,9 @@ ADMIN_COMMANDS = (
     "text",
     "templates",
     "template",
+    "hours",
+    "holiday",
+    "holidays",
 )
 # Commands of operators that admins have too (refused to others as operators' commands).
 ADMIN_AND_OPERATOR_COMMANDS = ("history",)

@@ -18,7 +18,7 @@ from db.models import (
     Source,
 )
 from db.repositories import LeadProfile, MessageKey, OpenContact
-from services.assignment import tell_client
+from services.assignment import Desk, tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
 from services.errors import (
@@ -182,6 +182,10 @@ class ContactService(Service):
         decided = await self.assigner.take_operator(source, lead)
         self.assigner.record(contact.id, decided)
         pick = decided.pick
+        if decided.closed:
+            notice = Desk.of(source).out_of_hours(contact.id, self.clock.now())
+            self._tell_client(lead, source, notice)
+            return Registration(Outcome.QUEUED, contact.id)
         if pick is None:
             self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
             return Registration(Outcome.QUEUED, contact.id)
