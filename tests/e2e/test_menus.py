@@ -43,6 +43,9 @@ ADMIN_COMMANDS = [
     "text",
     "templates",
     "template",
+    "hours",
+    "holiday",
+    "holidays",
 ]
 ADMIN_MENU = [*CLIENT_MENU, "history", *ADMIN_COMMANDS]
 
