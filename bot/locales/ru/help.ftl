@@ -33,6 +33,8 @@ help-admin =
     /text &lt;название&gt; &lt;язык&gt; [текст…] – задать текст или вернуть стандартный
     /templates – шаблоны ответов этого бота
     /template add &lt;название&gt; &lt;текст…&gt;, /template del &lt;название&gt;
+    /hours [расписание|off] – часы работы этого бота или их изменение
+    /holiday [del] ГГГГ-ММ-ДД, /holidays – дни, когда бот закрыт
     /history &lt;контакт&gt; – вся переписка контакта файлом
     /language – выбрать язык
     &lt;оператор&gt; — это id в Telegram или @username.
