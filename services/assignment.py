@@ -2,6 +2,7 @@
 decision."""
 
 import functools
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from services.distribution import LeftOut, choose, left_out
 from services.notices import ClientOperatorJoined, ClientOutOfHours, Notice
 from services.outbox import Outbox, carries_card
 
+log = logging.getLogger(__name__)
+
 # A contact moved by an admin's /assign (or a reminder's reassignment), recorded as a decision
 # too.
 REASSIGNED = "reassigned"
@@ -49,8 +52,16 @@ class Desk:
     @classmethod
     def of(cls, source: Source) -> "Desk":
         """The hours of ``source`` (always open without a schedule). Both readings are
-        cached, since every new contact reads its source's."""
-        schedule = hours.parse(source.hours) if source.hours else None
+        cached, since every new contact reads its source's.
+
+        A stored schedule that no longer reads (its time zone gone from a newer tz database)
+        counts as none: the desk stays open rather than hold every contact back unseen.
+        """
+        try:
+            schedule = hours.parse(source.hours) if source.hours else None
+        except hours.InvalidHours as error:
+            log.warning("hours of source %s unreadable, always open: %s", source.id, error)
+            schedule = None
         return cls(schedule, _holidays(tuple(source.holidays or ())))
 
     def is_open(self, at: datetime) -> bool:

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from db.models import Source
+from services.assignment import Desk
 from services.hours import (
     BadDay,
     BadHoursToken,
@@ -230,3 +232,19 @@ def test_holidays_are_iso_dates():
     for bad in ("2027-13-01", "2027-1-1", "tomorrow", "２０２７-01-01"):
         with pytest.raises(InvalidHoliday):
             parse_holiday(bad)
+
+
+def test_a_stored_schedule_that_no_longer_reads_leaves_the_desk_open():
+    gone = Source(id=1, hours="mon-fri 09:00-18:00 tz=Gone/Zone", holidays=["2027-01-08"])
+    desk = Desk.of(gone)
+    assert desk.schedule is None
+    assert desk.is_open(utc(2027, 1, 8, 3))
+
+
+def test_a_desk_reads_its_source_row():
+    source = Source(id=1, hours="mon-fri 09:00-18:00 tz=Europe/Berlin", holidays=["2027-01-08"])
+    desk = Desk.of(source)
+    assert not desk.is_open(local("Europe/Berlin", 2027, 1, 8, 12))
+    told = desk.out_of_hours(7, local("Europe/Berlin", 2027, 1, 7, 20))
+    assert told.opens == local("Europe/Berlin", 2027, 1, 11, 9)
+    assert told.zone == "Europe/Berlin"
