@@ -71,10 +71,19 @@ class TimerService(Service):
         async with self.transaction():
             sources = await self.sources.all()
         now = self.clock.now()
-        closed = frozenset(s.id for s in sources if s.hours is None or not Desk.of(s).is_open(now))
-        if len(closed) == len(sources):
+        skip = frozenset(s.id for s in sources if s.hours is None or not Desk.of(s).is_open(now))
+        if len(skip) == len(sources):
             return 0  # no source with hours is open: nothing to look at
-        return len(await self.assign_pending(skip=closed))
+        return len(await self.assign_pending(skip=skip))
+
+    async def _closed_desks(self) -> frozenset[int]:
+        """The sources closed now by their business hours."""
+        now = self.clock.now()
+        return frozenset(
+            s.id
+            for s in await self.sources.all()
+            if s.hours is not None and not Desk.of(s).is_open(now)
+        )
 
     async def auto_close(self, idle_for: timedelta) -> int:
         """Close contacts idle for ``idle_for``; the client is told how to reopen."""
@@ -101,7 +110,9 @@ class TimerService(Service):
     ) -> bool:
         """``queue_alert`` inside the caller's transaction (which must commit to send it)."""
         now = utcnow()
-        oldest = await self.contacts.oldest_queued_at()
+        # A desk's night or weekend is no wait to alert about: its contacts wait for the
+        # opening by design (the oldest of an open desk's still counts from when it queued).
+        oldest = await self.contacts.oldest_queued_at(await self._closed_desks())
         if oldest is None or now - oldest < waited:
             return False
         await self.deliveries.lock("queue_wait_alert")

@@ -439,9 +439,12 @@ class ContactRepository(Repository):
         stmt = select(func.count()).select_from(Contact).where(_QUEUED)
         return (await self.session.execute(stmt)).scalar_one()
 
-    async def oldest_queued_at(self) -> datetime | None:
-        """Since when the contact waiting longest has waited (from its requeueing, if any)."""
+    async def oldest_queued_at(self, skip_sources: frozenset[int] = frozenset()) -> datetime | None:
+        """Since when the contact waiting longest outside ``skip_sources`` has waited (from
+        its requeueing, if any)."""
         stmt = select(func.min(Contact.queued_since)).where(_QUEUED)
+        if skip_sources:
+            stmt = stmt.where(Contact.source_id.not_in(skip_sources))
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def roll_up_closed(self) -> None:
