@@ -218,6 +218,9 @@ async def test_the_bots_own_out_of_hours_text_says_when_it_opens_in_russian(
         "Europe/Berlin). Вы в очереди: можете писать дальше, ничего не потеряется, и оператор "
         "ответит Вам здесь, когда мы откроемся."
     ]
+    listed = await switchboard.command(ADMIN, "/texts")
+    assert "out_of_hours" in listed
+    assert "We are closed right now and open {opens}." in listed
     await switchboard.command(ADMIN, "/text out_of_hours en We are back {opens}. Stay tuned!")
     await telegram.send_message("alpha_bot", DAN, "Hello")
     await switchboard.idle()

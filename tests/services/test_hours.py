@@ -67,8 +67,24 @@ def schedules(draw: st.DrawFn) -> Schedule:
     return Schedule(tuple(tuple(sorted(d)) for d in days), zone)
 
 
-instants = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+# Changes of the clocks: Berlin on the last Sundays of March and October (01:00 UTC), New
+# York on the second Sunday of March (07:00 UTC) and the first of November (06:00 UTC).
+CLOCK_CHANGES = (
+    utc(2027, 3, 28, 1),
+    utc(2027, 10, 31, 1),
+    utc(2027, 3, 14, 7),
+    utc(2027, 11, 7, 6),
+)
+instants = st.one_of(
+    st.datetimes(
+        min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+    ),
+    # Two days either side of a change of the clocks, to the minute.
+    st.builds(
+        lambda change, minutes: change + timedelta(minutes=minutes),
+        st.sampled_from(CLOCK_CHANGES),
+        st.integers(-2 * 1440, 2 * 1440),
+    ),
 )
 holiday_sets = st.frozensets(st.dates(date(2024, 1, 1), date(2031, 1, 31)), max_size=40)
 
