@@ -18,7 +18,7 @@ from db.models import (
     Source,
 )
 from db.repositories import LeadProfile, MessageKey, OpenContact
-from services.assignment import Desk, tell_client
+from services.assignment import OUT_OF_HOURS, Desk, tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
 from services.errors import (
@@ -156,9 +156,25 @@ class ContactService(Service):
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
+            if found.source_hours is not None:
+                await self._tell_if_closed(found.id, lead_id, incoming.source_id)
             return Registration(Outcome.APPENDED, found.id)
         self.outbox.relay(message, found.operator_telegram_id)
         return Registration(Outcome.APPENDED, found.id, found.operator_telegram_id)
+
+    async def _tell_if_closed(self, contact_id: int, lead_id: int, source_id: int) -> None:
+        """The client of a queued contact writes while its desk is closed (it closed while
+        they waited): they are told when it opens, once per contact. The contact's row lock
+        (``_find_or_open``) keeps two of their messages at once from both telling them."""
+        source = await self.sources.get(source_id)
+        assert source is not None  # the contact's
+        desk, now = Desk.of(source), self.clock.now()
+        if desk.is_open(now) or await self.decisions.made(contact_id, OUT_OF_HOURS):
+            return
+        self.decisions.add(contact_id, OUT_OF_HOURS, None, {})
+        lead = await self.leads.get(lead_id)
+        assert lead is not None  # just touched
+        self._tell_client(lead, source, desk.out_of_hours(contact_id, now))
 
     async def _find_or_open(self, lead_id: int, source_id: int) -> tuple[OpenContact, bool]:
         for _ in range(_OPEN_ATTEMPTS):

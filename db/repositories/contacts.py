@@ -59,7 +59,12 @@ _BACK_TO_QUEUE = {
 _OPERATOR_TELEGRAM_ID = (
     select(Operator.telegram_id).where(Operator.id == Contact.operator_id).scalar_subquery()
 )
-_FIND_OPEN = select(Contact.id, Contact.operator_id, Contact.status, _OPERATOR_TELEGRAM_ID).where(
+# Whether the source has business hours: a message to a queued contact may then have to say
+# the desk is closed (then the source row is read; without hours, nothing more).
+_SOURCE_HOURS = select(Source.hours).where(Source.id == Contact.source_id).scalar_subquery()
+_FIND_OPEN = select(
+    Contact.id, Contact.operator_id, Contact.status, _OPERATOR_TELEGRAM_ID, _SOURCE_HOURS
+).where(
     Contact.lead_id == bindparam("lead_id"),
     Contact.source_id == bindparam("source_id"),
     _OPEN,
@@ -141,6 +146,7 @@ class OpenContact:
     operator_id: int | None
     status: ContactStatus
     operator_telegram_id: int | None = None
+    source_hours: str | None = None  # the source's business hours, if it has any
 
 
 class ContactState(enum.StrEnum):

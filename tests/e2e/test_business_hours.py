@@ -227,3 +227,33 @@ async def test_the_bots_own_out_of_hours_text_says_when_it_opens_in_russian(
     assert texts(telegram, "alpha_bot", DAN.id) == [
         "We are back on Friday, 2027-01-08, at 09:00 (Europe/Berlin time). Stay tuned!"
     ]
+
+
+async def test_a_client_queued_before_closing_time_is_told_once_when_writing_after_it(
+    switchboard: Switchboard, clock: MovableClock
+):
+    telegram = switchboard.telegram
+    await switchboard.add_operator(ANN, limit=1)
+    await switchboard.command(ADMIN, HOURS)
+    clock.at = berlin(2027, 1, 8, 17, 50)  # Friday, open
+    await telegram.send_message("alpha_bot", DAN, "Hello")  # takes Ann's only slot
+    await telegram.send_message("alpha_bot", CLARA, "Hello")
+    await switchboard.idle()
+    (queued,) = texts(telegram, "alpha_bot", CLARA.id)
+    assert "You are in the queue" in queued
+
+    clock.at = berlin(2027, 1, 8, 18, 30)  # closed
+    await telegram.send_message("alpha_bot", CLARA, "Still there?")
+    await switchboard.idle()
+    await telegram.send_message("alpha_bot", CLARA, "Hello?")
+    await switchboard.idle()
+    opens = "on Monday, 2027-01-11, at 09:00 (Europe/Berlin time)"
+    assert texts(telegram, "alpha_bot", CLARA.id)[1:] == [QUEUED_AFTER_HOURS.format(opens=opens)]
+    # Ann's slot frees after hours: nobody is given to her until the desk opens.
+    await switchboard.command(ANN, "/close 1")
+    assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
+    clock.at = berlin(2027, 1, 11, 9, 0)
+    await minute_check(switchboard)
+    assert len(cards(telegram, "alpha_bot", ANN.id)) == 2
+    assert len(copies_from(telegram, "alpha_bot", ANN.id, CLARA)) == 3
+    assert texts(telegram, "alpha_bot", CLARA.id)[2:] == [JOINED]
