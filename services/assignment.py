@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 # A contact moved by an admin's /assign (or a reminder's reassignment), recorded as a decision
 # too.
 REASSIGNED = "reassigned"
-# A new contact that came while its source was closed (business hours): it waits, queued.
+# The client wrote while the source was closed (business hours) and was told when it opens:
+# the contact waits, queued. Recorded once per contact.
 OUT_OF_HOURS = "out_of_hours"
 
 

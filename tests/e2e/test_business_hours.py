@@ -97,7 +97,7 @@ async def test_after_hours_a_client_is_told_once_waits_and_is_assigned_at_nine(
     assert texts(telegram, "alpha_bot", CLARA.id)[1:] == [JOINED]
     assert "Open now." in await switchboard.command(ADMIN, "/hours")
     why = await switchboard.command(ADMIN, "/why 1")
-    assert "the desk was closed (business hours), so it was queued until it opens." in why
+    assert "the desk was closed (business hours); the client was told when it opens" in why
 
 
 async def test_a_holiday_moves_the_assignment_to_the_next_working_day(

@@ -28,7 +28,7 @@ admin-holiday-unknown = { $day } was no holiday; nothing changed.
 usage-hours = /hours, /hours mon-fri 09:00-18:00 sat 10:00-14:00 tz=Europe/Moscow or /hours off
 usage-holiday = /holiday YYYY-MM-DD or /holiday del YYYY-MM-DD
 
-why-out-of-hours = { $when }: the desk was closed (business hours), so it was queued until it opens.
+why-out-of-hours = { $when }: the desk was closed (business hours); the client was told when it opens, and the contact waits in the queue until then.
 
 error-hours-empty = Nothing changed: give day groups with their hours, e.g. /hours mon-fri 09:00-18:00 tz=Europe/Moscow, or /hours off.
 error-hours-too-long = Nothing changed: a schedule is at most { $limit } characters.

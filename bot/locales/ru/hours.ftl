@@ -28,7 +28,7 @@ admin-holiday-unknown = { $day } не был выходным днём; ниче
 usage-hours = /hours, /hours mon-fri 09:00-18:00 sat 10:00-14:00 tz=Europe/Moscow или /hours off
 usage-holiday = /holiday ГГГГ-ММ-ДД или /holiday del ГГГГ-ММ-ДД
 
-why-out-of-hours = { $when }: бот был закрыт (часы работы), поэтому контакт встал в очередь до открытия.
+why-out-of-hours = { $when }: бот был закрыт (часы работы); клиенту сообщили, когда он откроется, и контакт ждёт в очереди до открытия.
 
 error-hours-empty = Ничего не изменилось: укажите дни и часы, например /hours mon-fri 09:00-18:00 tz=Europe/Moscow, или /hours off.
 error-hours-too-long = Ничего не изменилось: расписание — не больше { $limit } символов.
