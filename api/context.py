@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.schemas import Problem
+from services.clock import SYSTEM_CLOCK, Clock
 from services.outbox import OutboxSignal
 from services.registry import Services
 from services.views import OperatorRemoved
@@ -24,12 +25,13 @@ class ApiContext:
     default_limit: int
     # What a removal does in Telegram besides the service's notices: the menus of the bots.
     on_operator_removed: Callable[[OperatorRemoved], Awaitable[None]]
+    clock: Clock = SYSTEM_CLOCK
 
     @asynccontextmanager
     async def services(self) -> AsyncIterator[Services]:
         """The services of one request, on a session of its own."""
         async with self.session_factory() as session:
-            yield Services(session, self.rng, self.signal)
+            yield Services(session, self.rng, self.signal, self.clock)
 
 
 CONTEXT = web.AppKey("api_context", ApiContext)

@@ -47,6 +47,8 @@ from db.models import (
     Source,
 )
 from services.contacts import ContactService, Outcome
+from services.hours import format_schedule
+from services.hours import parse as parse_hours
 
 SOURCES = 10
 OPERATORS = 100
@@ -142,6 +144,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="distribution mode of every source (default random)",
     )
     parser.add_argument(
+        "--hours",
+        default=None,
+        help="business hours of every source, as /hours takes them (e.g. 'mon-sun 00:00-24:00"
+        " tz=Europe/Berlin': always open, but every contact asks the schedule); default none",
+    )
+    parser.add_argument(
         "--statements",
         action="store_true",
         help="also count SQL statements per call (a little overhead)",
@@ -177,7 +185,7 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
     try:
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
-        source_ids, operator_ids = await seed(factory, args.mode)
+        source_ids, operator_ids = await seed(factory, args.mode, args.hours)
         log(f"seeded {len(source_ids)} sources × {len(operator_ids)} operators in {path}")
         freeze_startup_objects()  # as python -m bot does once started
         checkpointer.start()  # and this
@@ -216,13 +224,23 @@ async def _main(args: argparse.Namespace, path: Path, history_leads: int) -> int
 
 
 async def seed(
-    factory: async_sessionmaker[AsyncSession], mode: DistributionMode = DistributionMode.RANDOM
+    factory: async_sessionmaker[AsyncSession],
+    mode: DistributionMode = DistributionMode.RANDOM,
+    hours: str | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Create the sources (distributing in ``mode``) and operators; every operator is linked
-    to every source."""
+    """Create the sources (distributing in ``mode``, with the business hours ``hours``) and
+    operators; every operator is linked to every source."""
+    schedule = parse_hours(hours) if hours else None
+    spec = format_schedule(schedule) if schedule else None
     async with factory.begin() as session:
         sources = [
-            Source(bot_id=9_000 + n, username=f"bench_bot{n}", title=f"Bench bot {n}", mode=mode)
+            Source(
+                bot_id=9_000 + n,
+                username=f"bench_bot{n}",
+                title=f"Bench bot {n}",
+                mode=mode,
+                hours=spec,
+            )
             for n in range(SOURCES)
         ]
         operators = [

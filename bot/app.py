@@ -19,6 +19,7 @@ from aiogram.enums import ParseMode
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.app import mount_api
@@ -41,6 +42,7 @@ from db.migrate import upgrade_to_head
 from db.models import Source
 from db.outage import is_database_outage
 from db.repositories import LanguageRepository, OperatorRepository, SourceRepository
+from services.clock import SYSTEM_CLOCK, Clock
 from services.delivery import (
     Backoff,
     DeliveryService,
@@ -82,6 +84,9 @@ class App:
     languages: Languages
     metrics: Metrics
     checkpointer: WalCheckpointer | None  # SQLite files only
+    clock: Clock
+    # Built at start-up (its jobs run on the event loop of the polling or the webhooks).
+    scheduler: AsyncIOScheduler | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -101,8 +106,11 @@ async def create_app(
     pacing: Pacing | None = None,
     worker_config: WorkerConfig | None = None,
     request_timeout: float = REQUEST_TIMEOUT,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> App:
-    """Build the whole application: migrate the database, register every bot as a source."""
+    """Build the whole application: migrate the database, register every bot as a source.
+
+    ``clock`` is what business hours are decided by (the tests give one they move)."""
     await upgrade_to_head(settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
@@ -146,7 +154,7 @@ async def create_app(
     transport.count_direct_sends(pacer)
 
     def delivery_service(session: AsyncSession) -> DeliveryService:
-        return DeliveryService(session, rng, wakeup)
+        return DeliveryService(session, rng, wakeup, clock=clock)
 
     worker = DeliveryWorker(
         session_factory,
@@ -180,7 +188,9 @@ async def create_app(
         bots_by_source=bots_by_source,
     )
     dispatcher.update.outer_middleware(CountingMiddleware(metrics, sources))
-    dispatcher.update.outer_middleware(ServicesMiddleware(session_factory, rng, wakeup, sources))
+    dispatcher.update.outer_middleware(
+        ServicesMiddleware(session_factory, rng, wakeup, sources, clock)
+    )
     dispatcher.include_router(build_router())
     dispatcher.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     if settings.webhook_url:
@@ -201,6 +211,7 @@ async def create_app(
         languages,
         metrics,
         WalCheckpointer.for_url(settings.database_url),
+        clock,
     )
     dispatcher.startup.register(functools.partial(_on_startup, app))
     dispatcher.shutdown.register(functools.partial(_on_shutdown, app))
@@ -262,9 +273,10 @@ async def _on_startup(app: App) -> None:
     await _set_menus(app)
     alert_source = next(iter(app.sources.values())).id  # admins hear alerts from the first bot
     scheduler = build_scheduler(
-        app.settings, app.session_factory, app.rng, app.wakeup, alert_source
+        app.settings, app.session_factory, app.rng, app.wakeup, alert_source, app.clock
     )
     scheduler.start()
+    app.scheduler = scheduler
     app.tasks.append(
         asyncio.create_task(
             _keep_running(app, "delivery worker", lambda: app.worker.run(app.stop)),
@@ -388,7 +400,12 @@ def _web_app(app: App) -> web.Application:
         await reset_removed_operator(bots_by_source, removed, admin_ids, app.languages)
 
     context = ApiContext(
-        app.session_factory, app.rng, app.wakeup, app.settings.default_limit, operator_removed
+        app.session_factory,
+        app.rng,
+        app.wakeup,
+        app.settings.default_limit,
+        operator_removed,
+        app.clock,
     )
     mount_api(web_app, context, [key.get_secret_value() for key in app.settings.api_keys])
     return web_app

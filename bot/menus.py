@@ -45,6 +45,9 @@ ADMIN_COMMANDS = (
     "template",
     "unban",
     "banned",
+    "hours",
+    "holiday",
+    "holidays",
 )
 # Commands of operators that admins have too (refused to others as operators' commands).
 ADMIN_AND_OPERATOR_COMMANDS = ("history", "ban")

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.metrics import Metrics
 from bot.texts import Languages
 from db.models import Source
+from services.clock import Clock
 from services.outbox import OutboxSignal
 from services.registry import Services
 
@@ -80,11 +81,13 @@ class ServicesMiddleware(BaseMiddleware):
         rng: random.Random,
         signal: OutboxSignal,
         sources: dict[int, Source],
+        clock: Clock,
     ) -> None:
         self.session_factory = session_factory
         self.rng = rng
         self.signal = signal
         self.sources = sources  # bot id → Source
+        self.clock = clock
 
     async def __call__(
         self,
@@ -99,7 +102,7 @@ class ServicesMiddleware(BaseMiddleware):
         await asyncio.sleep(0)
         bot: Bot = data["bot"]
         async with self.session_factory() as session:
-            services = Services(session, self.rng, self.signal)
+            services = Services(session, self.rng, self.signal, self.clock)
             data["services"] = services
             # aiogram's own middleware put the update's user there; the dispatcher, admin_ids.
             data["sender"] = Sender(

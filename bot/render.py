@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -20,10 +21,13 @@ from bot.callbacks import (
 )
 from bot.texts import Markup, available_languages, escape, plain, t
 from db.models import MAX_RATING, ContactStatus, Direction, Lead, Operator, Source, Template
-from services.assignment import REASSIGNED
+from services.assignment import OUT_OF_HOURS, REASSIGNED
+from services.business_hours import HoursView
 from services.contacts import Ban, Reassignment
 from services.errors import DomainError
+from services.hours import DAYS
 from services.notices import (
+    ClientOutOfHours,
     ClientRef,
     ClosingNotice,
     Notice,
@@ -31,7 +35,7 @@ from services.notices import (
     OperatorFormMessage,
 )
 from services.operators import TEMPLATE, ContactChoice, OpenContactView, Relay, RelayOutcome
-from services.texts import CUSTOM_TEXTS
+from services.texts import CUSTOM_TEXTS, PLACEHOLDERS
 from services.transcripts import TranscriptHead, TranscriptLine
 from services.views import (
     BannedView,
@@ -223,6 +227,11 @@ def notice(
     if isinstance(notice, OperatorFormMessage):
         head = t(notice.text_key, language, contact_id=notice.contact_id)
         return _with_words(head, [notice.text]), None
+    if isinstance(notice, ClientOutOfHours):
+        opens = Markup(opens_at(notice.opens, notice.zone, language))
+        if custom is not None:
+            return custom.replace("{opens}", opens), None
+        return t(notice.text_key, language, opens=opens), None
     text = custom if custom is not None else t(notice.text_key, language, **notice.arguments())
     if ask_rating and isinstance(notice, ClosingNotice) and notice.rateable:
         asked = f"{text}\n\n{t('client-rate-ask', language)}"
@@ -230,6 +239,67 @@ def notice(
         text = asked if telegram_length(asked) <= MESSAGE_LIMIT else text
         return text, rating_keyboard(notice.contact_id, language)
     return text, None
+
+
+def opens_at(opens: datetime | None, zone: str, language: str) -> str:
+    """When a desk opens, as its time zone's weekday, date and time."""
+    if opens is None:
+        return t("hours-opens-never", language)
+    local = opens.astimezone(ZoneInfo(zone))
+    return t(
+        "hours-opens",
+        language,
+        weekday=DAYS[local.weekday()],
+        date=local.date().isoformat(),
+        time=local.strftime("%H:%M"),
+        zone=zone,
+    )
+
+
+def _hours_now(view: HoursView, language: str) -> list[str]:
+    """Whether the desk is open now and, if not, when it opens (nothing without hours)."""
+    if view.schedule is None:
+        return []
+    if view.open_now:
+        return [t("hours-open-now", language)]
+    opens = Markup(opens_at(view.opens, view.schedule.zone, language))
+    return [t("hours-closed-now", language, opens=opens)]
+
+
+def hours(view: HoursView, language: str, *, changed: bool = False) -> str:
+    """``/hours``: the bot's schedule (or that it is always open), whether it is open now and
+    when it opens, and its holidays; after a change, that it was saved."""
+    source = view.source.username
+    if view.schedule is None:
+        return t("admin-hours-off-set" if changed else "admin-hours-off", language, source=source)
+    head = t(
+        "admin-hours-set" if changed else "admin-hours", language, source=source, spec=view.spec
+    )
+    lines = [head, *_hours_now(view, language)]
+    if view.holidays:
+        lines.append(_holidays_line(view, language))
+    return "\n".join(lines)
+
+
+def _holidays_line(view: HoursView, language: str) -> str:
+    if not view.holidays:
+        return t("admin-holidays-none", language, source=view.source.username)
+    days = ", ".join(day.isoformat() for day in view.holidays)
+    return t("admin-holidays", language, source=view.source.username, days=days)
+
+
+def holidays(view: HoursView, language: str) -> str:
+    """``/holidays``: the bot's holidays, oldest first."""
+    return _holidays_line(view, language)
+
+
+def holiday_changed(view: HoursView, day: str, language: str, *, added: bool) -> str:
+    """``/holiday [del] <day>``: what changed, and whether the desk is open now."""
+    if added:
+        key = "admin-holiday-added" if view.changed else "admin-holiday-known"
+    else:
+        key = "admin-holiday-removed" if view.changed else "admin-holiday-unknown"
+    return "\n".join([t(key, language, day=day), *_hours_now(view, language)])
 
 
 def rating_keyboard(contact_id: int, language: str) -> InlineKeyboardMarkup:
@@ -665,6 +735,8 @@ def mode(view: ModeView, language: str) -> str:
 
 def _decision(decision: DecisionView, language: str) -> list[str]:
     when = _when(decision.at, language)
+    if decision.mode == OUT_OF_HOURS:
+        return [t("why-out-of-hours", language, when=when)]
     if decision.pick is None:
         head = t("why-queued", language, when=when, mode=decision.mode)
     elif decision.mode == REASSIGNED:
@@ -713,7 +785,10 @@ def source_texts(source: Source, custom: dict[tuple[str, str], str], language: s
         lines.append(t("admin-texts-name", language, name=name))
         for text_language in available_languages():
             own = custom.get((name, text_language))
-            text = Markup(own) if own else Markup(t(default_text_key(name), text_language))
+            # A placeholder shows as the admin writes it in their own text: {opens}.
+            shown = {key: "{" + key + "}" for key in PLACEHOLDERS.get(name, ())}
+            default = t(default_text_key(name), text_language, **shown)
+            text = Markup(own) if own else Markup(default)
             lines.append(
                 t(
                     "admin-texts-value",

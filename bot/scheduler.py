@@ -9,6 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from services.clock import Clock
 from services.outbox import OutboxSignal
 from services.timers import TimerService
 
@@ -16,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # How often the timers look for due work, in seconds.
 TIMER_TICK = 30
+# How often the queues of desks with business hours are looked at (a desk opens on the minute).
+HOURS_TICK = 60
 
 
 def build_scheduler(
@@ -24,6 +27,7 @@ def build_scheduler(
     rng: random.Random,
     signal: OutboxSignal,
     alert_source_id: int,
+    clock: Clock,
 ) -> AsyncIOScheduler:
     """The jobs of one process; several processes may run them at once (see services.timers)."""
 
@@ -31,7 +35,7 @@ def build_scheduler(
         async def run() -> None:
             try:
                 async with session_factory() as session:
-                    await use(TimerService(session, rng, signal))
+                    await use(TimerService(session, rng, signal, clock=clock))
             except Exception:  # a failed run must not stop the next ones
                 log.exception("scheduled job failed")
 
@@ -45,6 +49,13 @@ def build_scheduler(
         seconds=settings.retry_interval_seconds,
         id="assign_pending",
         next_run_time=datetime.now(UTC),  # also once at start
+        **options,
+    )
+    scheduler.add_job(
+        job(lambda timers: timers.drain_open_desks()),
+        "interval",
+        seconds=HOURS_TICK,
+        id="drain_open_desks",
         **options,
     )
     if settings.reminder_minutes:

@@ -132,6 +132,11 @@ class Source(Base):
         default=DistributionMode.RANDOM,
         server_default=DistributionMode.RANDOM.value,
     )
+    # Business hours (services.hours): the schedule as /hours writes it, NULL = always open,
+    # and the holidays as sorted ISO dates. Here, not in tables of their own: every new
+    # contact reads the source row anyway, so deciding whether the desk is open costs no query.
+    hours: Mapped[str | None] = mapped_column(Text)
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     @property
     def is_form(self) -> bool:

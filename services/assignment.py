@@ -1,9 +1,12 @@
 """Giving contacts to operators: the atomic capacity check, the queue, and the record of each
 decision."""
 
+import functools
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,14 +23,62 @@ from db.repositories import (
     SourceRepository,
     WebhookRepository,
 )
+from services import hours
+from services.clock import SYSTEM_CLOCK, Clock
 from services.distribution import LeftOut, choose, left_out
 from services.events import Events
-from services.notices import ClientOperatorJoined, Notice
+from services.notices import ClientOperatorJoined, ClientOutOfHours, Notice
 from services.outbox import Outbox, carries_card
+
+log = logging.getLogger(__name__)
 
 # A contact moved by an admin's /assign (or a reminder's reassignment), recorded as a decision
 # too.
 REASSIGNED = "reassigned"
+# The client wrote while the source was closed (business hours) and was told when it opens:
+# the contact waits, queued. Recorded once per contact.
+OUT_OF_HOURS = "out_of_hours"
+
+
+@functools.lru_cache(maxsize=1024)
+def _holidays(days: tuple[str, ...]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(day) for day in days)
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """A source's business hours as stored on its row, read."""
+
+    schedule: hours.Schedule | None
+    holidays: frozenset[date]
+
+    @classmethod
+    def of(cls, source: Source) -> "Desk":
+        """The hours of ``source`` (always open without a schedule). Both readings are
+        cached, since every new contact reads its source's.
+
+        A stored schedule that no longer reads (its time zone gone from a newer tz database)
+        counts as none: the desk stays open rather than hold every contact back unseen.
+        """
+        try:
+            schedule = hours.parse(source.hours) if source.hours else None
+        except hours.InvalidHours as error:
+            log.warning("hours of source %s unreadable, always open: %s", source.id, error)
+            schedule = None
+        return cls(schedule, _holidays(tuple(source.holidays or ())))
+
+    def is_open(self, at: datetime) -> bool:
+        """Whether contacts are assigned at ``at``."""
+        return hours.is_open(self.schedule, self.holidays, at)
+
+    def next_opening(self, after: datetime) -> datetime | None:
+        """When it opens next, from ``after`` on."""
+        return hours.next_opening(self.schedule, self.holidays, after)
+
+    def out_of_hours(self, contact_id: int, at: datetime) -> ClientOutOfHours:
+        """What a client who writes at ``at``, while it is closed, is told."""
+        zone = self.schedule.zone if self.schedule else hours.DEFAULT_ZONE
+        return ClientOutOfHours(contact_id=contact_id, opens=self.next_opening(at), zone=zone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +88,8 @@ class Decided:
     mode: DistributionMode
     pick: CandidateRow | None
     facts: dict[str, Any]
+    # Made while the source was closed: nobody was asked (``facts`` is empty).
+    closed: bool = False
 
 
 def _facts(eligible: Sequence[CandidateRow], left: list[list[Any]]) -> dict[str, Any]:
@@ -67,8 +120,11 @@ def tell_client(outbox: Outbox, lead: Lead, source: Source, notice: Notice) -> N
 class Assigner:
     """Assigns contacts inside the caller's transaction."""
 
-    def __init__(self, session: AsyncSession, rng: random.Random) -> None:
+    def __init__(
+        self, session: AsyncSession, rng: random.Random, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.rng = rng
+        self.clock = clock
         self.operators = OperatorRepository(session)
         self.contacts = ContactRepository(session)
         self.messages = MessageRepository(session)
@@ -86,8 +142,13 @@ class Assigner:
         limit under concurrency. If it loses a race, the next pick is made without that
         operator. The exact mode's credits are written only with a slot taken, in the same
         transaction, their links locked since they were read.
+
+        While the source is closed (its business hours, read from the row the caller loaded
+        anyway: no query) nobody is picked and the decision says so.
         """
         mode = source.mode
+        if source.hours is not None and not Desk.of(source).is_open(self.clock.now()):
+            return Decided(mode, None, {}, closed=True)
         exact = mode is DistributionMode.EXACT
         eligible: list[CandidateRow] = []
         left: list[list[Any]] = []
@@ -113,7 +174,8 @@ class Assigner:
     def record(self, contact_id: int, decided: Decided) -> None:
         """Stage the record of a decision about the contact (what ``/why`` reads)."""
         operator_id = decided.pick.operator_id if decided.pick else None
-        self.decisions.add(contact_id, decided.mode.value, operator_id, decided.facts)
+        mode = OUT_OF_HOURS if decided.closed else decided.mode.value
+        self.decisions.add(contact_id, mode, operator_id, decided.facts)
 
     def record_reassigned(self, contact_id: int, operator_id: int) -> None:
         """Stage the record of a contact moved to an operator (``/assign``)."""
@@ -185,7 +247,7 @@ class Assigner:
         """Try to assign the oldest queued contact outside ``skip_sources``.
 
         Returns ``None`` when no such contact is queued, else the contact and its assignment
-        (``None`` when its source has nobody free right now).
+        (``None`` when its source has nobody free right now, or is closed).
         """
         contact = await self.contacts.next_queued(skip_sources)
         if contact is None:

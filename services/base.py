@@ -26,6 +26,7 @@ from db.repositories import (
 )
 from db.session import request_drain, take_after_commit
 from services.assignment import Assigner, Assignment
+from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import AmbiguousOperator, InvalidOperatorRef, UnknownOperator
 from services.events import Events
 from services.notices import AdminAlert
@@ -80,10 +81,14 @@ class Service:
         session: AsyncSession,
         rng: random.Random,
         signal: OutboxSignal | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.session = session
         self.rng = rng
         self.signal = signal or NoSignal()
+        # Read where business hours decide (whether a source is open); see services.clock.
+        self.clock = clock
 
     # Built on first use: most use cases need two or three of these, and a service is built
     # for every update.
@@ -165,7 +170,7 @@ class Service:
     @functools.cached_property
     def assigner(self) -> Assigner:
         """Picks operators for contacts."""
-        return Assigner(self.session, self.rng)
+        return Assigner(self.session, self.rng, self.clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -184,15 +189,18 @@ class Service:
         queued contacts are assigned once it has committed."""
         request_drain(self.session.sync_session)
 
-    async def assign_pending(self, limit: int | None = None) -> list[Assignment]:
-        """Assign queued contacts oldest first while capacity exists.
+    async def assign_pending(
+        self, limit: int | None = None, skip: frozenset[int] = frozenset()
+    ) -> list[Assignment]:
+        """Assign queued contacts oldest first while capacity exists, leaving the sources of
+        ``skip`` alone.
 
         One transaction per contact: each locks one contact and one operator row, so several
-        processes can drain at once without deadlocks. A source whose operators are all busy is
-        skipped for the rest of the run.
+        processes can drain at once without deadlocks. A source whose operators are all busy,
+        or that is closed (business hours), is skipped for the rest of the run.
         """
         done: list[Assignment] = []
-        skip_sources: set[int] = set()
+        skip_sources: set[int] = set(skip)
         while limit is None or len(done) < limit:
             async with self.transaction():
                 step = await self.assigner.assign_next(skip_sources)

@@ -18,7 +18,7 @@ from db.models import (
     Source,
 )
 from db.repositories import LeadProfile, MessageKey, OpenContact, Touched
-from services.assignment import tell_client
+from services.assignment import OUT_OF_HOURS, Desk, tell_client
 from services.base import Actor, Service
 from services.distribution import is_eligible
 from services.errors import (
@@ -187,7 +187,7 @@ class ContactService(Service):
         if opened:
             result = await self._assign_new(found.id, message, incoming.html)
         else:
-            result = await self._append(found, message, per_minute, touched)
+            result = await self._append(found, message, incoming.source_id, per_minute, touched)
         # After the assignment: the event names the operator the message goes to.
         self.events.message(
             found.id,
@@ -200,11 +200,18 @@ class ContactService(Service):
         return result
 
     async def _append(
-        self, found: OpenContact, message: Message, per_minute: int, touched: Touched
+        self,
+        found: OpenContact,
+        message: Message,
+        source_id: int,
+        per_minute: int,
+        touched: Touched,
     ) -> Registration:
         await self.contacts.touch(found.id)
         if found.operator_telegram_id is None:
             # Still queued: the message waits and is handed over with the contact.
+            if found.source_hours is not None:
+                await self._tell_if_closed(found.id, touched.id, source_id)
             return Registration(Outcome.APPENDED, found.id)
         if per_minute and touched.burst_count > per_minute:
             operator = found.operator_telegram_id
@@ -215,6 +222,20 @@ class ContactService(Service):
             return Registration(Outcome.SLOWED, found.id, operator)
         self.outbox.relay(message, found.operator_telegram_id)
         return Registration(Outcome.APPENDED, found.id, found.operator_telegram_id)
+
+    async def _tell_if_closed(self, contact_id: int, lead_id: int, source_id: int) -> None:
+        """The client of a queued contact writes while its desk is closed (it closed while
+        they waited): they are told when it opens, once per contact. The contact's row lock
+        (``_find_or_open``) keeps two of their messages at once from both telling them."""
+        source = await self.sources.get(source_id)
+        assert source is not None  # the contact's
+        desk, now = Desk.of(source), self.clock.now()
+        if desk.is_open(now) or await self.decisions.made(contact_id, OUT_OF_HOURS):
+            return
+        self.decisions.add(contact_id, OUT_OF_HOURS, None, {})
+        lead = await self.leads.get(lead_id)
+        assert lead is not None  # just touched
+        self._tell_client(lead, source, desk.out_of_hours(contact_id, now))
 
     async def _find_or_open(self, lead_id: int, source_id: int) -> tuple[OpenContact, bool]:
         for _ in range(_OPEN_ATTEMPTS):
@@ -239,6 +260,10 @@ class ContactService(Service):
         decided = await self.assigner.take_operator(source, lead)
         self.assigner.record(contact.id, decided)
         pick = decided.pick
+        if decided.closed:
+            notice = Desk.of(source).out_of_hours(contact.id, self.clock.now())
+            self._tell_client(lead, source, notice)
+            return Registration(Outcome.QUEUED, contact.id)
         if pick is None:
             self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
             return Registration(Outcome.QUEUED, contact.id)

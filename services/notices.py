@@ -73,6 +73,17 @@ class ClientQueued(_ContactNotice):
     custom_text: ClassVar[str | None] = "queued"
 
 
+class ClientOutOfHours(_ContactNotice):
+    """The client's new contact came while the desk is closed (business hours): it waits in
+    the queue until ``opens`` (UTC; ``None``: no opening ahead, every day a holiday), which
+    the text says in the desk's time zone ``zone``."""
+
+    key: Literal["client.out_of_hours"] = "client.out_of_hours"
+    custom_text: ClassVar[str | None] = "out_of_hours"
+    opens: datetime | None = None
+    zone: str = "UTC"
+
+
 class ClientOperatorJoined(_ContactNotice):
     """A queued contact, or one an admin assigned, reached an operator."""
 
@@ -326,6 +337,7 @@ AdminAlert = Annotated[
 Notice = Annotated[
     ClientAssigned
     | ClientQueued
+    | ClientOutOfHours
     | ClientOperatorJoined
     | ClientTransferred
     | ClientClosed

@@ -6,7 +6,9 @@ from services.errors import TextTooLong, UnknownLanguage, UnknownText
 
 # The texts an admin may replace, by name. Each names a client notice's ``custom_text`` (or
 # the greeting, which /start answers with).
-CUSTOM_TEXTS = ("greeting", "assigned", "queued", "closed", "auto_closed")
+CUSTOM_TEXTS = ("greeting", "assigned", "queued", "out_of_hours", "closed", "auto_closed")
+# Placeholders a bot's own text may hold, by text: ``{opens}`` becomes when the desk opens.
+PLACEHOLDERS = {"out_of_hours": ("opens",)}
 # In UTF-16 code units, as Telegram counts a message's text once its entities are parsed: its
 # limit is 4,096, and /texts shows each text under a label of its own.
 TEXT_LIMIT = 4000

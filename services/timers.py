@@ -9,6 +9,7 @@ import math
 from datetime import timedelta
 
 from db.base import utcnow
+from services.assignment import Desk
 from services.base import SYSTEM, Service
 from services.contacts import ContactService
 from services.distribution import pick_operator
@@ -53,17 +54,42 @@ class TimerService(Service):
         pick = pick_operator(others, self.rng)
         if pick is None:
             return
-        contacts = ContactService(self.session, self.rng, self.signal)
+        contacts = ContactService(self.session, self.rng, self.signal, clock=self.clock)
         try:
             await contacts.reassign(contact_id, pick.telegram_id)
         except (OperatorFull, ContactAlreadyClosed, ContactChanged):
             return  # the pick filled up or the contact ended meanwhile: keep it where it is
 
+    async def drain_open_desks(self) -> int:
+        """Assign what waits in the queues of the sources with business hours that are open
+        now, oldest first, as far as their operators' limits allow (the rest waits for freed
+        capacity as usual). Returns how many were assigned.
+
+        Freed capacity drains the queue at once, but the opening of a desk is no event: this
+        runs every minute, so a desk's queue starts draining within a minute of its opening.
+        """
+        async with self.transaction():
+            sources = await self.sources.all()
+        now = self.clock.now()
+        skip = frozenset(s.id for s in sources if s.hours is None or not Desk.of(s).is_open(now))
+        if len(skip) == len(sources):
+            return 0  # no source with hours is open: nothing to look at
+        return len(await self.assign_pending(skip=skip))
+
+    async def _closed_desks(self) -> frozenset[int]:
+        """The sources closed now by their business hours."""
+        now = self.clock.now()
+        return frozenset(
+            s.id
+            for s in await self.sources.all()
+            if s.hours is not None and not Desk.of(s).is_open(now)
+        )
+
     async def auto_close(self, idle_for: timedelta) -> int:
         """Close contacts idle for ``idle_for``; the client is told how to reopen."""
         async with self.transaction():
             idle = await self.contacts.idle(utcnow() - idle_for, BATCH)
-        contacts = ContactService(self.session, self.rng, self.signal)
+        contacts = ContactService(self.session, self.rng, self.signal, clock=self.clock)
         closed = 0
         for contact_id in idle:
             try:
@@ -84,7 +110,9 @@ class TimerService(Service):
     ) -> bool:
         """``queue_alert`` inside the caller's transaction (which must commit to send it)."""
         now = utcnow()
-        oldest = await self.contacts.oldest_queued_at()
+        # A desk's night or weekend is no wait to alert about: its contacts wait for the
+        # opening by design (the oldest of an open desk's still counts from when it queued).
+        oldest = await self.contacts.oldest_queued_at(await self._closed_desks())
         if oldest is None or now - oldest < waited:
             return False
         await self.deliveries.lock("queue_wait_alert")

@@ -31,7 +31,7 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "texts", "templates", "banned")
+NO_ARGUMENTS = ("operators", "sources", "queue", "texts", "templates", "banned", "holidays")
 # ``/stats chart``: the word is the same in every language, as the commands are.
 CHART = "chart"
 
@@ -336,6 +336,46 @@ async def banned(message: Message, services: Services, sender: Sender) -> None:
     await answer_pages(message, render.banned(views, await sender.language()))
 
 
+async def business_hours(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/hours`` shows this bot's business hours, whether it is open now and when it opens;
+    ``/hours <schedule>`` sets them, ``/hours off`` makes it always open."""
+    spec = (command.args or "").strip()
+    if spec:
+        view = await services.hours.set_hours(source.id, spec)
+    else:
+        view = await services.hours.hours(source.id)
+    await message.answer(render.hours(view, await sender.language(), changed=bool(spec)))
+
+
+async def holiday(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/holiday YYYY-MM-DD`` closes this bot all that day; ``/holiday del YYYY-MM-DD``
+    takes it back."""
+    language = await sender.language()
+    args = _args(command, 1, 2)
+    if args is None or (len(args) == 2 and args[0].lower() != "del"):
+        return await _usage(message, "holiday", language)
+    day = args[-1]
+    added = len(args) == 1
+    if added:
+        view = await services.hours.add_holiday(source.id, day)
+    else:
+        view = await services.hours.remove_holiday(source.id, day)
+    await message.answer(render.holiday_changed(view, day, language, added=added))
+    return None
+
+
+async def list_holidays(
+    message: Message, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/holidays``: this bot's holidays."""
+    view = await services.hours.hours(source.id)
+    await message.answer(render.holidays(view, await sender.language()))
+
+
 async def refuse(message: Message, sender: Sender) -> None:
     """Anyone else trying an admin command: a refusal, nothing changes."""
     await message.answer(t("admin-only", await sender.language()))
@@ -363,6 +403,9 @@ def build_router() -> Router:
     admin_only.message.register(set_text, Command("text"))
     admin_only.message.register(list_templates, Command("templates"))
     admin_only.message.register(change_template, Command("template"))
+    admin_only.message.register(business_hours, Command("hours"))
+    admin_only.message.register(holiday, Command("holiday"))
+    admin_only.message.register(list_holidays, Command("holidays"))
     # Any admin may have any transcript, operator or not.
     admin_only.message.register(operator.history, Command("history"))
     # Any admin may block the client of any contact.

@@ -59,7 +59,12 @@ _BACK_TO_QUEUE = {
 _OPERATOR_TELEGRAM_ID = (
     select(Operator.telegram_id).where(Operator.id == Contact.operator_id).scalar_subquery()
 )
-_FIND_OPEN = select(Contact.id, Contact.operator_id, Contact.status, _OPERATOR_TELEGRAM_ID).where(
+# Whether the source has business hours: a message to a queued contact may then have to say
+# the desk is closed (then the source row is read; without hours, nothing more).
+_SOURCE_HOURS = select(Source.hours).where(Source.id == Contact.source_id).scalar_subquery()
+_FIND_OPEN = select(
+    Contact.id, Contact.operator_id, Contact.status, _OPERATOR_TELEGRAM_ID, _SOURCE_HOURS
+).where(
     Contact.lead_id == bindparam("lead_id"),
     Contact.source_id == bindparam("source_id"),
     _OPEN,
@@ -152,6 +157,7 @@ class OpenContact:
     operator_id: int | None
     status: ContactStatus
     operator_telegram_id: int | None = None
+    source_hours: str | None = None  # the source's business hours, if it has any
 
 
 class ContactState(enum.StrEnum):
@@ -455,9 +461,12 @@ class ContactRepository(Repository):
         stmt = select(func.count()).select_from(Contact).where(_QUEUED)
         return (await self.session.execute(stmt)).scalar_one()
 
-    async def oldest_queued_at(self) -> datetime | None:
-        """Since when the contact waiting longest has waited (from its requeueing, if any)."""
+    async def oldest_queued_at(self, skip_sources: frozenset[int] = frozenset()) -> datetime | None:
+        """Since when the contact waiting longest outside ``skip_sources`` has waited (from
+        its requeueing, if any)."""
         stmt = select(func.min(Contact.queued_since)).where(_QUEUED)
+        if skip_sources:
+            stmt = stmt.where(Contact.source_id.not_in(skip_sources))
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def roll_up_closed(self) -> None:

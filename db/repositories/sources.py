@@ -85,3 +85,28 @@ class SourceRepository(Repository):
             .values(sender=None, sender_until=None)
         )
         await self.session.execute(stmt)
+
+    async def locked(self, source_id: int) -> Source | None:
+        """A source, its row locked until the transaction ends (PostgreSQL; SQLite runs one
+        writing transaction at a time): for a read-modify-write of its holidays."""
+        stmt = (
+            select(Source)
+            .where(Source.id == source_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def set_hours(self, source_id: int, hours: str | None) -> None:
+        """Set a source's business hours (``None``: always open)."""
+        await self.session.execute(
+            update(_SOURCES).where(_SOURCES.c.id == source_id).values(hours=hours)
+        )
+        self.refresh_loaded(Source, source_id, hours=hours)
+
+    async def set_holidays(self, source_id: int, holidays: list[str]) -> None:
+        """Set a source's holidays (ISO dates, sorted)."""
+        await self.session.execute(
+            update(_SOURCES).where(_SOURCES.c.id == source_id).values(holidays=holidays)
+        )
+        self.refresh_loaded(Source, source_id, holidays=holidays)

@@ -29,7 +29,7 @@ class DeliveryService(Service):
             await self._close_for_client(found.id, chat_id)
 
     async def _close_for_client(self, contact_id: int, chat_id: int) -> None:
-        closer = ContactService(self.session, self.rng, self.signal)
+        closer = ContactService(self.session, self.rng, self.signal, clock=self.clock)
         await closer.close(contact_id, Actor("client", chat_id), "client blocked the bot")
 
     async def operator_unreachable(

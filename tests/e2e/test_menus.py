@@ -46,6 +46,9 @@ ADMIN_COMMANDS = [
     "template",
     "unban",
     "banned",
+    "hours",
+    "holiday",
+    "holidays",
 ]
 ADMIN_MENU = [*CLIENT_MENU, "history", "ban", *ADMIN_COMMANDS]
 

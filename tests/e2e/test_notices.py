@@ -17,6 +17,7 @@ from services.notices import (
     ClientAutoClosed,
     ClientClosed,
     ClientOperatorJoined,
+    ClientOutOfHours,
     ClientQueued,
     ClientRef,
     ClientSlowedDown,
@@ -45,6 +46,8 @@ from services.notices import (
 EXAMPLES = [
     ClientAssigned(contact_id=1),
     ClientQueued(contact_id=1),
+    ClientOutOfHours(contact_id=1, opens=datetime(2027, 1, 8, 8, tzinfo=UTC), zone="Europe/Berlin"),
+    ClientOutOfHours(contact_id=1, opens=None),
     ClientOperatorJoined(contact_id=1),
     ClientClosed(contact_id=1),
     ClientTransferred(contact_id=1),

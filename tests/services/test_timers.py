@@ -1,14 +1,14 @@
 """TimerService: reminders (optionally reassigning), auto-close, queue alerts."""
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from db.base import utcnow
-from db.models import Contact, ContactStatus, Delivery
-from services.contacts import ContactService
+from db.models import Contact, ContactStatus, Delivery, Source
+from services.contacts import ContactService, Outcome
 from services.timers import TimerService
 from tests.support.incoming import incoming
 
@@ -144,3 +144,33 @@ async def test_queue_alert_at_most_once_per_period(timers, session_factory, add_
         ).scalar_one()
     # The oldest was opened 16 minutes (and a little) before the check; both wait.
     assert alert.payload["params"] == {"what": "queue_wait", "minutes": 16, "total": 2}
+
+
+class StillClock:
+    """A clock standing at ``at``."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+async def test_no_queue_alert_for_a_desk_closed_by_its_hours(session_factory, add_source):
+    source = await add_source()
+    async with session_factory() as session, session.begin():
+        hours = "mon-fri 09:00-18:00 tz=UTC"
+        await session.execute(update(Source).where(Source.id == source.id).values(hours=hours))
+    evening = StillClock(datetime(2027, 1, 7, 20, tzinfo=UTC))  # a Thursday
+    service = ContactService(session_factory(), random.Random(1), clock=evening)
+    assert (await service.register_incoming(incoming(source, 42, 1))).outcome is Outcome.QUEUED
+    await age(session_factory, created_at=utcnow() - timedelta(hours=13))
+
+    def timers(clock: StillClock) -> TimerService:
+        return TimerService(session_factory(), random.Random(5), clock=clock)
+
+    assert not await timers(evening).queue_alert(timedelta(minutes=15), [ADMIN], source.id)
+    assert await timers(evening).drain_open_desks() == 0
+    morning = StillClock(datetime(2027, 1, 8, 9, tzinfo=UTC))
+    assert await timers(morning).queue_alert(timedelta(minutes=15), [ADMIN], source.id)
+    assert await keys_to(session_factory, 42) == ["client.out_of_hours"]

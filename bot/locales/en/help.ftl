@@ -34,6 +34,8 @@ help-admin =
     /text &lt;name&gt; &lt;language&gt; [text…] – set one, or restore the default
     /templates – this bot's templates (canned replies)
     /template add &lt;name&gt; &lt;text…&gt;, /template del &lt;name&gt;
+    /hours [schedule|off] – this bot's business hours, or set them
+    /holiday [del] YYYY-MM-DD, /holidays – days it stays closed
     /history &lt;contact&gt; – its whole conversation as a file
     /ban &lt;contact&gt; – block its client; /unban &lt;id&gt;, /banned – lift it, who is blocked
     /language – choose your language
