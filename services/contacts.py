@@ -421,12 +421,6 @@ class ContactService(Service):
                     closed.append(open_id)
             return Ban(lead.telegram_id, lead.first_name, closed)
 
-    async def is_banned(self, telegram_id: int) -> bool:
-        """Whether the client with this Telegram id is blocked."""
-        async with self.transaction():
-            lead = await self.leads.by_telegram_id(telegram_id)
-        return lead is not None and lead.banned_at is not None
-
     async def unban(self, telegram_id: int) -> None:
         """Lift the block of the client with this Telegram id (an admin's ``/unban``)."""
         async with self.transaction():

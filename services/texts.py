@@ -22,6 +22,16 @@ class TextService(Service):
         async with self.transaction():
             return await self.texts.get(source_id, name, language)
 
+    async def greeting(self, source_id: int, language: str, telegram_id: int) -> str | None:
+        """What ``/start`` greets a client with: the bot's own greeting in ``language`` (``""``
+        when its admin set none, for the default), or ``None`` for a blocked client, who gets
+        nothing. One transaction for both."""
+        async with self.transaction():
+            lead = await self.leads.by_telegram_id(telegram_id)
+            if lead is not None and lead.banned_at is not None:
+                return None
+            return await self.texts.get(source_id, "greeting", language) or ""
+
     async def of_source(self, source_id: int) -> dict[tuple[str, str], str]:
         """Everything the bot's admin set, by (name, language)."""
         async with self.transaction():

@@ -69,9 +69,9 @@ async def start(
             bot, user.id, language, is_admin=is_admin, operator=operator is not None
         )
     if operator is None:
-        if not is_admin and await services.contacts.is_banned(user.id):
+        custom = await services.texts.greeting(source.id, language, user.id)
+        if custom is None and not is_admin:
             return  # a blocked client gets nothing, not even the greeting
-        custom = await services.texts.custom(source.id, "greeting", language)
         await message.answer(custom or t("client-greeting", language))
         return
     await message.answer(t("operator-started", language, source=source.username))
