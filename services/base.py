@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Message, Operator
+from db.models import Contact, Lead, Message, Operator, Source
 from db.repositories import (
     ContactRepository,
     DecisionRepository,
@@ -27,7 +27,12 @@ from db.repositories import (
 from db.session import request_drain, take_after_commit
 from services.assignment import Assigner, Assignment
 from services.clock import SYSTEM_CLOCK, Clock
-from services.errors import AmbiguousOperator, InvalidOperatorRef, UnknownOperator
+from services.errors import (
+    AmbiguousOperator,
+    InvalidOperatorRef,
+    UnknownContact,
+    UnknownOperator,
+)
 from services.events import Events
 from services.notices import AdminAlert
 from services.numbers import MAX_ID, MIN_INT64, parse_number
@@ -269,6 +274,16 @@ class Service:
         """Whether a Telegram user (or their private chat) is an operator."""
         async with self.transaction():
             return await self.operators.is_operator(telegram_id)
+
+    async def find_contact(self, contact_id: int) -> tuple[Contact, Lead, Source]:
+        """Contact ``contact_id`` with its lead and source, open or closed; must run inside a
+        transaction. A number no primary key can be (the API takes any integer) names no
+        contact."""
+        row = await self.contacts.get_full(contact_id) if 1 <= contact_id <= MAX_ID else None
+        if row is None:
+            raise UnknownContact(contact_id=contact_id)
+        contact, lead, source = row
+        return contact, lead, source
 
     async def find_operator(self, ref: str | int) -> Operator:
         """The operator a Telegram id or @username refers to; must run inside a transaction."""

@@ -35,7 +35,6 @@ from services.errors import (
     OperatorFull,
     RatingTooLate,
     TransferToSelf,
-    UnknownContact,
 )
 from services.notices import (
     ClientAssigned,
@@ -393,10 +392,7 @@ class ContactService(Service):
         whatever they send later is dropped. Only Telegram clients, and never an operator or
         an admin (``admin_ids``)."""
         async with self.transaction():
-            row = await self.contacts.get_full(contact_id) if 1 <= contact_id <= MAX_ID else None
-            if row is None:
-                raise UnknownContact(contact_id=contact_id)
-            contact, lead, _ = row
+            contact, lead, _ = await self.find_contact(contact_id)
             if by.kind == "operator":
                 operator = await self._operator_of(contact)
                 if operator is None or operator.telegram_id != by.telegram_id:
@@ -468,11 +464,7 @@ class ContactService(Service):
         return await self.operators.get(contact.operator_id)
 
     async def _open_contact(self, contact_id: int) -> tuple[Contact, Lead, Source]:
-        # A number no primary key can be (the API takes any integer) names no contact.
-        row = await self.contacts.get_full(contact_id) if 1 <= contact_id <= MAX_ID else None
-        if row is None:
-            raise UnknownContact(contact_id=contact_id)
-        contact, lead, source = row
+        contact, lead, source = await self.find_contact(contact_id)
         if contact.status is ContactStatus.CLOSED:
             raise ContactAlreadyClosed(contact_id=contact_id)
         return contact, lead, source

@@ -7,9 +7,8 @@ from datetime import datetime
 
 from db.models import Contact, Direction, Lead, Source
 from services.base import Service
-from services.errors import NotYourContact, UnknownContact
+from services.errors import NotYourContact
 from services.notices import TranscriptRequest
-from services.numbers import MAX_ID
 
 # Messages read per transaction while the file is written: a long conversation never sits in
 # memory at once.
@@ -49,10 +48,7 @@ class TranscriptService(Service):
         theirs, and the earlier contacts of a client whose open contact they have (their card
         points to them). Refused otherwise, or for a contact there is none of."""
         async with self.transaction():
-            row = await self.contacts.get_full(contact_id) if 1 <= contact_id <= MAX_ID else None
-            if row is None:
-                raise UnknownContact(contact_id=contact_id)
-            contact = row[0]
+            contact, _, _ = await self.find_contact(contact_id)
             if not is_admin:
                 operator = await self.find_operator(telegram_id)
                 if contact.operator_id != operator.id and not any(

@@ -81,7 +81,7 @@ async def ban_command(
     through the admin router)."""
     language = await sender.language()
     arg = (command.args or "").strip()
-    contact_id = parse_contact_number(arg) if arg and len(arg.split()) == 1 else None
+    contact_id = parse_contact_number(arg) if arg else None
     if contact_id is None:
         await message.answer(t("operator-ban-usage", language))
         return
@@ -251,7 +251,7 @@ async def history(
     router)."""
     language = await sender.language()
     arg = (command.args or "").strip()
-    contact_id = parse_contact_number(arg) if arg and len(arg.split()) == 1 else None
+    contact_id = parse_contact_number(arg) if arg else None
     if contact_id is None:
         await message.answer(t("operator-history-usage", language))
         return
