@@ -1,6 +1,7 @@
 """Operator use cases: starting bots, invites, pause/resume, and relaying replies to clients."""
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +15,6 @@ from services.errors import (
     NoContactToAnswer,
     NoTemplates,
     TemplateGone,
-    UnknownOperator,
 )
 from services.notices import MessageCopy
 from services.templates import fill, plain_text, unknown_template
@@ -174,17 +174,24 @@ class OperatorService(Service):
         message replied to, or the operator's only open contact in this bot. Otherwise the
         result lists the choices and nothing is sent.
         """
+        return await self._answer_once(
+            message, lambda operator: self._relay(operator, message, contact_id)
+        )
+
+    async def _answer_once(
+        self, message: OperatorMessage, answer: Callable[[Operator], Awaitable[Relay]]
+    ) -> Relay:
+        """Pass on an operator's message with ``answer`` (given the operator), in one
+        transaction, at most once however often the update comes."""
         try:
             async with self.transaction():
                 if (earlier := await self._relayed_before(message)) is not None:
                     return earlier
-                operator = await self.operators.by_telegram_id(message.chat_id)
-                if operator is None:
-                    raise UnknownOperator(ref=message.chat_id)
+                operator = await self.find_operator(message.chat_id)
                 # Writing here shows the bot may message them again (after a block, say).
                 if await self.operators.mark_reachable(operator.id, message.source_id):
                     self.drain_queue_after_commit()
-                relay = await self._relay(operator, message, contact_id)
+                relay = await answer(operator)
         except IntegrityError:
             # Relayed at this very moment by another process (a redelivered update, a second
             # tap handled elsewhere): the message key was taken; this transaction is undone.
@@ -240,33 +247,32 @@ class OperatorService(Service):
         ``message`` is the operator's ``/t`` (its key keeps a redelivered update, or a second
         tap, from sending it twice). Stored as the operator's message, it counts as their
         reply."""
-        try:
-            async with self.transaction():
-                if (earlier := await self._relayed_before(message)) is not None:
-                    return earlier
-                operator = await self.find_operator(message.chat_id)
-                # As any answer: writing here shows the bot may message them again.
-                if await self.operators.mark_reachable(operator.id, message.source_id):
-                    self.drain_queue_after_commit()
-                target = await self._target(operator, message, contact_id)
-                if isinstance(target, Relay):
-                    if target.outcome is RelayOutcome.AMBIGUOUS:
-                        raise NoContactToAnswer()
-                    return target
-                contact, lead = target
-                template = await self._template(message.source_id, name, template_id)
-                text = fill(template, lead.first_name)
-                stored = await self.messages.add(
-                    message.key, contact.id, Direction.OUT, TEMPLATE, plain_text(text)
-                )
-                self.outbox.text(message.source_id, lead.telegram_id, text, contact.id, stored.id)
-                await self.contacts.mark_replied(contact.id)
-        except IntegrityError:
-            # The same /t handled at this moment by another process: it sent it.
-            async with self.transaction():
-                if (earlier := await self._relayed_before(message)) is None:
-                    raise
-            return earlier
+        return await self._answer_once(
+            message,
+            lambda operator: self._send_template(operator, message, name, template_id, contact_id),
+        )
+
+    async def _send_template(
+        self,
+        operator: Operator,
+        message: OperatorMessage,
+        name: str | None,
+        template_id: int | None,
+        contact_id: int | None,
+    ) -> Relay:
+        target = await self._target(operator, message, contact_id)
+        if isinstance(target, Relay):
+            if target.outcome is RelayOutcome.AMBIGUOUS:
+                raise NoContactToAnswer()
+            return target
+        contact, lead = target
+        template = await self._template(message.source_id, name, template_id)
+        text = fill(template, lead.first_name)
+        stored = await self.messages.add(
+            message.key, contact.id, Direction.OUT, TEMPLATE, plain_text(text)
+        )
+        self.outbox.text(message.source_id, lead.telegram_id, text, contact.id, stored.id)
+        await self.contacts.mark_replied(contact.id)
         return Relay(RelayOutcome.SENT, contact.id)
 
     async def _template(
