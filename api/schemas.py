@@ -451,6 +451,9 @@ class LeadOut(BaseModel):
     language: str | None
     created_at: datetime
     last_seen_at: datetime
+    blocked_at: datetime | None = Field(
+        description="When an operator or admin blocked them (/ban); None: not blocked."
+    )
 
     @classmethod
     def of(cls, lead: Lead) -> "LeadOut":
@@ -466,6 +469,7 @@ class LeadOut(BaseModel):
             language=lead.language,
             created_at=lead.created_at,
             last_seen_at=lead.last_seen_at,
+            blocked_at=lead.banned_at,
         )
 
 

@@ -289,3 +289,21 @@ async def test_a_colleague_who_takes_a_fast_client_over_gets_everything_and_is_t
     assert pete[-1].startswith("⏳ The client of contact #1 is sending more than 2 messages")
     slowed = "You are sending messages too fast; wait a moment. Nothing you sent is lost"
     assert sum(text.startswith(slowed) for text in anna) == 1
+
+
+async def test_the_api_says_whether_a_lead_is_blocked(api: Api, api_switchboard: Switchboard):
+    switchboard = api_switchboard
+    await switchboard.add_operator(OLGA)
+    await switchboard.telegram.send_message("alpha_bot", ANNA, "Buy cheap watches")
+    await switchboard.idle()
+    status, page = await api.call("GET", "/api/v1/leads", params={"q": str(ANNA.id)})
+    assert status == 200 and page["items"][0]["blocked_at"] is None
+    lead_id = page["items"][0]["id"]
+
+    await switchboard.command(OLGA, "/ban 1")
+
+    status, lead = await api.call("GET", f"/api/v1/leads/{lead_id}")
+    assert status == 200 and lead["blocked_at"] is not None, lead
+    await switchboard.command(ADMIN, f"/unban {ANNA.id}")
+    status, lead = await api.call("GET", f"/api/v1/leads/{lead_id}")
+    assert lead["blocked_at"] is None
