@@ -307,20 +307,21 @@ async def test_a_reminder_waits_for_the_next_working_day(timed: Switchboard, clo
     telegram = timed.telegram
     await timed.add_operator(ANN)
     await timed.command(ADMIN, HOURS)
-    clock.at = berlin(2027, 1, 7, 17, 50)  # Thursday, open
-    await telegram.send_message("alpha_bot", CLARA, "Hello")
-    await telegram.send_message("beta_bot", DAN, "Hello")  # a bot without hours
+    clock.at = berlin(2027, 1, 8, 17, 50)  # Friday, open
+    await telegram.send_message("alpha_bot", CLARA, "Hello")  # contact 1
+    await timed.idle()
+    await telegram.send_message("beta_bot", DAN, "Hello")  # contact 2, a bot without hours
     await timed.idle()
     assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
 
     # Without hours the wall clock counts; the desk closed after 10 of the 15 minutes.
-    clock.at = berlin(2027, 1, 7, 18, 5, 30)
+    clock.at = berlin(2027, 1, 8, 18, 5, 30)
     await tick(timed, "remind")
     assert REMINDED.format(n=2) in texts(telegram, "beta_bot", ANN.id)
-    for clock.at in (berlin(2027, 1, 7, 23), berlin(2027, 1, 8, 9, 4)):
+    for clock.at in (berlin(2027, 1, 8, 23), berlin(2027, 1, 9, 12), berlin(2027, 1, 11, 9, 4)):
         await tick(timed, "remind")
         assert REMINDED.format(n=1) not in texts(telegram, "alpha_bot", ANN.id)
-    clock.at = berlin(2027, 1, 8, 9, 5, 30)
+    clock.at = berlin(2027, 1, 11, 9, 5, 30)  # Monday
     await tick(timed, "remind")
     assert texts(telegram, "alpha_bot", ANN.id)[-1] == REMINDED.format(n=1)
 
