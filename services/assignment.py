@@ -6,7 +6,7 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,6 +74,15 @@ class Desk:
     def next_opening(self, after: datetime) -> datetime | None:
         """When it opens next, from ``after`` on."""
         return hours.next_opening(self.schedule, self.holidays, after)
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """How long it is open within ``[start, end)``."""
+        return hours.working_time(self.schedule, self.holidays, start, end)
+
+    def working_cutoff(self, until: datetime, amount: timedelta) -> datetime | None:
+        """From when ``amount`` of working time has passed by ``until`` (see
+        ``hours.working_cutoff``)."""
+        return hours.working_cutoff(self.schedule, self.holidays, until, amount)
 
     def out_of_hours(self, contact_id: int, at: datetime) -> ClientOutOfHours:
         """What a client who writes at ``at``, while it is closed, is told."""

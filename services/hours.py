@@ -18,6 +18,9 @@ first of the two.
 
 A holiday is a date in the schedule's zone: the ranges that start on it do not open (a range
 of the day before that crosses midnight into it still ends as usual).
+
+Working time is the time the desk is open: what reminders, auto-close and queue alerts count
+(``working_time``, ``working_cutoff``). Without a schedule it is all the time there is.
 """
 
 import functools
@@ -358,3 +361,72 @@ def next_opening(
             candidate = max(opens, after)
             best = candidate if best is None else min(best, candidate)
     return best
+
+
+def _open_spans(
+    schedule: Schedule, holidays: frozenset[date], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The open time within ``[start, end)`` as disjoint intervals in order.
+
+    Merged, because on the day the clocks go forward two ranges can overlap in UTC: one ending
+    in the skipped hour (01:00-02:30, read as winter time) and the next one starting at its end
+    (03:00-05:00, summer time).
+    """
+    first = _local_date(schedule, start) - timedelta(days=1)
+    count = (_local_date(schedule, end) - first).days + 1
+    clipped = sorted(
+        (max(opens, start), min(closes, end))
+        for opens, closes in _intervals(schedule, holidays, first, count)
+        if opens < end and closes > start
+    )
+    spans: list[tuple[datetime, datetime]] = []
+    for opens, closes in clipped:
+        if spans and opens <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], closes))
+        else:
+            spans.append((opens, closes))
+    return spans
+
+
+def working_time(
+    schedule: Schedule | None, holidays: Iterable[date], start: datetime, end: datetime
+) -> timedelta:
+    """How long the desk is open within ``[start, end)`` (nothing when ``end`` is not after
+    ``start``); without a schedule, all of it."""
+    if end <= start:
+        return timedelta()
+    if schedule is None:
+        return end - start
+    spans = _open_spans(schedule, frozenset(holidays), start, end)
+    return sum((closes - opens for opens, closes in spans), timedelta())
+
+
+def working_cutoff(
+    schedule: Schedule | None, holidays: Iterable[date], until: datetime, amount: timedelta
+) -> datetime | None:
+    """The latest instant from which ``amount`` of working time has passed by ``until``: what
+    started before it has had more, what started after it less (working time never grows as
+    the start moves later). ``None`` when the desk was not open that long within as far as it
+    looks back (every day a holiday).
+
+    A timer's due contacts are those that started before the cutoff of their source, so the
+    decision stays a comparison the database makes.
+    """
+    if schedule is None or amount <= timedelta():
+        return until - max(amount, timedelta())
+    days = frozenset(holidays)
+    # Every week has an open range, except around holidays and a range the clocks skip (see
+    # next_opening): a longer closed stretch means there is none to count.
+    horizon = timedelta(days=len(days) + _LOOKAHEAD_DAYS)
+    window = timedelta(days=7)
+    left, end, closed_for = amount, until, timedelta()
+    while closed_for <= horizon:
+        start = end - window
+        spans = _open_spans(schedule, days, start, end)
+        for opens, closes in reversed(spans):
+            if closes - opens >= left:
+                return closes - left
+            left -= closes - opens
+        closed_for = closed_for + window if not spans else timedelta()
+        end = start
+    return None

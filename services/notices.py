@@ -280,7 +280,7 @@ class _AdminAlert(_Notice):
 
 
 class QueueWaitAlert(_AdminAlert):
-    """The oldest queued contact has waited ``minutes``."""
+    """A queued contact has waited ``minutes`` of working time (the longest such wait)."""
 
     what: Literal["queue_wait"] = "queue_wait"
     minutes: int

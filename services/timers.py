@@ -1,14 +1,21 @@
 """Time-driven use cases the scheduler runs: reminders, auto-close, queue alerts.
 
+They count working time: for a source with business hours only the time it is open
+(``services.hours.working_time``), for the others all of it. Which contacts are due stays one
+comparison in SQL: the moment counted from (assignment, last activity, queueing) against the
+source's cutoff, the instant from which the amount of working time has passed by now
+(``services.hours.working_cutoff``, computed once per run for each schedule).
+
 Each is safe to run in several processes at once: reminders are claimed by a conditional
 UPDATE, closing is conditional, and an alert is skipped when one was staged recently (the
 check and the staging hold a lock, so two processes cannot both find none).
 """
 
 import math
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
-from db.base import utcnow
+from db.repositories import Cutoff
 from services.assignment import Desk
 from services.base import SYSTEM, Service
 from services.contacts import ContactService
@@ -17,6 +24,22 @@ from services.errors import ContactAlreadyClosed, ContactChanged, OperatorFull
 from services.notices import OperatorReminder, QueueWaitAlert
 
 BATCH = 100
+# How a source without business hours counts: all the time is working time.
+_ALWAYS_OPEN = Desk(None, frozenset())
+
+
+def _cutoff(
+    desks: Mapping[int, Desk], amount: timedelta, now: datetime, *, skip_closed: bool = False
+) -> Cutoff:
+    """From when ``amount`` of working time has passed by ``now``, for the sources of
+    ``desks`` by their hours, for the others by the wall clock: what started before is due.
+    With ``skip_closed`` nothing is due of a desk closed now."""
+    # Sources of one schedule (and holidays) share their cutoff: computed once.
+    of_desk = {
+        desk: None if skip_closed and not desk.is_open(now) else desk.working_cutoff(now, amount)
+        for desk in set(desks.values())
+    }
+    return Cutoff(now - amount, {source_id: of_desk[desk] for source_id, desk in desks.items()})
 
 
 class TimerService(Service):
@@ -27,7 +50,8 @@ class TimerService(Service):
         give such a contact to another free operator. Returns how many were reminded."""
         minutes = math.ceil(after.total_seconds() / 60)  # REMINDER_MINUTES=0.5 says 1
         async with self.transaction():
-            due = await self.contacts.due_reminders(utcnow() - after, BATCH)
+            cutoff = _cutoff(await self._desks(), after, self.clock.now())
+            due = await self.contacts.due_reminders(cutoff, BATCH)
             operators = {op.id: op for op in await self.operators.all()}
             for contact_id, operator_id, source_id in due:
                 self.outbox.notice(
@@ -76,19 +100,18 @@ class TimerService(Service):
             return 0  # no source with hours is open: nothing to look at
         return len(await self.assign_pending(skip=skip))
 
-    async def _closed_desks(self) -> frozenset[int]:
-        """The sources closed now by their business hours."""
-        now = self.clock.now()
-        return frozenset(
-            s.id
-            for s in await self.sources.all()
-            if s.hours is not None and not Desk.of(s).is_open(now)
-        )
+    async def _desks(self) -> dict[int, Desk]:
+        """The hours of the sources that have some (one that no longer reads is always open,
+        as ``Desk.of`` says, and counts all the time like a source without)."""
+        desks = {s.id: Desk.of(s) for s in await self.sources.all() if s.hours is not None}
+        return {source_id: desk for source_id, desk in desks.items() if desk.schedule}
 
     async def auto_close(self, idle_for: timedelta) -> int:
-        """Close contacts idle for ``idle_for``; the client is told how to reopen."""
+        """Close contacts idle for ``idle_for`` of working time; the client is told how to
+        reopen."""
         async with self.transaction():
-            idle = await self.contacts.idle(utcnow() - idle_for, BATCH)
+            cutoff = _cutoff(await self._desks(), idle_for, self.clock.now())
+            idle = await self.contacts.idle(cutoff, BATCH)
         contacts = ContactService(self.session, self.rng, self.signal, clock=self.clock)
         closed = 0
         for contact_id in idle:
@@ -100,7 +123,7 @@ class TimerService(Service):
         return closed
 
     async def queue_alert(self, waited: timedelta, admin_ids: list[int], source_id: int) -> bool:
-        """Tell admins when the oldest queued contact has waited longer than ``waited``
+        """Tell admins when a queued contact has waited longer than ``waited`` of working time
         (at most once per ``waited``)."""
         async with self.transaction():
             return await self.stage_queue_alert(waited, admin_ids, source_id)
@@ -109,18 +132,25 @@ class TimerService(Service):
         self, waited: timedelta, admin_ids: list[int], source_id: int
     ) -> bool:
         """``queue_alert`` inside the caller's transaction (which must commit to send it)."""
-        now = utcnow()
-        # A desk's night or weekend is no wait to alert about: its contacts wait for the
-        # opening by design (the oldest of an open desk's still counts from when it queued).
-        oldest = await self.contacts.oldest_queued_at(await self._closed_desks())
-        if oldest is None or now - oldest < waited:
+        now = self.clock.now()
+        desks = await self._desks()
+        # A desk's night or weekend is no wait: its contacts wait for the opening by design,
+        # and a wait that reached the limit before the closing alerted then, not all night.
+        cutoff = _cutoff(desks, waited, now, skip_closed=True)
+        oldest = await self.contacts.oldest_queued_before(cutoff)
+        if not oldest:
             return False
         await self.deliveries.lock("queue_wait_alert")
         if await self.deliveries.alerted_since(QueueWaitAlert.kind(), now - waited):
             return False
+        # The longest wait in working time: by the wall clock the oldest may be of another
+        # desk, one that was closed longer.
+        longest = max(
+            desks.get(source_id, _ALWAYS_OPEN).working_time(since, now)
+            for source_id, since in oldest.items()
+        )
         alert = QueueWaitAlert(
-            minutes=int((now - oldest).total_seconds() // 60),
-            total=await self.contacts.queued_count(),
+            minutes=int(longest.total_seconds() // 60), total=await self.contacts.queued_count()
         )
         await self.alert_admins(source_id, admin_ids, alert)
         return True

@@ -2,7 +2,8 @@
 
 import enum
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    or_,
     select,
     text,
     true,
@@ -196,6 +198,31 @@ def _with_parties() -> Select[tuple[Contact, Lead, Source, Operator | None]]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Cutoff:
+    """Before when a timer's moment of a contact (its assignment, last activity, queueing)
+    must lie for the contact to be due: ``at``, but for the sources in ``of_sources`` (those
+    with business hours, where working time counts) their own instant, ``None`` when none of
+    theirs is due."""
+
+    at: datetime
+    of_sources: Mapping[int, datetime | None] = field(default_factory=dict)
+
+    def before(self, moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+        """Whether ``moment`` of a contact lies before its source's cutoff."""
+        if not self.of_sources:
+            return moment < self.at
+        # Sources of one schedule share their cutoff: one condition for all of them.
+        by_cutoff: dict[datetime, list[int]] = {}
+        for source_id, at in self.of_sources.items():
+            if at is not None:
+                by_cutoff.setdefault(at, []).append(source_id)
+        return or_(
+            and_(Contact.source_id.not_in(list(self.of_sources)), moment < self.at),
+            *(and_(Contact.source_id.in_(ids), moment < at) for at, ids in by_cutoff.items()),
+        )
+
+
 class ContactRepository(Repository):
     """Data access for contacts."""
 
@@ -343,11 +370,9 @@ class ContactRepository(Repository):
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def due_reminders(
-        self, assigned_before: datetime, limit: int
-    ) -> list[Row[tuple[int, int, int]]]:
+    async def due_reminders(self, cutoff: Cutoff, limit: int) -> list[Row[tuple[int, int, int]]]:
         """Mark and return (id, operator id, source id) of assigned contacts whose client has
-        waited since before ``assigned_before`` for a first reply and was not reminded yet.
+        waited since before the ``cutoff`` for a first reply and was not reminded yet.
 
         The conditional UPDATE makes each reminder happen once, whichever process runs it.
         """
@@ -358,7 +383,7 @@ class ContactRepository(Repository):
                 Contact.operator_id.is_not(None),
                 Contact.first_reply_at.is_(None),
                 Contact.reminded_at.is_(None),
-                Contact.assigned_at < assigned_before,
+                cutoff.before(Contact.assigned_at),
                 # A form's lead is answered outside Telegram (by phone, by email): no first
                 # reply is ever recorded, so a reminder would only nag.
                 Contact.source_id.not_in(select(Source.id).where(Source.bot_id.is_(None))),
@@ -374,14 +399,13 @@ class ContactRepository(Repository):
         )
         return list((await self.session.execute(stmt)).all())
 
-    async def idle(self, active_before: datetime, limit: int) -> list[int]:
-        """Open contacts with an operator and without activity since ``active_before``, oldest
-        first. A queued contact is never idle: the silence is the desk's, not the client's."""
+    async def idle(self, cutoff: Cutoff, limit: int) -> list[int]:
+        """Open contacts with an operator and without activity since before the ``cutoff``,
+        oldest first. A queued contact is never idle: the silence is the desk's, not the
+        client's."""
         stmt = (
             select(Contact.id)
-            .where(
-                _OPEN, Contact.operator_id.is_not(None), Contact.last_activity_at < active_before
-            )
+            .where(_OPEN, Contact.operator_id.is_not(None), cutoff.before(Contact.last_activity_at))
             .order_by(Contact.last_activity_at)
             .limit(limit)
         )
@@ -461,13 +485,20 @@ class ContactRepository(Repository):
         stmt = select(func.count()).select_from(Contact).where(_QUEUED)
         return (await self.session.execute(stmt)).scalar_one()
 
-    async def oldest_queued_at(self, skip_sources: frozenset[int] = frozenset()) -> datetime | None:
-        """Since when the contact waiting longest outside ``skip_sources`` has waited (from
-        its requeueing, if any)."""
+    async def oldest_queued_at(self) -> datetime | None:
+        """Since when the contact waiting longest has waited (from its requeueing, if any)."""
         stmt = select(func.min(Contact.queued_since)).where(_QUEUED)
-        if skip_sources:
-            stmt = stmt.where(Contact.source_id.not_in(skip_sources))
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def oldest_queued_before(self, cutoff: Cutoff) -> dict[int, datetime]:
+        """Per source, since when its longest waiting contact has waited, for the sources
+        with one queued since before the ``cutoff`` (none: an empty answer)."""
+        stmt = (
+            select(Contact.source_id, func.min(Contact.queued_since))
+            .where(_QUEUED, cutoff.before(Contact.queued_since))
+            .group_by(Contact.source_id)
+        )
+        return dict((await self.session.execute(stmt)).all())
 
     async def roll_up_closed(self) -> None:
         """Count the contacts closed up to a few minutes ago into the tallies, where statistics

@@ -1,7 +1,8 @@
 """Business hours per bot (/hours, /holiday, /holidays), with a clock the test moves: outside
 the hours a client is told when the desk opens, once, and waits; the minute check assigns
-them when it opens."""
+them when it opens. Reminders, auto-close and the queue alert count working time only."""
 
+import contextlib
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -9,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import db.base
 from bot.app import create_app
+from bot.config import Settings
 from fake_telegram import User
 from tests.e2e.helpers import cards, copies_from, texts
 from tests.harness import ADMIN, FAST
@@ -46,20 +49,52 @@ def clock() -> MovableClock:
     return MovableClock(berlin(2027, 1, 7, 20, 0))  # a Thursday evening
 
 
+@contextlib.asynccontextmanager
+async def running(telegram, settings: Settings, clock: MovableClock) -> AsyncIterator[Switchboard]:
+    app = await create_app(settings, rng=random.Random(7), pacing=FAST, clock=clock)
+    switchboard = Switchboard(app, telegram)
+    await switchboard.start()
+    try:
+        yield switchboard
+    finally:
+        await switchboard.stop()
+
+
 @pytest.fixture
 async def switchboard(telegram, make_settings, clock: MovableClock) -> AsyncIterator[Switchboard]:
-    app = await create_app(make_settings(), rng=random.Random(7), pacing=FAST, clock=clock)
-    running = Switchboard(app, telegram)
-    await running.start()
-    yield running
-    await running.stop()
+    async with running(telegram, make_settings(), clock) as started:
+        yield started
+
+
+@pytest.fixture
+async def timed(
+    telegram, make_settings, clock: MovableClock, monkeypatch
+) -> AsyncIterator[Switchboard]:
+    """A Switchboard with reminders after 15 minutes, auto-close after 24 hours and the queue
+    alert after 15 minutes, whose database stamps its rows by the test's clock too (the timers
+    compare those stamps with the clock)."""
+
+    class Moved(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return clock.at
+
+    monkeypatch.setattr(db.base, "datetime", Moved)
+    settings = make_settings(reminder_minutes=15, auto_close_hours=24, queue_alert_minutes=15)
+    async with running(telegram, settings, clock) as started:
+        yield started
+
+
+async def tick(switchboard: Switchboard, job: str) -> None:
+    """Run one of the scheduler's jobs now, and let its messages go."""
+    assert switchboard.app.scheduler is not None
+    await switchboard.app.scheduler.get_job(job).func()
+    await switchboard.idle()
 
 
 async def minute_check(switchboard: Switchboard) -> None:
     """Run the scheduler's minute check of the desks' hours now, and let its messages go."""
-    assert switchboard.app.scheduler is not None
-    await switchboard.app.scheduler.get_job("drain_open_desks").func()
-    await switchboard.idle()
+    await tick(switchboard, "drain_open_desks")
 
 
 async def test_after_hours_a_client_is_told_once_waits_and_is_assigned_at_nine(
@@ -257,3 +292,77 @@ async def test_a_client_queued_before_closing_time_is_told_once_when_writing_aft
     assert len(cards(telegram, "alpha_bot", ANN.id)) == 2
     assert len(copies_from(telegram, "alpha_bot", ANN.id, CLARA)) == 3
     assert texts(telegram, "alpha_bot", CLARA.id)[2:] == [JOINED]
+
+
+REMINDED = "⏰ Contact #{n}: the client has waited 15 min for your first reply."
+AUTO_CLOSED = "This conversation was closed after a long silence. Just write again to reopen it."
+
+
+def auto_closed(telegram, bot: str, user: User) -> bool:
+    """Whether ``user`` was told their contact was closed for silence (then asked to rate)."""
+    return any(text.startswith(AUTO_CLOSED) for text in texts(telegram, bot, user.id))
+
+
+async def test_a_reminder_waits_for_the_next_working_day(timed: Switchboard, clock: MovableClock):
+    telegram = timed.telegram
+    await timed.add_operator(ANN)
+    await timed.command(ADMIN, HOURS)
+    clock.at = berlin(2027, 1, 8, 17, 50)  # Friday, open
+    await telegram.send_message("alpha_bot", CLARA, "Hello")  # contact 1
+    await timed.idle()
+    await telegram.send_message("beta_bot", DAN, "Hello")  # contact 2, a bot without hours
+    await timed.idle()
+    assert len(cards(telegram, "alpha_bot", ANN.id)) == 1
+
+    # Without hours the wall clock counts; the desk closed after 10 of the 15 minutes.
+    clock.at = berlin(2027, 1, 8, 18, 5, 30)
+    await tick(timed, "remind")
+    assert REMINDED.format(n=2) in texts(telegram, "beta_bot", ANN.id)
+    for clock.at in (berlin(2027, 1, 8, 23), berlin(2027, 1, 9, 12), berlin(2027, 1, 11, 9, 4)):
+        await tick(timed, "remind")
+        assert REMINDED.format(n=1) not in texts(telegram, "alpha_bot", ANN.id)
+    clock.at = berlin(2027, 1, 11, 9, 5, 30)  # Monday
+    await tick(timed, "remind")
+    assert texts(telegram, "alpha_bot", ANN.id)[-1] == REMINDED.format(n=1)
+
+
+async def test_a_weekends_silence_does_not_close_a_contact(timed: Switchboard, clock: MovableClock):
+    telegram = timed.telegram
+    await timed.add_operator(ANN)
+    await timed.command(ADMIN, HOURS)
+    clock.at = berlin(2027, 1, 8, 17)  # Friday, open
+    await telegram.send_message("alpha_bot", CLARA, "Hello")
+    await telegram.send_message("beta_bot", DAN, "Hello")
+    await timed.idle()
+
+    clock.at = berlin(2027, 1, 11, 9, 30)  # Monday: 1.5 working hours of silence
+    await tick(timed, "auto_close")
+    assert auto_closed(telegram, "beta_bot", DAN)
+    assert not auto_closed(telegram, "alpha_bot", CLARA)
+    # Friday's hour, Monday's and Tuesday's nine, Wednesday's five: 24 working hours.
+    clock.at = berlin(2027, 1, 13, 13, 59)
+    await tick(timed, "auto_close")
+    assert not auto_closed(telegram, "alpha_bot", CLARA)
+    clock.at = berlin(2027, 1, 13, 14, 1)
+    await tick(timed, "auto_close")
+    assert auto_closed(telegram, "alpha_bot", CLARA)
+
+
+async def test_a_queue_that_waited_overnight_alerts_after_working_minutes(
+    timed: Switchboard, clock: MovableClock
+):
+    telegram = timed.telegram
+    await timed.command(ADMIN, HOURS)  # nobody to answer at all
+    await telegram.send_message("alpha_bot", CLARA, "Hello")  # Thursday 20:00, closed
+    await timed.idle()
+    before = len(telegram.received("alpha_bot", ADMIN.id))
+
+    for clock.at in (berlin(2027, 1, 7, 23), berlin(2027, 1, 8, 9, 0), berlin(2027, 1, 8, 9, 14)):
+        await minute_check(timed)
+        await tick(timed, "queue_alert")
+        assert texts(telegram, "alpha_bot", ADMIN.id, since=before) == []
+    clock.at = berlin(2027, 1, 8, 9, 16)
+    await tick(timed, "queue_alert")
+    assert texts(telegram, "alpha_bot", ADMIN.id, since=before) == [
+        "⚠️ A queued contact has waited 16 min of working time; 1 contact is queued."
+    ]

@@ -141,7 +141,7 @@ def test_a_notice_reads_back_as_written_and_renders_its_own_text(notice):
                 "language": None,
                 "params": {"what": "queue_wait", "minutes": 16, "total": 2},
             },
-            "⚠️ The oldest queued contact has waited 16 min; 2 contacts are queued.",
+            "⚠️ A queued contact has waited 16 min of working time; 2 contacts are queued.",
         ),
         (
             {

@@ -1,4 +1,5 @@
-"""Business hours: parsing, formatting and the open/next-opening decisions, by properties."""
+"""Business hours: parsing, formatting and the open/next-opening/working-time decisions, by
+properties."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,6 +28,8 @@ from services.hours import (
     next_opening,
     parse,
     parse_holiday,
+    working_cutoff,
+    working_time,
 )
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Europe/Moscow", "Australia/Lord_Howe")
@@ -264,3 +267,125 @@ def test_a_desk_reads_its_source_row():
     told = desk.out_of_hours(7, local("Europe/Berlin", 2027, 1, 7, 20))
     assert told.opens == local("Europe/Berlin", 2027, 1, 11, 9)
     assert told.zone == "Europe/Berlin"
+
+
+spans = st.integers(0, 10 * 1440).map(lambda minutes: timedelta(minutes=minutes))
+amounts = st.integers(0, 3 * 24 * 3600).map(lambda seconds: timedelta(seconds=seconds))
+maybe_schedules = st.one_of(st.none(), schedules())
+
+
+@settings(max_examples=150, deadline=None)
+@given(maybe_schedules, holiday_sets, instants, spans, spans)
+def test_working_time_is_part_of_the_time_and_adds_up(
+    schedule: Schedule | None,
+    holidays: frozenset[date],
+    start: datetime,
+    first: timedelta,
+    second: timedelta,
+):
+    split, end = start + first, start + first + second
+    whole = working_time(schedule, holidays, start, end)
+    assert timedelta() <= whole <= end - start
+    assert whole == working_time(schedule, holidays, start, split) + working_time(
+        schedule, holidays, split, end
+    )
+    if schedule is None:
+        assert whole == end - start
+    assert working_time(schedule, holidays, end, start) == timedelta()
+
+
+@settings(max_examples=150, deadline=None)
+@given(schedules(), holiday_sets, instants)
+def test_working_time_grows_exactly_while_open(
+    schedule: Schedule, holidays: frozenset[date], start: datetime
+):
+    # Sampled minute by minute over a day: each minute counts whole when open at its
+    # beginning and end, not at all when closed at both (ranges last 15 minutes at least).
+    minute = timedelta(minutes=1)
+    for n in range(0, 1440, 7):
+        at = start + n * minute
+        counted = working_time(schedule, holidays, at, at + minute)
+        before, after = is_open(schedule, holidays, at), is_open(schedule, holidays, at + minute)
+        if before and after:
+            assert counted == minute
+        elif not before and not after:
+            assert counted == timedelta()
+
+
+@settings(max_examples=150, deadline=None)
+@given(maybe_schedules, holiday_sets, instants, amounts)
+def test_the_cutoff_leaves_exactly_the_amount_of_working_time(
+    schedule: Schedule | None, holidays: frozenset[date], until: datetime, amount: timedelta
+):
+    cutoff = working_cutoff(schedule, holidays, until, amount)
+    assert cutoff is not None  # a weekly schedule opens again beyond a few holidays
+    assert cutoff <= until
+    assert working_time(schedule, holidays, cutoff, until) == amount
+    later = cutoff + timedelta(microseconds=1)
+    if amount and later <= until:
+        assert working_time(schedule, holidays, later, until) < amount
+    if schedule is None:
+        assert cutoff == until - amount
+
+
+@settings(max_examples=100, deadline=None)
+@given(schedules(), instants, spans, st.integers(0, 3))
+def test_holidays_take_working_time_away_from_their_own_day_on(
+    schedule: Schedule, start: datetime, span: timedelta, nth_day: int
+):
+    end = start + span
+    day = start.astimezone(schedule.tzinfo).date() + timedelta(days=nth_day)
+    holiday = frozenset({day})
+    assert working_time(schedule, holiday, start, end) <= working_time(
+        schedule, frozenset(), start, end
+    )
+    # Before the holiday begins nothing changes.
+    begins = datetime.combine(day, datetime.min.time(), schedule.tzinfo).astimezone(UTC)
+    before = min(end, begins)
+    assert working_time(schedule, holiday, start, before) == working_time(
+        schedule, frozenset(), start, before
+    )
+
+
+def test_working_time_over_a_weekend_and_a_holiday():
+    schedule = parse(WEEKDAYS)
+    friday_five = local("Europe/Berlin", 2027, 1, 8, 17)
+    monday_ten = local("Europe/Berlin", 2027, 1, 11, 10)
+    assert working_time(schedule, (), friday_five, monday_ten) == timedelta(hours=2)
+    holiday = {date(2027, 1, 11)}
+    assert working_time(schedule, holiday, friday_five, monday_ten) == timedelta(hours=1)
+    # 15 minutes of working time before Monday 09:05 began on Friday at 17:50.
+    monday_five_past = local("Europe/Berlin", 2027, 1, 11, 9, 5)
+    assert working_cutoff(schedule, (), monday_five_past, timedelta(minutes=15)) == local(
+        "Europe/Berlin", 2027, 1, 8, 17, 50
+    )
+    # With Monday a holiday, Tuesday 09:05 looks back to Friday too.
+    tuesday = local("Europe/Berlin", 2027, 1, 12, 9, 5)
+    assert working_cutoff(schedule, holiday, tuesday, timedelta(minutes=15)) == local(
+        "Europe/Berlin", 2027, 1, 8, 17, 50
+    )
+
+
+def test_working_time_on_the_days_the_clocks_change():
+    night = parse("mon-sun 22:00-06:00 tz=Europe/Berlin")
+    # Saturday 22:00 to Sunday 06:00 around the change to summer time lasts 7 hours, around
+    # the change back 9.
+    spring = (local("Europe/Berlin", 2027, 3, 27, 12), local("Europe/Berlin", 2027, 3, 28, 12))
+    autumn = (local("Europe/Berlin", 2027, 10, 30, 12), local("Europe/Berlin", 2027, 10, 31, 12))
+    assert working_time(night, (), *spring) == timedelta(hours=7)
+    assert working_time(night, (), *autumn) == timedelta(hours=9)
+    # Ranges that overlap in UTC the day the clocks skip an hour count once.
+    skipped = parse("sun 01:00-02:30 03:00-05:00 tz=Europe/Berlin")
+    day = (local("Europe/Berlin", 2027, 3, 28, 0), local("Europe/Berlin", 2027, 3, 28, 12))
+    # 01:00 winter time to 05:00 summer time: three hours, not three and a half.
+    assert working_time(skipped, (), *day) == timedelta(hours=3)
+
+
+def test_a_cutoff_reaches_back_over_holidays_and_gives_up_only_beyond_them():
+    schedule = parse("mon 09:00-10:00 tz=UTC")
+    sixty_days = frozenset(date(2027, 1, 1) + timedelta(days=n) for n in range(60))
+    minute = timedelta(minutes=1)
+    assert working_cutoff(schedule, sixty_days, utc(2027, 3, 2), minute) == utc(2026, 12, 28, 9, 59)
+    # Every Monday of two years a holiday: no working time as far as it looks.
+    mondays = frozenset(date(2025, 3, 3) + timedelta(weeks=n) for n in range(105))
+    assert working_cutoff(schedule, mondays, utc(2027, 3, 2), minute) is None

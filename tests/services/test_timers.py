@@ -1,7 +1,9 @@
-"""TimerService: reminders (optionally reassigning), auto-close, queue alerts."""
+"""TimerService: reminders (optionally reassigning), auto-close, queue alerts; with business
+hours they count working time only."""
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
@@ -25,10 +27,13 @@ async def register(session_factory, source, user, n=1):
     return await service.register_incoming(incoming(source, user, n))
 
 
-async def age(session_factory, **values):
-    """Move every contact's timestamps into the past."""
+async def age(session_factory, *contact_ids, **values):
+    """Move the timestamps of these contacts (of every contact, by default) into the past."""
+    stmt = update(Contact).values(**values)
+    if contact_ids:
+        stmt = stmt.where(Contact.id.in_(contact_ids))
     async with session_factory() as session, session.begin():
-        await session.execute(update(Contact).values(**values))
+        await session.execute(stmt)
 
 
 async def keys_to(session_factory, chat_id):
@@ -156,21 +161,127 @@ class StillClock:
         return self.at
 
 
+BERLIN = ZoneInfo("Europe/Berlin")
+WEEKDAYS = "mon-fri 09:00-18:00 tz=Europe/Berlin"
+
+
+def berlin(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+
+
+async def set_hours(session_factory, source, hours, holidays=()):
+    async with session_factory() as session, session.begin():
+        stmt = update(Source).where(Source.id == source.id)
+        await session.execute(stmt.values(hours=hours, holidays=[d.isoformat() for d in holidays]))
+
+
+async def register_at(session_factory, at, source, user):
+    """A client writes at ``at``: assigned when the desk is open and someone is free."""
+    service = ContactService(session_factory(), random.Random(1), clock=StillClock(at))
+    contact_id = (await service.register_incoming(incoming(source, user, 1))).contact_id
+    await age(session_factory, contact_id, created_at=at, assigned_at=at, last_activity_at=at)
+    return contact_id
+
+
+def timers_at(session_factory, at: datetime) -> TimerService:
+    return TimerService(session_factory(), random.Random(5), clock=StillClock(at))
+
+
+async def test_a_reminder_counts_working_time_only(session_factory, add_source, add_operator):
+    desk, always = await add_source(), await add_source()
+    # Friday is a holiday: the next working day after Thursday is Monday.
+    await set_hours(session_factory, desk, WEEKDAYS, [date(2027, 1, 8)])
+    op = await add_operator([desk, always])
+    thursday = berlin(2027, 1, 7, 17, 50)
+    await register_at(session_factory, thursday, desk, 42)
+    await register_at(session_factory, thursday, always, 43)
+    after = timedelta(minutes=15)
+
+    # Without hours the wall clock counts: reminded at 18:05. The desk closed at 18:00 after
+    # 10 minutes: not at 18:05, nor overnight, on the holiday, over the weekend.
+    assert await timers_at(session_factory, berlin(2027, 1, 7, 18, 5, 1)).remind(after) == 1
+    for at in (berlin(2027, 1, 7, 23), berlin(2027, 1, 8, 9, 6), berlin(2027, 1, 11, 9, 4)):
+        assert await timers_at(session_factory, at).remind(after) == 0
+    assert await timers_at(session_factory, berlin(2027, 1, 11, 9, 5, 1)).remind(after) == 1
+    assert (await keys_to(session_factory, op.telegram_id)).count("operator.reminder") == 2
+
+
+async def test_a_closed_desks_contacts_do_not_hold_back_other_reminders(
+    session_factory, add_source, add_operator, monkeypatch
+):
+    desk, always = await add_source(), await add_source()
+    await set_hours(session_factory, desk, WEEKDAYS)
+    await add_operator([desk, always])
+    # The desk's contact is older by the wall clock but not due by working time.
+    await register_at(session_factory, berlin(2027, 1, 8, 17, 55), desk, 42)
+    await register_at(session_factory, berlin(2027, 1, 9, 10), always, 43)
+    monkeypatch.setattr("services.timers.BATCH", 1)
+
+    saturday = berlin(2027, 1, 9, 10, 20)
+    assert await timers_at(session_factory, saturday).remind(timedelta(minutes=15)) == 1
+    assert "operator.reminder" not in await keys_to(session_factory, 42)
+
+
+async def test_idle_time_counts_working_hours_only(session_factory, add_source, add_operator):
+    desk, always = await add_source(), await add_source()
+    await set_hours(session_factory, desk, WEEKDAYS)
+    await add_operator([desk, always])
+    friday = berlin(2027, 1, 8, 17)
+    at_desk = await register_at(session_factory, friday, desk, 42)
+    await register_at(session_factory, friday, always, 43)
+    day = timedelta(hours=24)
+
+    # Over the weekend only the source without hours counts 24 hours of silence.
+    assert await timers_at(session_factory, berlin(2027, 1, 11, 9, 30)).auto_close(day) == 1
+    assert "client.auto_closed" not in await keys_to(session_factory, 42)
+    # Friday's hour, Monday's and Tuesday's nine: 24 working hours end on Wednesday at 14:00.
+    assert await timers_at(session_factory, berlin(2027, 1, 13, 13, 59)).auto_close(day) == 0
+    assert await timers_at(session_factory, berlin(2027, 1, 13, 14, 1)).auto_close(day) == 1
+    async with session_factory() as session:
+        assert (await session.get(Contact, at_desk)).status is ContactStatus.CLOSED
+    assert (await keys_to(session_factory, 42))[-1] == "client.auto_closed"
+
+
 async def test_no_queue_alert_for_a_desk_closed_by_its_hours(session_factory, add_source):
     source = await add_source()
-    async with session_factory() as session, session.begin():
-        hours = "mon-fri 09:00-18:00 tz=UTC"
-        await session.execute(update(Source).where(Source.id == source.id).values(hours=hours))
-    evening = StillClock(datetime(2027, 1, 7, 20, tzinfo=UTC))  # a Thursday
-    service = ContactService(session_factory(), random.Random(1), clock=evening)
+    await set_hours(session_factory, source, "mon-fri 09:00-18:00 tz=UTC")
+    evening = datetime(2027, 1, 7, 20, tzinfo=UTC)  # a Thursday
+    service = ContactService(session_factory(), random.Random(1), clock=StillClock(evening))
     assert (await service.register_incoming(incoming(source, 42, 1))).outcome is Outcome.QUEUED
-    await age(session_factory, created_at=utcnow() - timedelta(hours=13))
+    await age(session_factory, created_at=evening - timedelta(hours=1))
+    waited = timedelta(minutes=15)
 
-    def timers(clock: StillClock) -> TimerService:
-        return TimerService(session_factory(), random.Random(5), clock=clock)
-
-    assert not await timers(evening).queue_alert(timedelta(minutes=15), [ADMIN], source.id)
-    assert await timers(evening).drain_open_desks() == 0
-    morning = StillClock(datetime(2027, 1, 8, 9, tzinfo=UTC))
-    assert await timers(morning).queue_alert(timedelta(minutes=15), [ADMIN], source.id)
+    assert not await timers_at(session_factory, evening).queue_alert(waited, [ADMIN], source.id)
+    assert await timers_at(session_factory, evening).drain_open_desks() == 0
+    # The night is no wait: at the opening it has waited nothing, 15 minutes later enough.
+    for minutes, alerts in ((0, False), (14, False), (16, True)):
+        at = datetime(2027, 1, 8, 9, minutes, tzinfo=UTC)
+        assert (
+            await timers_at(session_factory, at).queue_alert(waited, [ADMIN], source.id) is alerts
+        )
     assert await keys_to(session_factory, 42) == ["client.out_of_hours"]
+    async with session_factory() as session:
+        alert = (
+            await session.execute(select(Delivery).where(Delivery.chat_id == ADMIN))
+        ).scalar_one()
+    assert alert.payload["params"] == {"what": "queue_wait", "minutes": 16, "total": 1}
+
+
+async def test_the_queue_alert_tells_the_longest_wait_in_working_time(session_factory, add_source):
+    desk, always = await add_source(), await add_source()  # nobody to answer either
+    await set_hours(session_factory, desk, WEEKDAYS)
+    # The oldest by the wall clock waited an hour on Thursday and ten minutes on Friday ...
+    await register_at(session_factory, berlin(2027, 1, 7, 17), desk, 42)
+    assert not await timers_at(session_factory, berlin(2027, 1, 7, 23)).queue_alert(
+        timedelta(minutes=15), [ADMIN], desk.id
+    )
+    # ... longer than the one without hours since 08:30.
+    await register_at(session_factory, berlin(2027, 1, 8, 8, 30), always, 43)
+
+    friday = timers_at(session_factory, berlin(2027, 1, 8, 9, 10))
+    assert await friday.queue_alert(timedelta(minutes=15), [ADMIN], desk.id)
+    async with session_factory() as session:
+        alert = (
+            await session.execute(select(Delivery).where(Delivery.chat_id == ADMIN))
+        ).scalar_one()
+    assert alert.payload["params"] == {"what": "queue_wait", "minutes": 70, "total": 2}

@@ -90,7 +90,7 @@ why-left-out = {"   "}{ $name } left out: { $reason ->
 admin-invite =
     One-time invite (limit { $limit }): { $link }
     Whoever opens it becomes an operator.
-admin-alert-queue-wait = ⚠️ The oldest queued contact has waited { $minutes } min; { $total ->
+admin-alert-queue-wait = ⚠️ A queued contact has waited { $minutes } min of working time; { $total ->
     [one] { $total } contact is queued.
    *[other] { $total } contacts are queued.
 }

@@ -98,7 +98,7 @@ why-left-out = {"   "}{ $name } — вне выбора: { $reason ->
 admin-invite =
     Одноразовое приглашение (лимит { $limit }): { $link }
     Кто откроет ссылку, станет оператором.
-admin-alert-queue-wait = ⚠️ Самый давний контакт в очереди ждёт уже { $minutes } мин; в очереди { $total ->
+admin-alert-queue-wait = ⚠️ Контакт ждёт в очереди уже { $minutes } мин рабочего времени; в очереди { $total ->
     [one] { $total } контакт.
     [few] { $total } контакта.
    *[many] { $total } контактов.
