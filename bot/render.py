@@ -967,12 +967,18 @@ def topic_keyboard(topics: Iterable[Topic | TopicButton]) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
+_TOPIC_CHOSEN = {
+    TopicOutcome.OPENED: "client-topic-opened",
+    TopicOutcome.MOVED: "client-topic-moved",
+    TopicOutcome.ANSWERED: "client-topic-answered",
+}
+
+
 def topic_chosen(choice: TopicChoice, language: str) -> str | None:
     """What a client's tap on a topic did (the answer of the tap); nothing for a blocked
     client."""
-    if choice.outcome is TopicOutcome.BLOCKED:
-        return None
-    return plain(f"client-topic-{choice.outcome.value}", language, topic=choice.title)
+    key = _TOPIC_CHOSEN.get(choice.outcome)
+    return plain(key, language, topic=choice.title) if key else None
 
 
 def move_menu(
