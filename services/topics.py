@@ -10,17 +10,17 @@ from collections.abc import Mapping
 
 from services.errors import InvalidTopicName, InvalidTopicTitle
 
-TOPIC_NAME = re.compile(r"[a-z0-9_-]{1,32}")
+# Checked before lower-casing: some letters beyond ASCII lower-case into it (the Kelvin sign).
+TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
 # A button's text: Telegram shows about this much of it, and /topics lists it beside its name.
 TITLE_LIMIT = 64
 
 
 def check_name(name: str) -> str:
     """A topic's name, lower-cased: 1 to 32 of ``a-z 0-9 _ -``."""
-    lowered = name.lower()
-    if TOPIC_NAME.fullmatch(lowered) is None:
+    if TOPIC_NAME.fullmatch(name) is None:
         raise InvalidTopicName(name=name)
-    return lowered
+    return name.lower()
 
 
 def check_title(title: str) -> str:
