@@ -803,6 +803,8 @@ def why(view: WhyView, language: str) -> list[str]:
     if not view.decisions:
         return [t("why-none", language, contact_id=view.contact.id)]
     lines = [t("why-head", language, contact_id=view.contact.id, source=view.source.username)]
+    if view.topic is not None:
+        lines.append(t("why-topic", language, topic=view.topic))
     for decision in view.decisions:
         lines += _decision(decision, language)
     return paginate(lines)

@@ -385,7 +385,9 @@ class AdminService(Service):
             contact, _lead, source = row
             decisions = await self.decisions.of_contact(contact.id)
             names = {op.id: op.display_name for op in await self.operators.all()}
-        return WhyView(contact, source, [_decision_view(d, names) for d in decisions])
+            topic = await self.topics.get(contact.topic_id) if contact.topic_id else None
+        views = [_decision_view(d, names) for d in decisions]
+        return WhyView(contact, source, views, topic.title if topic else None)
 
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""

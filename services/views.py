@@ -238,6 +238,8 @@ class WhyView:
     contact: Contact
     source: Source
     decisions: list[DecisionView]
+    # The title of the contact's topic, if it has one (its weights were the ones that applied).
+    topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

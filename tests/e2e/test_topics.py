@@ -239,3 +239,33 @@ async def test_bad_input_is_refused_and_changes_nothing(switchboard: Switchboard
     assert (await switchboard.command(ANN, "/move 1 sales")).startswith("Contact #1 is not yours")
     assert await _open_count(switchboard, BOB) == 1
     assert await _open_count(switchboard, ANN) == 0
+
+
+async def test_the_cards_topic_button_moves_the_contact_and_why_names_the_topic(
+    switchboard: Switchboard,
+):
+    telegram = switchboard.telegram
+    await _desk(switchboard)
+    await switchboard.command(CLARA, "/start")
+    await _pick(switchboard, CLARA, "Support")
+    (card,) = cards(telegram, "alpha_bot", BOB.id)
+    assert ("Topic…", "mv:1") in buttons(card)
+
+    await telegram.press_button("alpha_bot", BOB, card.message_id, "mv:1")
+    await switchboard.idle()
+    question = telegram.received("alpha_bot", BOB.id)[-1]
+    assert question.plain_text == "Which topic should contact #1 move to?"
+    assert buttons(question) == [("Sales", "mvto:1:sales"), ("Support", "mvto:1:support")]
+    await telegram.press_button("alpha_bot", BOB, question.message_id, "mvto:1:sales")
+    await switchboard.idle()
+
+    assert "Contact #1 is now in Sales, with Ann." in texts(telegram, "alpha_bot", BOB.id)
+    assert "🏷 Topic: Sales" in cards(telegram, "alpha_bot", ANN.id)[-1].plain_text
+    why = await switchboard.command(ADMIN, "/why 1")
+    assert "Topic: Sales (its weights apply, or the bot's if it has none)." in why
+    # A card of a bot without topics has no such button.
+    await switchboard.command(ANN, "/start", "beta_bot")
+    await telegram.send_message("beta_bot", DAN, "Hello")
+    await switchboard.idle()
+    (plain_card,) = cards(telegram, "beta_bot", ANN.id)
+    assert [data for _, data in buttons(plain_card) if data.startswith("mv")] == []

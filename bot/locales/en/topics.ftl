@@ -25,3 +25,4 @@ usage-topic = /topic add &lt;name&gt; &lt;title…&gt; or /topic del &lt;name&gt
 menu-move = Move a contact to another topic
 menu-topics = This bot's topics
 menu-topic = Add or remove a topic
+why-topic = Topic: { $topic } (its weights apply, or the bot's if it has none).
