@@ -325,7 +325,7 @@ class ContactService(Service):
 
         Without an open contact, one opens in that topic and goes to its operators at once
         (the client's messages follow it). With one no operator has answered yet, it moves to
-        the topic and is distributed there again (``move_to_topic``). Once an operator has
+        the topic and is distributed there again (``_redistribute``). Once an operator has
         answered, the topic is recorded and the contact stays with them. A blocked client's
         tap does nothing.
         """
