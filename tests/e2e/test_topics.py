@@ -211,9 +211,14 @@ async def test_bad_input_is_refused_and_changes_nothing(switchboard: Switchboard
         "/topic del <b>&": (
             "Nothing changed: <b>& is no topic name (1 to 32 of a-z, 0-9, _ and -)."
         ),
-        "/weights sales @ann=x": "Nothing changed: ",
-        "/weights sales @nobody=1": "",
-        "/weights sales @ann=1 @ann=2": "",
+        "/weights sales @ann=x": (
+            "Nothing changed: the weight of @ann must be a whole number from 0 to 1000."
+        ),
+        "/weights sales ann": "Nothing changed: ann is not <op>=<weight>.",
+        "/weights sales @nobody=1": "There is no operator @nobody.",
+        "/weights sales @bob=2 @nobody=1": "There is no operator @nobody.",
+        "/weights sales @ann=1 @ann=2": "Nothing changed: @ann is given twice.",
+        "/weights sales <b>&=1": "<b>& is neither a Telegram id nor an @username.",
         "/topics now": "Usage: /topics",
     }
     for command, expected in refusals.items():
