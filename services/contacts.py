@@ -354,6 +354,14 @@ class ContactService(Service):
         topic_name = check_name(name)
         async with self.transaction():
             contact, lead, source = await self._open_contact(contact_id)
+            # Locked, as a client's tap locks it: a close or move by another process is waited
+            # for and seen, so the slot released below is still the contact's.
+            locked = await self.contacts.find_open(lead.id, source.id, lock=True)
+            if locked is None or (locked.id, locked.operator_id) != (
+                contact.id,
+                contact.operator_id,
+            ):
+                raise ContactChanged(contact_id=contact_id)
             if by.kind == "operator":
                 operator = await self._operator_of(contact)
                 if operator is None or operator.telegram_id != by.telegram_id:
