@@ -174,6 +174,11 @@ async def test_topics_lists_them_and_del_keeps_the_contacts(switchboard: Switchb
         "Topic support removed; its contacts stay, without a topic."
     )
     assert "support" not in await switchboard.command(ADMIN, "/topics")
+    # Adding a topic of a name there is retitles it; its weights stay.
+    assert await switchboard.command(ADMIN, "/topic add SALES Buying  and   prices") == (
+        "Topic sales now reads: Buying and prices"
+    )
+    assert "• sales – Buying and prices: Ann=1" in await switchboard.command(ADMIN, "/topics")
     # Clara's contact stays with Bob, without a topic.
     await telegram.send_message("alpha_bot", CLARA, "Still there?")
     await switchboard.idle()
