@@ -67,3 +67,22 @@ class ChooseLanguage(CallbackData, prefix="lang"):
     """A button of ``/language``."""
 
     language: str
+
+
+class ChooseTopic(CallbackData, prefix="topic"):
+    """One of the topics a bot offers its clients."""
+
+    topic_id: int
+
+
+class MoveMenu(CallbackData, prefix="mv"):
+    """The Topic button under a card: which topics could the contact move to?"""
+
+    contact_id: int
+
+
+class MoveTo(CallbackData, prefix="mvto"):
+    """One of the topics offered for a contact (by name: ``a-z 0-9 _ -``, no colon)."""
+
+    contact_id: int
+    name: str

@@ -17,6 +17,7 @@ OPERATOR_COMMANDS = (
     "contacts",
     "close",
     "transfer",
+    "move",
     "t",
     "history",
     "ban",
@@ -43,6 +44,8 @@ ADMIN_COMMANDS = (
     "text",
     "templates",
     "template",
+    "topics",
+    "topic",
     "unban",
     "banned",
     "hours",
@@ -50,7 +53,7 @@ ADMIN_COMMANDS = (
     "holidays",
 )
 # Commands of operators that admins have too (refused to others as operators' commands).
-ADMIN_AND_OPERATOR_COMMANDS = ("history", "ban")
+ADMIN_AND_OPERATOR_COMMANDS = ("history", "ban", "move")
 
 
 def _commands(names: tuple[str, ...], language: str) -> list[BotCommand]:

@@ -12,7 +12,10 @@ from bot.callbacks import (
     BanCancel,
     BanConfirm,
     ChooseLanguage,
+    ChooseTopic,
     CloseContact,
+    MoveMenu,
+    MoveTo,
     RateContact,
     SendTemplate,
     SendTo,
@@ -20,19 +23,30 @@ from bot.callbacks import (
     TransferTo,
 )
 from bot.texts import Markup, available_languages, escape, plain, t
-from db.models import MAX_RATING, ContactStatus, Direction, Lead, Operator, Source, Template
+from db.models import (
+    MAX_RATING,
+    ContactStatus,
+    Direction,
+    Lead,
+    Operator,
+    Source,
+    Template,
+    Topic,
+)
 from services.assignment import OUT_OF_HOURS, REASSIGNED
 from services.business_hours import HoursView
-from services.contacts import Ban, Reassignment
+from services.contacts import Ban, Reassignment, TopicChoice, TopicMove, TopicOutcome
 from services.errors import DomainError
 from services.hours import DAYS
 from services.notices import (
     ClientOutOfHours,
     ClientRef,
+    ClientTopics,
     ClosingNotice,
     Notice,
     OperatorCard,
     OperatorFormMessage,
+    TopicButton,
 )
 from services.operators import TEMPLATE, ContactChoice, OpenContactView, Relay, RelayOutcome
 from services.texts import CUSTOM_TEXTS, PLACEHOLDERS
@@ -46,6 +60,8 @@ from services.views import (
     QueueView,
     SourceView,
     StatsView,
+    TopicStats,
+    TopicView,
     WeightsView,
     WhyView,
 )
@@ -122,9 +138,12 @@ def _label(key: str, language: str, **params: Any) -> str:
     return plain(key, language, **params)[:64]
 
 
-def card_keyboard(contact_id: int, language: str, *, form: bool = False) -> InlineKeyboardMarkup:
+def card_keyboard(
+    contact_id: int, language: str, *, form: bool = False, topics: bool = False
+) -> InlineKeyboardMarkup:
     """The keyboard under a card: Close, Transfer (to a colleague) and, for a Telegram
-    client (a form's lead cannot be blocked), Block (asks first)."""
+    client (a form's lead cannot be blocked), Block (asks first); in a bot with topics,
+    Topic (move it to another) on a row of its own."""
     close = InlineKeyboardButton(
         text=_label("button-close", language, contact_id=contact_id),
         callback_data=CloseContact(contact_id=contact_id).pack(),
@@ -138,7 +157,13 @@ def card_keyboard(contact_id: int, language: str, *, form: bool = False) -> Inli
         callback_data=BanAsk(contact_id=contact_id).pack(),
     )
     row = [close, transfer] if form else [close, transfer, block]
-    return InlineKeyboardMarkup(inline_keyboard=[row])
+    if not topics:
+        return InlineKeyboardMarkup(inline_keyboard=[row])
+    move = InlineKeyboardButton(
+        text=_label("button-move-topic", language),
+        callback_data=MoveMenu(contact_id=contact_id).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[row, [move]])
 
 
 def ban_question(contact_id: int, language: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -222,8 +247,12 @@ def notice(
     or its text with its fields as the text's parameters; the card, formatted, has buttons,
     and with ``ask_rating`` the close of a contact an operator had asks for stars."""
     if isinstance(notice, OperatorCard):
-        keyboard = card_keyboard(notice.contact_id, language, form=notice.form)
+        keyboard = card_keyboard(
+            notice.contact_id, language, form=notice.form, topics=notice.topics
+        )
         return _card(notice, language), keyboard
+    if isinstance(notice, ClientTopics):
+        return t(notice.text_key, language), topic_keyboard(notice.topics)
     if isinstance(notice, OperatorFormMessage):
         head = t(notice.text_key, language, contact_id=notice.contact_id)
         return _with_words(head, [notice.text]), None
@@ -386,9 +415,16 @@ def _card(card: OperatorCard, language: str) -> str:
         contact_id=card.contact_id,
         source=card.source.username,
         client=client_name(card.lead),
-        context=Markup(_context(card, language)),
+        context=Markup(_topic_line(card, language) + _context(card, language)),
         history=Markup(rendered),
     )
+
+
+def _topic_line(card: OperatorCard, language: str) -> str:
+    """The card's line naming the contact's topic (escaped), if it has one."""
+    if card.topic is None:
+        return ""
+    return t("operator-card-topic", language, topic=card.topic) + "\n"
 
 
 def _context(card: OperatorCard, language: str) -> str:
@@ -767,6 +803,8 @@ def why(view: WhyView, language: str) -> list[str]:
     if not view.decisions:
         return [t("why-none", language, contact_id=view.contact.id)]
     lines = [t("why-head", language, contact_id=view.contact.id, source=view.source.username)]
+    if view.topic is not None:
+        lines.append(t("why-topic", language, topic=view.topic))
     for decision in view.decisions:
         lines += _decision(decision, language)
     return paginate(lines)
@@ -915,3 +953,111 @@ def transcript_line(line: TranscriptLine, language: str) -> str:
         kind = plain("transcript-media", language, kind=line.content_type)
         words = f"{kind} {words}".rstrip()
     return f"[{_moment(line.at)}] {author}: {words}"
+
+
+def topic_keyboard(topics: Iterable[Topic | TopicButton]) -> InlineKeyboardMarkup | None:
+    """A client's topic buttons, one a row, titled as the admin wrote them (Telegram shows a
+    button's text verbatim); ``None`` without topics."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=topic.title[:64], callback_data=ChooseTopic(topic_id=topic.id).pack()
+            )
+        ]
+        for topic in topics
+    ][:CHOICE_BUTTONS]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+_TOPIC_CHOSEN = {
+    TopicOutcome.OPENED: "client-topic-opened",
+    TopicOutcome.MOVED: "client-topic-moved",
+    TopicOutcome.ANSWERED: "client-topic-answered",
+}
+
+
+def topic_chosen(choice: TopicChoice, language: str) -> str | None:
+    """What a client's tap on a topic did (the answer of the tap); nothing for a blocked
+    client."""
+    key = _TOPIC_CHOSEN.get(choice.outcome)
+    return plain(key, language, topic=choice.title) if key else None
+
+
+def move_menu(
+    contact_id: int, topics: list[Topic], language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The Topic button under a card pressed: the bot's topics as buttons."""
+    if not topics:
+        return t("error-no-topics", language), None
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=topic.title[:64],
+                callback_data=MoveTo(contact_id=contact_id, name=topic.name).pack(),
+            )
+        ]
+        for topic in topics[:CHOICE_BUTTONS]
+    ]
+    return t("operator-move-choose", language, contact_id=contact_id), InlineKeyboardMarkup(
+        inline_keyboard=rows
+    )
+
+
+def topic_moved(moved: TopicMove, language: str) -> str:
+    """A contact moved to a topic: who has it now, or that it waits."""
+    if moved.operator_name is None:
+        return t("operator-moved-queued", language, contact_id=moved.contact_id, topic=moved.topic)
+    return t(
+        "operator-moved",
+        language,
+        contact_id=moved.contact_id,
+        topic=moved.topic,
+        operator=moved.operator_name,
+    )
+
+
+def _topic_weights(view: TopicView, language: str) -> str:
+    if not view.weights:
+        return t("admin-topic-weights-source", language)
+    return ", ".join(
+        t("admin-topic-weight", language, name=op.display_name, weight=weight)
+        for op, weight in view.weights
+    )
+
+
+def topics(source: Source, views: list[TopicView], language: str) -> list[str]:
+    """``/topics``: a bot's topics, name, title and own weights (or that the bot's apply)."""
+    if not views:
+        return [t("admin-topics-none", language, source=source.username)]
+    lines = [t("admin-topics-head", language, source=source.username)]
+    lines += [
+        t(
+            "admin-topics-item",
+            language,
+            name=view.topic.name,
+            title=view.topic.title,
+            weights=Markup(_topic_weights(view, language)),
+        )
+        for view in views
+    ]
+    return paginate(lines)
+
+
+def topic_stats(stats: list[TopicStats], language: str) -> list[str]:
+    """``/stats``: the contacts of each bot with topics, by topic."""
+    lines: list[str] = []
+    for source_stats in stats:
+        lines.append(t("admin-stats-topics-head", language, source=source_stats.source.username))
+        lines += [
+            t(
+                "admin-stats-topic",
+                language,
+                topic=count.title,
+                contacts=count.contacts,
+                open=count.open,
+            )
+            if count.title is not None
+            else t("admin-stats-no-topic", language, contacts=count.contacts, open=count.open)
+            for count in source_stats.counts
+        ]
+    return lines

@@ -137,6 +137,9 @@ class Source(Base):
     # contact reads the source row anyway, so deciding whether the desk is open costs no query.
     hours: Mapped[str | None] = mapped_column(Text)
     holidays: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Whether the source offers topics (kept by /topic add and del): a new contact reads the
+    # source row anyway, so a source without topics pays no query for them.
+    has_topics: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def is_form(self) -> bool:
@@ -213,6 +216,36 @@ class OperatorSource(Base):
     credit: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
 
     operator: Mapped[Operator] = relationship(back_populates="links")
+
+
+class Topic(Base):
+    """A subject a source offers its clients (``/topic add``): buttons a new client picks
+    from, with operators and weights of its own (``topic_weights``)."""
+
+    __tablename__ = "topics"
+    __table_args__ = (UniqueConstraint("source_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TopicWeight(Base):
+    """Operator × topic: the weight in the topic. A topic with no rows takes its source's
+    weights (``services.topics.applicable_weights``)."""
+
+    __tablename__ = "topic_weights"
+    __table_args__ = (CheckConstraint("weight >= 0", name="topic_weight_non_negative"),)
+
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"), primary_key=True
+    )
+    weight: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Lead(Base):
@@ -305,6 +338,9 @@ class Contact(Base):
     requeued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The client's answer to "How did we do?" after the close, 1 to MAX_RATING stars.
     rating: Mapped[int | None] = mapped_column(SmallInteger)
+    # The topic the client chose or an operator moved it to; NULL: none (the source's
+    # weights apply). No foreign key (see migration 0016): /topic del clears it.
+    topic_id: Mapped[int | None] = mapped_column(BigIntPK)
 
     lead: Mapped[Lead] = relationship(lazy="raise")
     source: Mapped[Source] = relationship(lazy="raise")

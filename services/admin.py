@@ -176,6 +176,18 @@ def _decision_view(decision: Decision, names: dict[int, str]) -> DecisionView:
     )
 
 
+async def resolve_weights(service: Service, checked: Sequence[tuple[str, int]]) -> dict[int, int]:
+    """Operator id → weight of parsed pairs, inside the caller's transaction; an unknown
+    operator, or one given twice, is refused."""
+    resolved: dict[int, int] = {}
+    for ref, weight in checked:
+        operator = await service.find_operator(ref)
+        if operator.id in resolved:
+            raise WeightGivenTwice(ref=ref)
+        resolved[operator.id] = weight
+    return resolved
+
+
 def _activation_notice(operator: Operator) -> Notice:
     """What an operator is told after an admin switched them on or off."""
     if not operator.active:
@@ -287,12 +299,7 @@ class AdminService(Service):
         checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
             source = await self._source(source_id)
-            resolved: dict[int, int] = {}
-            for ref, weight in checked:
-                operator = await self.find_operator(ref)
-                if operator.id in resolved:
-                    raise WeightGivenTwice(ref=ref)
-                resolved[operator.id] = weight
+            resolved = await resolve_weights(self, checked)
             for operator_id, weight in resolved.items():
                 await self.operators.set_link(operator_id, source.id, weight=weight)
             view = await self._weights(source)
@@ -378,7 +385,9 @@ class AdminService(Service):
             contact, _lead, source = row
             decisions = await self.decisions.of_contact(contact.id)
             names = {op.id: op.display_name for op in await self.operators.all()}
-        return WhyView(contact, source, [_decision_view(d, names) for d in decisions])
+            topic = await self.topics.get(contact.topic_id) if contact.topic_id else None
+        views = [_decision_view(d, names) for d in decisions]
+        return WhyView(contact, source, views, topic.title if topic else None)
 
     async def list_operators(self) -> list[OperatorView]:
         """Every operator with load, limit and per-source weight / started flags."""

@@ -4,7 +4,7 @@ decision."""
 import functools
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from db.repositories import (
     MessageRepository,
     OperatorRepository,
     SourceRepository,
+    TopicRepository,
     WebhookRepository,
 )
 from services import hours
@@ -29,6 +30,7 @@ from services.distribution import LeftOut, choose, left_out
 from services.events import Events
 from services.notices import ClientOperatorJoined, ClientOutOfHours, Notice
 from services.outbox import Outbox, carries_card
+from services.topics import applicable_weights
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,12 @@ def _facts(eligible: Sequence[CandidateRow], left: list[list[Any]]) -> dict[str,
     }
 
 
+def _in_topic(rows: list[CandidateRow], topic_weights: dict[int, int]) -> list[CandidateRow]:
+    """The candidates of a source with the weights that apply in a topic."""
+    weights = applicable_weights({row.operator_id: row.weight for row in rows}, topic_weights)
+    return [row._replace(weight=weights[row.operator_id]) for row in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class Assignment:
     """A queued contact given to an operator."""
@@ -139,13 +147,18 @@ class Assigner:
         self.messages = MessageRepository(session)
         self.leads = LeadRepository(session)
         self.sources = SourceRepository(session)
+        self.topics = TopicRepository(session)
         self.decisions = DecisionRepository(session)
         self.outbox = Outbox(DeliveryRepository(session))
         self.events = Events(WebhookRepository(session))
 
-    async def take_operator(self, source: Source, lead: Lead) -> Decided:
+    async def take_operator(
+        self, source: Source, lead: Lead, topic_id: int | None = None
+    ) -> Decided:
         """Pick an operator for the lead's contact in the source, in the source's mode, and
-        count one more contact against their limit.
+        count one more contact against their limit. A contact of topic ``topic_id`` goes by
+        the topic's weights if it has any (``services.topics.applicable_weights``): one query
+        more, for such contacts only.
 
         The pick is only a proposal: the conditional UPDATE in ``take_slot`` is what holds the
         limit under concurrency. If it loses a race, the next pick is made without that
@@ -161,7 +174,10 @@ class Assigner:
         exact = mode is DistributionMode.EXACT
         eligible: list[CandidateRow] = []
         left: list[list[Any]] = []
-        for row in await self.operators.candidates(source.id, source.bot_source_id, lock=exact):
+        rows = await self.operators.candidates(source.id, source.bot_source_id, lock=exact)
+        if topic_id is not None:
+            rows = _in_topic(rows, await self.topics.weights(topic_id))
+        for row in rows:
             # A client who is an operator too never answers themselves.
             reason = LeftOut.CLIENT if row.telegram_id == lead.telegram_id else left_out(row)
             if reason is None:
@@ -215,6 +231,9 @@ class Assigner:
         )
         history = await self.contacts.history(lead.id, exclude_id=contact.id)
         operator, language = operator_telegram_id, operator_language
+        # Looked up for a contact with a topic only: the others' cards cost no query for it.
+        found = await self.topics.get(contact.topic_id) if contact.topic_id else None
+        topic = found.title if found else None
         if source.is_form:
             # No chat to copy a form's messages from: the card carries their words.
             words = [message.text or "" for message in backlog]
@@ -225,10 +244,12 @@ class Assigner:
         rest = backlog
         if backlog and first_words is not None and carries_card(backlog[0]):
             first = backlog[0]
-            self.outbox.card(contact, lead, source, operator, language, history, first, first_words)
+            self.outbox.card(
+                contact, lead, source, operator, language, history, first, first_words, topic=topic
+            )
             rest = backlog[1:]
         else:
-            self.outbox.card(contact, lead, source, operator, language, history)
+            self.outbox.card(contact, lead, source, operator, language, history, topic=topic)
         for message in rest:
             self.outbox.relay(message, operator)
 
@@ -236,7 +257,7 @@ class Assigner:
         self, contact: Contact, lead: Lead, source: Source
     ) -> Assignment | None:
         """Give one queued contact to an operator, with its backlog; tell the client."""
-        decided = await self.take_operator(source, lead)
+        decided = await self.take_operator(source, lead, contact.topic_id)
         pick = decided.pick
         if pick is None:
             # Not recorded: the queue is drained often, and the contact's first decision says
@@ -252,13 +273,19 @@ class Assigner:
         tell_client(self.outbox, lead, source, ClientOperatorJoined(contact_id=contact.id))
         return Assignment(contact.id, pick.operator_id, pick.telegram_id)
 
-    async def assign_next(self, skip_sources: set[int]) -> tuple[Contact, Assignment | None] | None:
-        """Try to assign the oldest queued contact outside ``skip_sources``.
+    async def assign_next(
+        self,
+        skip_sources: Collection[int],
+        skip_topics: Collection[int] = (),
+        skip_plain: Collection[int] = (),
+    ) -> tuple[Contact, Assignment | None] | None:
+        """Try to assign the oldest queued contact outside ``skip_sources``, ``skip_topics``
+        and (of those without a topic) ``skip_plain`` (see ``ContactRepository.next_queued``).
 
         Returns ``None`` when no such contact is queued, else the contact and its assignment
         (``None`` when its source has nobody free right now, or is closed).
         """
-        contact = await self.contacts.next_queued(skip_sources)
+        contact = await self.contacts.next_queued(skip_sources, skip_topics, skip_plain)
         if contact is None:
             return None
         lead = await self.leads.get(contact.lead_id)

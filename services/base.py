@@ -22,6 +22,7 @@ from db.repositories import (
     SourceRepository,
     SourceTextRepository,
     TemplateRepository,
+    TopicRepository,
     WebhookRepository,
 )
 from db.session import request_drain, take_after_commit
@@ -158,6 +159,11 @@ class Service:
         return TemplateRepository(self.session)
 
     @functools.cached_property
+    def topics(self) -> TopicRepository:
+        """Data access for topics and their weights."""
+        return TopicRepository(self.session)
+
+    @functools.cached_property
     def outbox(self) -> Outbox:
         """Stages outgoing messages in the current transaction."""
         return Outbox(self.deliveries)
@@ -202,18 +208,24 @@ class Service:
 
         One transaction per contact: each locks one contact and one operator row, so several
         processes can drain at once without deadlocks. A source whose operators are all busy,
-        or that is closed (business hours), is skipped for the rest of the run.
+        or that is closed (business hours), is skipped for the rest of the run (a topic of
+        it on its own).
         """
         done: list[Assignment] = []
-        skip_sources: set[int] = set(skip)
+        # A topic's operators are not its source's: a full topic is skipped on its own, and
+        # a source's contacts without a topic on their own.
+        skip_topics: set[int] = set()
+        skip_plain: set[int] = set()
         while limit is None or len(done) < limit:
             async with self.transaction():
-                step = await self.assigner.assign_next(skip_sources)
+                step = await self.assigner.assign_next(skip, skip_topics, skip_plain)
             if step is None:
                 break
             contact, assignment = step
-            if assignment is None:
-                skip_sources.add(contact.source_id)
+            if assignment is None and contact.topic_id is not None:
+                skip_topics.add(contact.topic_id)
+            elif assignment is None:
+                skip_plain.add(contact.source_id)
             else:
                 done.append(assignment)
         return done

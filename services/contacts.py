@@ -30,11 +30,14 @@ from services.errors import (
     ContactChanged,
     NotBanned,
     NoteTooLong,
+    NoTopics,
     NotYourContact,
     NotYourRating,
     OperatorFull,
     RatingTooLate,
+    TopicGone,
     TransferToSelf,
+    UnknownTopic,
 )
 from services.notices import (
     ClientAssigned,
@@ -43,6 +46,7 @@ from services.notices import (
     ClientOperatorJoined,
     ClientQueued,
     ClientSlowedDown,
+    ClientTopics,
     ClientTransferred,
     MessageCopy,
     Notice,
@@ -51,8 +55,10 @@ from services.notices import (
     OperatorClosed,
     OperatorTakenAway,
     OperatorTransferred,
+    TopicButton,
 )
 from services.numbers import MAX_ID
+from services.topics import check_name
 from services.views import BannedView
 
 # The longest note for a colleague with a transfer (Fluent refuses longer parameters, and the
@@ -131,6 +137,34 @@ class Reassignment:
     operator_name: str = ""
     # A form source's contact: its lead was told nothing (there is no chat with them).
     form: bool = False
+
+
+class TopicOutcome(enum.StrEnum):
+    """What a client's tap on a topic did."""
+
+    OPENED = "opened"  # a contact opened in the topic
+    MOVED = "moved"  # their contact, not answered yet, went to the topic
+    ANSWERED = "answered"  # recorded; an operator is already on their contact
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicChoice:
+    """The result of ``choose_topic``."""
+
+    outcome: TopicOutcome
+    title: str
+    contact_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMove:
+    """A contact moved to a topic: its title, and who has the contact now (``None``:
+    nobody was free in the topic, it waits queued)."""
+
+    contact_id: int
+    topic: str
+    operator_name: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,27 +285,144 @@ class ContactService(Service):
         raise RuntimeError(f"could not open a contact for lead {lead_id} in source {source_id}")
 
     async def _assign_new(
-        self, contact_id: int, message: Message, words: str | None
+        self, contact_id: int, message: Message | None, words: str | None
     ) -> Registration:
+        """Distribute a contact just opened: by a first ``message`` (``words``: its Telegram
+        HTML), or by the tap on a topic (no message yet)."""
         row = await self.contacts.get_full(contact_id)
         assert row is not None  # inserted in this transaction
         contact, lead, source = row
-        decided = await self.assigner.take_operator(source, lead)
+        decided = await self.assigner.take_operator(source, lead, contact.topic_id)
         self.assigner.record(contact.id, decided)
         pick = decided.pick
         if decided.closed:
             notice = Desk.of(source).out_of_hours(contact.id, self.clock.now())
             self._tell_client(lead, source, notice)
-            return Registration(Outcome.QUEUED, contact.id)
-        if pick is None:
+            result = Registration(Outcome.QUEUED, contact.id)
+        elif pick is None:
             self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
-            return Registration(Outcome.QUEUED, contact.id)
-        await self.contacts.assign(contact.id, pick.operator_id)
+            result = Registration(Outcome.QUEUED, contact.id)
+        else:
+            await self.contacts.assign(contact.id, pick.operator_id)
+            backlog = [message] if message else []
+            await self.assigner.hand_over(
+                contact, lead, source, pick.telegram_id, pick.language, backlog, first_words=words
+            )
+            self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
+            result = Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
+        if source.has_topics and contact.topic_id is None:
+            # Written before choosing: the topic can still be picked (see choose_topic).
+            topics = [
+                TopicButton(id=t.id, title=t.title) for t in await self.topics.of_source(source.id)
+            ]
+            self._tell_client(lead, source, ClientTopics(contact_id=contact.id, topics=topics))
+        return result
+
+    async def choose_topic(
+        self, source_id: int, profile: LeadProfile, topic_id: int
+    ) -> TopicChoice:
+        """A client taps a topic of the bot ``source_id``.
+
+        Without an open contact, one opens in that topic and goes to its operators at once
+        (the client's messages follow it). With one no operator has answered yet, it moves to
+        the topic and is distributed there again (``_redistribute``). Once an operator has
+        answered, the topic is recorded and the contact stays with them. A blocked client's
+        tap does nothing.
+        """
+        async with self.transaction():
+            topic = await self.topics.get(topic_id)
+            if topic is None or topic.source_id != source_id:
+                raise TopicGone()
+            touched = await self.leads.touch(profile)
+            if touched.banned:
+                return TopicChoice(TopicOutcome.BLOCKED, topic.title)
+            found, opened = await self._find_or_open(touched.id, source_id)
+            await self.topics.set_contact_topic(found.id, topic.id)
+            if opened:
+                await self._assign_new(found.id, None, None)
+                return TopicChoice(TopicOutcome.OPENED, topic.title, found.id)
+            contact, lead, source = await self.find_contact(found.id)
+            if contact.first_reply_at is not None:
+                return TopicChoice(TopicOutcome.ANSWERED, topic.title, contact.id)
+            await self._redistribute(contact, lead, source)
+            return TopicChoice(TopicOutcome.MOVED, topic.title, contact.id)
+
+    async def move_to_topic(self, contact_id: int, by: Actor, name: str) -> TopicMove:
+        """An operator moves their open contact (an admin any) to another topic of its bot,
+        by name: it is distributed again among that topic's operators, who may be the same
+        one (then it just stays); nobody free there, it waits in the queue under that topic."""
+        topic_name = check_name(name)
+        async with self.transaction():
+            contact, lead, source = await self._open_contact(contact_id)
+            # Locked, as a client's tap locks it: a close or move by another process is waited
+            # for and seen, so the slot released below is still the contact's.
+            locked = await self.contacts.find_open(lead.id, source.id, lock=True)
+            if locked is None or (locked.id, locked.operator_id) != (
+                contact.id,
+                contact.operator_id,
+            ):
+                raise ContactChanged(contact_id=contact_id)
+            if by.kind == "operator":
+                operator = await self._operator_of(contact)
+                if operator is None or operator.telegram_id != by.telegram_id:
+                    raise NotYourContact(contact_id=contact_id)
+            topic = await self.topics.named(source.id, topic_name)
+            if topic is None:
+                names = [t.name for t in await self.topics.of_source(source.id)]
+                raise UnknownTopic(name=topic_name, names=", ".join(names)) if names else NoTopics()
+            await self.topics.set_contact_topic(contact.id, topic.id)
+            operator = await self._redistribute(contact, lead, source)
+        return TopicMove(contact_id, topic.title, operator.display_name if operator else None)
+
+    async def _redistribute(self, contact: Contact, lead: Lead, source: Source) -> Operator | None:
+        """Distribute an open contact again (its topic just changed), inside the caller's
+        transaction: whoever the topic's weights pick gets it with its backlog, the previous
+        operator is told and freed (they may be picked again: then it stays with them);
+        nobody free, it waits queued. Returns its operator now (``None``: queued)."""
+        previous = await self._operator_of(contact)
+        if previous is not None:
+            # Their slot is free for the choice: keeping the contact is one of its outcomes.
+            await self.operators.release_slot(previous.id)
+        decided = await self.assigner.take_operator(source, lead, contact.topic_id)
+        pick = decided.pick
+        if previous is not None and pick is not None and pick.operator_id == previous.id:
+            return previous
+        self.assigner.record(contact.id, decided)
+        if previous is not None:
+            # Conditional: a close or move by another process since the read undoes it all.
+            moved = (
+                await self.contacts.move(contact.id, previous.id, pick.operator_id)
+                if pick is not None
+                else await self.contacts.requeue(contact.id, previous.id)
+            )
+            if not moved:
+                raise ContactChanged(contact_id=contact.id)
+            self.drain_queue_after_commit()  # the previous operator's freed slot
+            self.outbox.notice(
+                source.bot_source_id,
+                previous.telegram_id,
+                OperatorTakenAway(contact_id=contact.id),
+                language=previous.preferred_language,
+            )
+        elif pick is not None and not await self.contacts.assign(contact.id, pick.operator_id):
+            raise ContactChanged(contact_id=contact.id)
+        if pick is None:
+            if previous is not None:
+                self._tell_client(lead, source, ClientQueued(contact_id=contact.id))
+            return None
+        backlog = await self.messages.of_contact(contact.id, Direction.IN)
         await self.assigner.hand_over(
-            contact, lead, source, pick.telegram_id, pick.language, [message], first_words=words
+            contact,
+            lead,
+            source,
+            pick.telegram_id,
+            pick.language,
+            backlog,
+            previous_operator_telegram_id=previous.telegram_id if previous else None,
         )
-        self._tell_client(lead, source, ClientAssigned(contact_id=contact.id))
-        return Registration(Outcome.ASSIGNED, contact.id, pick.telegram_id)
+        joined = ClientTransferred if previous is not None else ClientOperatorJoined
+        self._tell_client(lead, source, joined(contact_id=contact.id))
+        return await self.operators.get(pick.operator_id)
 
     async def register_edit(
         self, source_id: int, chat_id: int, message_id: int, html: str | None = None

@@ -347,3 +347,38 @@ class NotBanned(DomainError):
 
     key = "error-not-banned"
     template = "{telegram_id} is not blocked"
+
+
+class InvalidTopicName(DomainError):
+    """A topic name that is not 1–32 of ``a-z 0-9 _ -``."""
+
+    key = "error-invalid-topic-name"
+    template = "{name!r} is no topic name (1 to 32 of a-z, 0-9, _ and -)"
+
+
+class InvalidTopicTitle(DomainError):
+    """A topic title that is empty or too long for a button."""
+
+    key = "error-invalid-topic-title"
+    template = "a topic title has 1 to {limit} characters, this one {length}"
+
+
+class UnknownTopic(DomainError):
+    """No topic of that name in this bot."""
+
+    key = "error-unknown-topic"
+    template = "there is no topic {name}; the topics are {names}"
+
+
+class NoTopics(DomainError):
+    """The bot offers no topics."""
+
+    key = "error-no-topics"
+    template = "this bot offers no topics"
+
+
+class TopicGone(DomainError):
+    """A button of a topic that was deleted since (or of another bot)."""
+
+    key = "error-topic-gone"
+    template = "that topic was removed"

@@ -96,6 +96,22 @@ class ClientTransferred(_ContactNotice):
     key: Literal["client.transferred"] = "client.transferred"
 
 
+class TopicButton(BaseModel):
+    """A topic as a client's button offers it."""
+
+    id: int
+    title: str
+
+
+class ClientTopics(_ContactNotice):
+    """The client wrote first in a bot with topics: they may pick one (buttons) and their
+    contact goes to that topic's operators."""
+
+    key: Literal["client.topics"] = "client.topics"
+    selectors: ClassVar[frozenset[str]] = frozenset({"key", "topics"})
+    topics: list[TopicButton]
+
+
 class ClosingNotice(_ContactNotice):
     """Tells a client that their contact is closed; the bot may ask them to rate it."""
 
@@ -162,6 +178,9 @@ class OperatorCard(_ContactNotice):
     # to copy them from).
     form: bool = False
     messages: list[str] = []
+    # The contact's topic (its title), and whether its bot has topics to move it to.
+    topic: str | None = None
+    topics: bool = False
 
     @property
     def text_key(self) -> str:
@@ -340,6 +359,7 @@ Notice = Annotated[
     | ClientOutOfHours
     | ClientOperatorJoined
     | ClientTransferred
+    | ClientTopics
     | ClientClosed
     | ClientAutoClosed
     | ClientSlowedDown

@@ -149,11 +149,13 @@ class Outbox:
         first: Message | None = None,
         words: str | None = None,
         form_messages: Sequence[str] = (),
+        topic: str | None = None,
     ) -> None:
         """Stage the card that tells an operator about a contact they now own; with ``first``
         (a message that can carry it, see ``carries_card``; ``words``: its text or caption as
         Telegram HTML), the card and that message as one. A form source's card carries the
-        lead's ``form_messages`` and goes out through its announcing bot."""
+        lead's ``form_messages`` and goes out through its announcing bot; ``topic`` is the
+        title of the contact's topic, if it has one."""
         card = OperatorCard(
             contact_id=contact.id,
             lead=ClientRef(
@@ -180,6 +182,8 @@ class Outbox:
                 for past in history
             ],
             earlier=history[0].total if history else 0,
+            topic=topic,
+            topics=source.has_topics,
         )
         if first is None:
             self.notice(source.bot_source_id, operator_chat_id, card, language=operator_language)

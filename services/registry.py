@@ -17,6 +17,7 @@ from services.outbox import OutboxSignal
 from services.records import RecordService
 from services.templates import TemplateService
 from services.texts import TextService
+from services.topic_admin import TopicService
 from services.transcripts import TranscriptService
 from services.webhooks import WebhookService
 
@@ -91,3 +92,8 @@ class Services:
     def hours(self) -> HoursService:
         """The bots' business hours and holidays."""
         return HoursService(self.session, self.rng, self.signal, clock=self.clock)
+
+    @functools.cached_property
+    def topics(self) -> TopicService:
+        """Each bot's topics and their weights."""
+        return TopicService(self.session, self.rng, self.signal, clock=self.clock)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db.models import Contact, DistributionMode, Lead, Message, Operator, Source
+from db.models import Contact, DistributionMode, Lead, Message, Operator, Source, Topic
 from services.activity import Activity
 
 
@@ -238,6 +238,8 @@ class WhyView:
     contact: Contact
     source: Source
     decisions: list[DecisionView]
+    # The title of the contact's topic, if it has one (its weights were the ones that applied).
+    topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,3 +249,28 @@ class BannedView:
 
     lead: Lead
     by_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicView:
+    """A topic of a source and its own weights (none: the source's apply)."""
+
+    topic: Topic
+    weights: list[tuple[Operator, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    """``/stats``: a source's contacts of one topic (``title`` None: of no topic)."""
+
+    title: str | None
+    contacts: int
+    open: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    """``/stats``: a source with topics, its contacts by topic."""
+
+    source: Source
+    counts: list[TopicCount]

@@ -31,7 +31,16 @@ async def _usage(message: Message, name: str, language: str) -> None:
 
 
 # Commands that take no arguments: anything after them is a mistake worth pointing out.
-NO_ARGUMENTS = ("operators", "sources", "queue", "texts", "templates", "banned", "holidays")
+NO_ARGUMENTS = (
+    "operators",
+    "sources",
+    "queue",
+    "texts",
+    "templates",
+    "topics",
+    "banned",
+    "holidays",
+)
 # ``/stats chart``: the word is the same in every language, as the commands are.
 CHART = "chart"
 
@@ -133,10 +142,16 @@ async def weights(
     message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
 ) -> None:
     """``/weights`` shows this bot's weights and those of the form sources it announces;
-    ``/weights <op>=<w> …`` sets this bot's, ``/weights @<form> [<op>=<w> …]`` a form's."""
+    ``/weights <op>=<w> …`` sets this bot's, ``/weights @<form> [<op>=<w> …]`` a form's,
+    ``/weights <topic> [<op>=<w> …]`` a topic's."""
     language = await sender.language()  # first: new weights drain the queue after the commit
     pairs = (command.args or "").split()
     target = source.id
+    # A first word naming a topic of this bot sets (or shows) the topic's weights.
+    if pairs and "=" not in pairs[0] and await services.topics.exists(source.id, pairs[0]):
+        view = await services.topics.set_weights(source.id, pairs[0], pairs[1:])
+        await answer_pages(message, render.topics(source, [view], language))
+        return
     # A first word naming a form source picks it; any other is a pair (and refused as one).
     if pairs and "=" not in pairs[0]:
         form = await services.admin.form_source_id(pairs[0])
@@ -204,7 +219,8 @@ async def stats(
     if args[0:1] == [CHART]:
         return await _chart(message, services, language)
     view = await services.admin.stats(*args)
-    await answer_pages(message, render.stats(view, language))
+    by_topic = render.topic_stats(await services.topics.stats(), language)
+    await answer_pages(message, render.stats(view, language) + by_topic)
     return None
 
 
@@ -316,6 +332,30 @@ async def change_template(
     return None
 
 
+async def list_topics(message: Message, services: Services, sender: Sender, source: Source) -> None:
+    """``/topics``: this bot's topics, their titles and weights."""
+    views = await services.topics.of_bot(source.id)
+    await answer_pages(message, render.topics(source, views, await sender.language()))
+
+
+async def change_topic(
+    message: Message, command: CommandObject, services: Services, sender: Sender, source: Source
+) -> None:
+    """``/topic add <name> <title…>`` adds (or retitles) one of this bot's topics;
+    ``/topic del <name>`` removes one."""
+    language = await sender.language()  # first: a removal drains the queue after its commit
+    action, name, title = [*(command.args or "").split(maxsplit=2), "", "", ""][:3]
+    if action == "add" and name and title:
+        topic, replaced = await services.topics.add(source.id, name, title)
+        key = "admin-topic-retitled" if replaced else "admin-topic-added"
+        await message.answer(t(key, language, name=topic.name, title=topic.title))
+    elif action == "del" and name and not title:
+        await services.topics.remove(source.id, name)
+        await message.answer(t("admin-topic-removed", language, name=name.lower()))
+    else:
+        await _usage(message, "topic", language)
+
+
 async def unban(
     message: Message, command: CommandObject, services: Services, sender: Sender
 ) -> None:
@@ -403,6 +443,10 @@ def build_router() -> Router:
     admin_only.message.register(set_text, Command("text"))
     admin_only.message.register(list_templates, Command("templates"))
     admin_only.message.register(change_template, Command("template"))
+    admin_only.message.register(list_topics, Command("topics"))
+    admin_only.message.register(change_topic, Command("topic"))
+    # Any admin may move any contact to another topic.
+    admin_only.message.register(operator.move_command, Command("move"))
     admin_only.message.register(business_hours, Command("hours"))
     admin_only.message.register(holiday, Command("holiday"))
     admin_only.message.register(list_holidays, Command("holidays"))

@@ -3,7 +3,8 @@
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import RateContact
+from bot import render
+from bot.callbacks import ChooseTopic, RateContact
 from bot.content import can_pass_on, lead_profile
 from bot.filters import IsAdmin
 from bot.middlewares import Sender
@@ -75,6 +76,22 @@ async def rate(
         await query.message.edit_reply_markup(reply_markup=None)
 
 
+async def choose_topic(
+    query: CallbackQuery,
+    callback_data: ChooseTopic,
+    services: Services,
+    source: Source,
+    sender: Sender,
+) -> None:
+    """A topic button: the client's contact opens in it, or moves to it (see
+    ``ContactService.choose_topic``); the tap is answered with what happened."""
+    language = await sender.language()  # first: a move drains the queue after its commit
+    choice = await services.contacts.choose_topic(
+        source.id, lead_profile(query.from_user), callback_data.topic_id
+    )
+    await query.answer(render.topic_chosen(choice, language))
+
+
 def build_router() -> Router:
     """Everything a client sends."""
     router = Router(name=__name__)
@@ -84,4 +101,5 @@ def build_router() -> Router:
     router.edited_message.register(edited)
     # Anyone may tap: an operator or admin is a client of the bots they do not serve.
     router.callback_query.register(rate, RateContact.filter())
+    router.callback_query.register(choose_topic, ChooseTopic.filter())
     return router

@@ -10,6 +10,8 @@ from bot.callbacks import (
     BanCancel,
     BanConfirm,
     CloseContact,
+    MoveMenu,
+    MoveTo,
     SendTemplate,
     SendTo,
     TransferMenu,
@@ -163,6 +165,53 @@ async def transfer_to(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(render.transfer_done(moved, moved.operator_name, language))
+
+
+async def move_command(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/move <number> <topic>``: move a contact to another topic of its bot (an operator
+    their own; an admin any, through the admin router)."""
+    language = await sender.language()  # first: a move drains the queue after its commit
+    args = (command.args or "").split()
+    contact_id = parse_contact_number(args[0]) if len(args) == 2 else None
+    if contact_id is None:
+        await message.answer(t("operator-move-usage", language))
+        return
+    kind = "admin" if sender.is_admin else "operator"
+    moved = await services.contacts.move_to_topic(
+        contact_id, Actor(kind, _sender(message)), args[1]
+    )
+    await message.answer(render.topic_moved(moved, language))
+
+
+async def move_menu(
+    query: CallbackQuery,
+    callback_data: MoveMenu,
+    services: Services,
+    source: Source,
+    sender: Sender,
+) -> None:
+    """The Topic button under a card: the bot's topics to move the contact to."""
+    topics = await services.topics.offered(source.id)
+    text, markup = render.move_menu(callback_data.contact_id, topics, await sender.language())
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.reply(text, reply_markup=markup)
+
+
+async def move_to(
+    query: CallbackQuery, callback_data: MoveTo, services: Services, sender: Sender
+) -> None:
+    """One of the topics offered by the Topic button."""
+    language = await sender.language()  # first: a move drains the queue after its commit
+    actor = Actor("operator", _sender(query))
+    moved = await services.contacts.move_to_topic(
+        callback_data.contact_id, actor, callback_data.name
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(render.topic_moved(moved, language))
 
 
 async def pause(
@@ -328,6 +377,9 @@ def build_router() -> Router:
     operators_only.message.register(transfer, Command("transfer"))
     operators_only.callback_query.register(transfer_menu, TransferMenu.filter())
     operators_only.callback_query.register(transfer_to, TransferTo.filter())
+    operators_only.message.register(move_command, Command("move"))
+    operators_only.callback_query.register(move_menu, MoveMenu.filter())
+    operators_only.callback_query.register(move_to, MoveTo.filter())
     operators_only.message.register(send_template, Command("t"))
     operators_only.callback_query.register(send_template_button, SendTemplate.filter())
     operators_only.message.register(history, Command("history"))

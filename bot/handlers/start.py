@@ -4,6 +4,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
+from bot import render
 from bot.menus import set_chat_menu
 from bot.middlewares import Sender
 from bot.texts import t
@@ -72,7 +73,11 @@ async def start(
         custom = await services.texts.greeting(source.id, language, user.id)
         if custom is None and not is_admin:
             return  # a blocked client gets nothing, not even the greeting
-        await message.answer(custom or t("client-greeting", language))
+        # A bot with topics offers them to clients with the greeting (a query only for them;
+        # an admin is no client here).
+        offered = [] if is_admin else await services.topics.offered(source.id)
+        buttons = render.topic_keyboard(offered)
+        await message.answer(custom or t("client-greeting", language), reply_markup=buttons)
         return
     await message.answer(t("operator-started", language, source=source.username))
 

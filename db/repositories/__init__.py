@@ -20,6 +20,7 @@ from db.repositories.requests import RequestRepository
 from db.repositories.sources import SourceRepository
 from db.repositories.templates import TemplateRepository
 from db.repositories.texts import SourceTextRepository
+from db.repositories.topics import TopicRepository
 from db.repositories.webhooks import Claimed, StagedEvent, WebhookRepository
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "SourceTextRepository",
     "StagedEvent",
     "TemplateRepository",
+    "TopicRepository",
     "Touched",
     "WebhookRepository",
 ]

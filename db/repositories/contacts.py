@@ -2,7 +2,7 @@
 
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -355,15 +355,27 @@ class ContactRepository(Repository):
         """Record client activity on a contact."""
         await self.session.execute(_TOUCH, {"contact_id": contact_id, "now": utcnow()})
 
-    async def next_queued(self, skip_sources: set[int]) -> Contact | None:
-        """Lock and return the oldest queued contact outside ``skip_sources``.
+    async def next_queued(
+        self,
+        skip_sources: Collection[int],
+        skip_topics: Collection[int] = (),
+        skip_plain: Collection[int] = (),
+    ) -> Contact | None:
+        """Lock and return the oldest queued contact outside ``skip_sources``, of no topic of
+        ``skip_topics``, and with a topic if its source is in ``skip_plain``.
 
         ``SKIP LOCKED`` lets several processes drain the queue at once without waiting on
         each other's rows (SQLite ignores it; its transactions are serialised anyway).
         """
         stmt = (
             select(Contact)
-            .where(_QUEUED, Contact.source_id.not_in(skip_sources))
+            .where(
+                _QUEUED,
+                Contact.source_id.not_in(skip_sources),
+                # A topic has operators of its own: one busy topic leaves the others' turn.
+                or_(Contact.topic_id.is_not(None), Contact.source_id.not_in(skip_plain)),
+                or_(Contact.topic_id.is_(None), Contact.topic_id.not_in(skip_topics)),
+            )
             .order_by(Contact.created_at, Contact.id)
             .limit(1)
             .with_for_update(skip_locked=True)

@@ -17,6 +17,7 @@ OPERATOR_MENU = [
     "contacts",
     "close",
     "transfer",
+    "move",
     "t",
     "history",
     "ban",
@@ -24,7 +25,7 @@ OPERATOR_MENU = [
     "resume",
     "me",
 ]
-# An admin's own commands; an admin who is no operator also has /history and /ban.
+# An admin's own commands; an admin who is no operator also has /history, /ban and /move.
 ADMIN_COMMANDS = [
     "operators",
     "addop",
@@ -44,13 +45,15 @@ ADMIN_COMMANDS = [
     "text",
     "templates",
     "template",
+    "topics",
+    "topic",
     "unban",
     "banned",
     "hours",
     "holiday",
     "holidays",
 ]
-ADMIN_MENU = [*CLIENT_MENU, "history", "ban", *ADMIN_COMMANDS]
+ADMIN_MENU = [*CLIENT_MENU, "history", "ban", "move", *ADMIN_COMMANDS]
 
 
 def _chat(user: User) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from services.notices import (
     ClientQueued,
     ClientRef,
     ClientSlowedDown,
+    ClientTopics,
     ClientTransferred,
     DeliveryFailedAlert,
     EarlierContact,
@@ -39,6 +40,7 @@ from services.notices import (
     OperatorUnreachableAlert,
     QueueWaitAlert,
     SourceRef,
+    TopicButton,
     notice_payload,
     read_notice,
 )
@@ -51,6 +53,7 @@ EXAMPLES = [
     ClientOperatorJoined(contact_id=1),
     ClientClosed(contact_id=1),
     ClientTransferred(contact_id=1),
+    ClientTopics(contact_id=1, topics=[TopicButton(id=1, title="<b>Sales</b> &")]),
     ClientAutoClosed(contact_id=1),
     ClientSlowedDown(contact_id=1),
     OperatorClientSlowed(contact_id=1, per_minute=20),

@@ -13,7 +13,17 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
-from db.models import Contact, Delivery, DeliveryStatus, Direction, Message, Operator, Source
+from db.models import (
+    Contact,
+    Delivery,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Operator,
+    Source,
+    Topic,
+    TopicWeight,
+)
 from db.repositories import (
     ContactRepository,
     DeliveryRepository,
@@ -21,8 +31,9 @@ from db.repositories import (
     OperatorRepository,
 )
 from services.assignment import Assigner
+from services.base import Actor
 from services.contacts import ContactService, Outcome, Registration
-from services.errors import ContactChanged
+from services.errors import ContactAlreadyClosed, ContactChanged
 from services.operators import OperatorMessage, OperatorService, RelayOutcome
 from services.timers import TimerService
 from tests.harness import eventually
@@ -262,3 +273,46 @@ async def test_an_operator_message_relayed_by_two_processes_at_once_goes_out_onc
             )
         ).all()
     assert copies == []  # the other process stages the copy, not this one
+
+
+async def test_a_move_to_a_topic_racing_the_close_of_its_contact_changes_nothing(
+    session_factory, add_source, add_operator
+):
+    source = await add_source()
+    ann = await add_operator([source], max_open=5, username="ann")
+    bob = await add_operator([source], max_open=5, weight=0, username="bob")
+    async with session_factory.begin() as session:
+        topic = Topic(source_id=source.id, name="sales", title="Sales")
+        session.add(topic)
+        await session.flush()
+        session.add(TopicWeight(topic_id=topic.id, operator_id=bob.id, weight=1))
+        await session.execute(update(Source).values(has_topics=True))
+    rng = random.Random(5)
+    first = await _first_message(session_factory, source, 950, rng)
+    assert first.operator_telegram_id == ann.telegram_id
+
+    # Ann's process is closing the contact ...
+    closing = await _closing(session_factory, first.contact_id, ann.id)
+    # ... while she moves it to Sales (Bob's) in another.
+    async with session_factory() as mover, session_factory() as observer:
+        actor = Actor("operator", ann.telegram_id)
+        moving = asyncio.create_task(
+            ContactService(mover, rng).move_to_topic(first.contact_id, actor, "sales")
+        )
+        await _wait_until_blocked_by(observer, closing)
+        await closing.commit()
+        await closing.close()
+        with pytest.raises((ContactChanged, ContactAlreadyClosed)):
+            await moving
+
+    async with session_factory() as session:
+        loads = {o.id: o.open_count for o in (await session.scalars(select(Operator))).all()}
+        to_bob = (
+            await session.scalars(select(Delivery).where(Delivery.chat_id == bob.telegram_id))
+        ).all()
+        topic_of = await session.scalar(
+            select(Contact.topic_id).where(Contact.id == first.contact_id)
+        )
+    assert loads == {ann.id: 0, bob.id: 0}  # nothing taken, Ann's slot released once
+    assert to_bob == []
+    assert topic_of is None

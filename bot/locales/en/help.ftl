@@ -8,6 +8,7 @@ help-operator =
     /contacts – your open contacts
     /close [number] – close a contact
     /transfer &lt;number&gt; &lt;op&gt; [note] – pass a contact to a colleague
+    /move &lt;number&gt; &lt;topic&gt; – move a contact to another topic of its bot
     /t [name] – as a reply to a contact: send one of this bot's templates
     /history &lt;number&gt; – a contact's whole conversation as a file
     /ban &lt;number&gt; – block the client of a contact (spam)
@@ -21,7 +22,7 @@ help-admin =
     /delop &lt;op&gt;
     /limit &lt;op&gt; &lt;n&gt;
     /activate &lt;op&gt;, /deactivate &lt;op&gt;
-    /weights [@form] [&lt;op&gt;=&lt;w&gt; …]
+    /weights [@form|topic] [&lt;op&gt;=&lt;w&gt; …]
     /mode [random|exact|least_loaded] – how this bot shares contacts
     /sources
     /queue
@@ -34,6 +35,9 @@ help-admin =
     /text &lt;name&gt; &lt;language&gt; [text…] – set one, or restore the default
     /templates – this bot's templates (canned replies)
     /template add &lt;name&gt; &lt;text…&gt;, /template del &lt;name&gt;
+    /topics – this bot's topics for clients and their weights
+    /topic add &lt;name&gt; &lt;title…&gt;, /topic del &lt;name&gt;
+    /move &lt;contact&gt; &lt;topic&gt; – move a contact to another topic
     /hours [schedule|off] – this bot's business hours, or set them
     /holiday [del] YYYY-MM-DD, /holidays – days it stays closed
     /history &lt;contact&gt; – its whole conversation as a file
