@@ -1,6 +1,9 @@
 """Texts a bot's admin writes for its clients instead of the default ones (``/texts``,
 ``/text``)."""
 
+from dataclasses import dataclass
+
+from db.models import Topic
 from services.base import Service
 from services.errors import TextTooLong, UnknownLanguage, UnknownText
 
@@ -14,6 +17,15 @@ PLACEHOLDERS = {"out_of_hours": ("opens",)}
 TEXT_LIMIT = 4000
 
 
+@dataclass(frozen=True, slots=True)
+class Greeting:
+    """What ``/start`` answers a client with: the bot's own greeting (``""`` when its admin
+    set none, for the default) and the topics it offers."""
+
+    text: str
+    topics: list[Topic]
+
+
 class TextService(Service):
     """Reads and changes a bot's own texts."""
 
@@ -22,15 +34,18 @@ class TextService(Service):
         async with self.transaction():
             return await self.texts.get(source_id, name, language)
 
-    async def greeting(self, source_id: int, language: str, telegram_id: int) -> str | None:
-        """What ``/start`` greets a client with: the bot's own greeting in ``language`` (``""``
-        when its admin set none, for the default), or ``None`` for a blocked client, who gets
-        nothing. One transaction for both."""
+    async def greeting(
+        self, source_id: int, language: str, telegram_id: int, *, with_topics: bool
+    ) -> Greeting | None:
+        """What ``/start`` greets a client with in ``language``, and with ``with_topics`` the
+        bot's topics; ``None`` for a blocked client, who gets nothing. One transaction."""
         async with self.transaction():
             lead = await self.leads.by_telegram_id(telegram_id)
             if lead is not None and lead.banned_at is not None:
                 return None
-            return await self.texts.get(source_id, "greeting", language) or ""
+            text = await self.texts.get(source_id, "greeting", language) or ""
+            topics = await self.topics.of_source(source_id) if with_topics else []
+            return Greeting(text, topics)
 
     async def of_source(self, source_id: int) -> dict[tuple[str, str], str]:
         """Everything the bot's admin set, by (name, language)."""

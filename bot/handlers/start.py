@@ -70,14 +70,16 @@ async def start(
             bot, user.id, language, is_admin=is_admin, operator=operator is not None
         )
     if operator is None:
-        custom = await services.texts.greeting(source.id, language, user.id)
-        if custom is None and not is_admin:
+        # A bot with topics offers them to clients with the greeting (an admin is no client
+        # here).
+        greeting = await services.texts.greeting(
+            source.id, language, user.id, with_topics=not is_admin
+        )
+        if greeting is None and not is_admin:
             return  # a blocked client gets nothing, not even the greeting
-        # A bot with topics offers them to clients with the greeting (a query only for them;
-        # an admin is no client here).
-        offered = [] if is_admin else await services.topics.offered(source.id)
-        buttons = render.topic_keyboard(offered)
-        await message.answer(custom or t("client-greeting", language), reply_markup=buttons)
+        text = greeting.text if greeting else ""
+        buttons = render.topic_keyboard(greeting.topics if greeting else [])
+        await message.answer(text or t("client-greeting", language), reply_markup=buttons)
         return
     await message.answer(t("operator-started", language, source=source.username))
 
