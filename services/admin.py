@@ -29,7 +29,6 @@ from services.notices import (
     OperatorActivatedPaused,
     OperatorDeactivated,
     OperatorLimitChanged,
-    OperatorTakenAway,
 )
 from services.numbers import MAX_ID, parse_number
 from services.views import (
@@ -225,12 +224,7 @@ class AdminService(Service):
         async with self.transaction():
             operator = await self.find_operator(ref)
             for contact, _lead, source in await self.contacts.open_of_operator(operator.id):
-                self.outbox.notice(
-                    source.bot_source_id,
-                    operator.telegram_id,
-                    OperatorTakenAway(contact_id=contact.id),
-                    language=operator.preferred_language,
-                )
+                self.tell_taken_away(contact.id, source, operator)
             requeued = await self.contacts.requeue_of(operator.id)
             started = tuple(
                 link.source_id

@@ -35,7 +35,7 @@ from services.errors import (
     UnknownOperator,
 )
 from services.events import Events
-from services.notices import AdminAlert
+from services.notices import AdminAlert, OperatorTakenAway
 from services.numbers import MAX_ID, MIN_INT64, parse_number
 from services.outbox import NoSignal, Outbox, OutboxSignal
 from services.views import LinkView, OperatorView
@@ -199,6 +199,15 @@ class Service:
         """The transaction under way frees capacity (a slot, an operator available again):
         queued contacts are assigned once it has committed."""
         request_drain(self.session.sync_session)
+
+    def tell_taken_away(self, contact_id: int, source: Source, operator: Operator) -> None:
+        """Stage the notice that contact ``contact_id`` is no longer ``operator``'s."""
+        self.outbox.notice(
+            source.bot_source_id,
+            operator.telegram_id,
+            OperatorTakenAway(contact_id=contact_id),
+            language=operator.preferred_language,
+        )
 
     async def assign_pending(
         self, limit: int | None = None, skip: frozenset[int] = frozenset()

@@ -53,7 +53,6 @@ from services.notices import (
     OperatorClientEdited,
     OperatorClientSlowed,
     OperatorClosed,
-    OperatorTakenAway,
     OperatorTransferred,
     TopicButton,
 )
@@ -398,12 +397,7 @@ class ContactService(Service):
             if not moved:
                 raise ContactChanged(contact_id=contact.id)
             self.drain_queue_after_commit()  # the previous operator's freed slot
-            self.outbox.notice(
-                source.bot_source_id,
-                previous.telegram_id,
-                OperatorTakenAway(contact_id=contact.id),
-                language=previous.preferred_language,
-            )
+            self.tell_taken_away(contact.id, source, previous)
         elif pick is not None and not await self.contacts.assign(contact.id, pick.operator_id):
             raise ContactChanged(contact_id=contact.id)
         if pick is None:
@@ -720,12 +714,7 @@ class ContactService(Service):
                     raise ContactChanged(contact_id=contact_id)
                 await self.operators.release_slot(previous.id)
                 self.drain_queue_after_commit()  # the previous operator's freed slot
-                self.outbox.notice(
-                    source.bot_source_id,
-                    previous.telegram_id,
-                    OperatorTakenAway(contact_id=contact.id),
-                    language=previous.preferred_language,
-                )
+                self.tell_taken_away(contact.id, source, previous)
             self.assigner.record_reassigned(contact.id, target.id)
             backlog = await self.messages.of_contact(contact.id, Direction.IN)
             await self.assigner.hand_over(
