@@ -152,6 +152,17 @@ class Assigner:
         self.outbox = Outbox(DeliveryRepository(session))
         self.events = Events(WebhookRepository(session))
 
+    async def candidates(
+        self, source: Source, topic_id: int | None = None, *, lock: bool = False
+    ) -> list[CandidateRow]:
+        """The source's operators as the distribution sees them, with the weights of topic
+        ``topic_id`` if it has any; with ``lock``, their links stay locked until the
+        transaction ends."""
+        rows = await self.operators.candidates(source.id, source.bot_source_id, lock=lock)
+        if topic_id is not None:
+            rows = _in_topic(rows, await self.topics.weights(topic_id))
+        return rows
+
     async def take_operator(
         self, source: Source, lead: Lead, topic_id: int | None = None
     ) -> Decided:
@@ -174,10 +185,7 @@ class Assigner:
         exact = mode is DistributionMode.EXACT
         eligible: list[CandidateRow] = []
         left: list[list[Any]] = []
-        rows = await self.operators.candidates(source.id, source.bot_source_id, lock=exact)
-        if topic_id is not None:
-            rows = _in_topic(rows, await self.topics.weights(topic_id))
-        for row in rows:
+        for row in await self.candidates(source, topic_id, lock=exact):
             # A client who is an operator too never answers themselves.
             reason = LeftOut.CLIENT if row.telegram_id == lead.telegram_id else left_out(row)
             if reason is None:

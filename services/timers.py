@@ -61,18 +61,19 @@ class TimerService(Service):
                     language=operators[operator_id].preferred_language,
                 )
         if reassign:
-            for contact_id, operator_id, source_id in due:
-                await self._hand_to_another(contact_id, operator_id, source_id)
+            for contact_id, operator_id, _source_id in due:
+                await self._hand_to_another(contact_id, operator_id)
         return len(due)
 
-    async def _hand_to_another(self, contact_id: int, operator_id: int, source_id: int) -> None:
+    async def _hand_to_another(self, contact_id: int, operator_id: int) -> None:
         async with self.transaction():
             row = await self.contacts.get_full(contact_id)
             assert row is not None  # contacts are never deleted
-            lead = row[1]
+            contact, lead, source = row
+            # By the contact's topic's weights, as a new contact of the topic would be.
             others = [
                 c
-                for c in await self.operators.candidates(source_id)
+                for c in await self.assigner.candidates(source, contact.topic_id)
                 if c.operator_id != operator_id and c.telegram_id != lead.telegram_id
             ]
         pick = pick_operator(others, self.rng)

@@ -12,6 +12,7 @@ from db.base import utcnow
 from db.models import Contact, ContactStatus, Delivery, Source
 from services.contacts import ContactService, Outcome
 from services.timers import TimerService
+from services.topic_admin import TopicService
 from tests.support.incoming import incoming
 
 ADMIN = 1
@@ -85,6 +86,30 @@ async def test_reminder_can_reassign_to_a_free_operator(
         "operator.contact_taken_away",
     ]
     assert (await keys_to(session_factory, other.telegram_id))[:1] == ["operator.card"]
+
+
+async def test_a_reminders_reassignment_keeps_to_the_contacts_topic(
+    timers, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    slow = await add_operator([source])
+    contact = (await register(session_factory, source, 42)).contact_id
+    seller = await add_operator([source])
+    # By the bot's weights the stranger would get it almost surely; the topic gives them 0.
+    await add_operator([source], weight=1000)
+    topics = TopicService(session_factory(), random.Random(1))
+    topic, _ = await topics.add(source.id, "sales", "Sales")
+    await topics.set_weights(
+        source.id, "sales", [f"{slow.telegram_id}=1", f"{seller.telegram_id}=1"]
+    )
+    await age(
+        session_factory, contact, topic_id=topic.id, assigned_at=utcnow() - timedelta(minutes=11)
+    )
+
+    await timers().remind(timedelta(minutes=10), reassign=True)
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, contact)).operator_id == seller.id
 
 
 async def test_idle_contacts_are_closed_and_clients_told(
