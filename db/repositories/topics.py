@@ -1,6 +1,6 @@
 """Each source's topics and their operators' weights (``/topic``, ``/weights <topic>``)."""
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import Row, delete, exists, func, select, update
 
 from db.base import utcnow
 from db.models import Contact, ContactStatus, Source, Topic, TopicWeight
@@ -91,7 +91,7 @@ class TopicRepository(Repository):
         )
         self.refresh_loaded(Contact, contact_id, topic_id=topic_id)
 
-    async def contact_counts(self, source_id: int) -> list[tuple[int | None, int, int]]:
+    async def contact_counts(self, source_id: int) -> list[Row[tuple[int | None, int, int]]]:
         """A source's contacts by topic: (topic id or None, contacts, open ones)."""
         open_ = func.count().filter(Contact.status != ContactStatus.CLOSED)
         stmt = (
@@ -99,4 +99,4 @@ class TopicRepository(Repository):
             .where(Contact.source_id == source_id)
             .group_by(Contact.topic_id)
         )
-        return [(t, n, o) for t, n, o in await self.session.execute(stmt)]
+        return list(await self.session.execute(stmt))
