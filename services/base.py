@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Contact, Lead, Message, Operator, Source
+from db.models import Contact, Lead, Message, Operator, Source, Topic
 from db.repositories import (
     ContactRepository,
     DecisionRepository,
@@ -31,8 +31,10 @@ from services.clock import SYSTEM_CLOCK, Clock
 from services.errors import (
     AmbiguousOperator,
     InvalidOperatorRef,
+    NoTopics,
     UnknownContact,
     UnknownOperator,
+    UnknownTopic,
 )
 from services.events import Events
 from services.notices import AdminAlert, OperatorTakenAway
@@ -305,6 +307,17 @@ class Service:
             raise UnknownContact(contact_id=contact_id)
         contact, lead, source = row
         return contact, lead, source
+
+    async def find_topic(self, source_id: int, name: str) -> Topic:
+        """The source's topic of that (lower-case) name; must run inside a transaction. The
+        refusal names the topics there are."""
+        topic = await self.topics.named(source_id, name)
+        if topic is not None:
+            return topic
+        names = [topic.name for topic in await self.topics.of_source(source_id)]
+        if not names:
+            raise NoTopics()
+        raise UnknownTopic(name=name, names=", ".join(names))
 
     async def find_operator(self, ref: str | int) -> Operator:
         """The operator a Telegram id or @username refers to; must run inside a transaction."""

@@ -30,14 +30,12 @@ from services.errors import (
     ContactChanged,
     NotBanned,
     NoteTooLong,
-    NoTopics,
     NotYourContact,
     NotYourRating,
     OperatorFull,
     RatingTooLate,
     TopicGone,
     TransferToSelf,
-    UnknownTopic,
 )
 from services.notices import (
     ClientAssigned,
@@ -365,10 +363,7 @@ class ContactService(Service):
                 operator = await self._operator_of(contact)
                 if operator is None or operator.telegram_id != by.telegram_id:
                     raise NotYourContact(contact_id=contact_id)
-            topic = await self.topics.named(source.id, topic_name)
-            if topic is None:
-                names = [t.name for t in await self.topics.of_source(source.id)]
-                raise UnknownTopic(name=topic_name, names=", ".join(names)) if names else NoTopics()
+            topic = await self.find_topic(source.id, topic_name)
             await self.topics.set_contact_topic(contact.id, topic.id)
             operator = await self._redistribute(contact, lead, source)
         return TopicMove(contact_id, topic.title, operator.display_name if operator else None)
@@ -700,9 +695,7 @@ class ContactService(Service):
             if contact.operator_id == target.id:
                 return Reassignment(contact_id, target.telegram_id, target.telegram_id)
             await self._take_slot_of(target, source, operator_ref)
-            previous = (
-                await self.operators.get(contact.operator_id) if contact.operator_id else None
-            )
+            previous = await self._operator_of(contact)
             # Conditional updates: another process may have assigned, moved or closed it since
             # it was read; then nothing here happened (the transaction is undone).
             if previous is None:

@@ -3,7 +3,7 @@
 from db.models import Topic
 from services.admin import parse_weights, resolve_weights
 from services.base import Service
-from services.errors import NoTopics, UnknownSource, UnknownTopic
+from services.errors import UnknownSource
 from services.topics import check_name, check_title
 from services.views import TopicCount, TopicStats, TopicView
 
@@ -59,7 +59,7 @@ class TopicService(Service):
         name = check_name(name)
         async with self.transaction():
             await self._lock(source_id)
-            topic = await self._named(source_id, name)
+            topic = await self.find_topic(source_id, name)
             await self.topics.remove(topic.id)
             await self.topics.mark_source(source_id)
             self.drain_queue_after_commit()
@@ -69,7 +69,7 @@ class TopicService(Service):
         pair or operator changes nothing); without pairs, the topic as it is."""
         parsed = parse_weights(pairs)
         async with self.transaction():
-            topic = await self._named(source_id, check_name(name))
+            topic = await self.find_topic(source_id, check_name(name))
             if parsed:
                 resolved = await resolve_weights(self, parsed)
                 for operator_id, weight in resolved.items():
@@ -98,12 +98,3 @@ class TopicService(Service):
         # Two admins changing a bot's topics at once take turns: its has_topics stays true.
         if await self.sources.locked(source_id) is None:
             raise UnknownSource(ref=source_id)
-
-    async def _named(self, source_id: int, name: str) -> Topic:
-        topic = await self.topics.named(source_id, name)
-        if topic is not None:
-            return topic
-        names = [topic.name for topic in await self.topics.of_source(source_id)]
-        if not names:
-            raise NoTopics()
-        raise UnknownTopic(name=name, names=", ".join(names))
