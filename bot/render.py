@@ -1,8 +1,9 @@
 """The one place that turns service results and outbox notices into Telegram messages."""
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -955,17 +956,25 @@ def transcript_line(line: TranscriptLine, language: str) -> str:
     return f"[{_moment(line.at)}] {author}: {words}"
 
 
+# A topic as stored, or as a client's notice carries it: both have an id and a title.
+_AnyTopic = TypeVar("_AnyTopic", bound=Topic | TopicButton)
+
+
+def _topic_rows(
+    topics: Iterable[_AnyTopic], data: Callable[[_AnyTopic], str]
+) -> list[list[InlineKeyboardButton]]:
+    """One button a row for each topic (up to ``CHOICE_BUTTONS``), titled as the admin wrote
+    it (Telegram shows a button's text verbatim), its callback data ``data(topic)``."""
+    chosen = itertools.islice(topics, CHOICE_BUTTONS)
+    return [
+        [InlineKeyboardButton(text=topic.title[:64], callback_data=data(topic))] for topic in chosen
+    ]
+
+
 def topic_keyboard(topics: Iterable[Topic | TopicButton]) -> InlineKeyboardMarkup | None:
     """A client's topic buttons, one a row, titled as the admin wrote them (Telegram shows a
     button's text verbatim); ``None`` without topics."""
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=topic.title[:64], callback_data=ChooseTopic(topic_id=topic.id).pack()
-            )
-        ]
-        for topic in topics
-    ][:CHOICE_BUTTONS]
+    rows = _topic_rows(topics, lambda topic: ChooseTopic(topic_id=topic.id).pack())
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -989,15 +998,7 @@ def move_menu(
     """The Topic button under a card pressed: the bot's topics as buttons."""
     if not topics:
         return t("error-no-topics", language), None
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=topic.title[:64],
-                callback_data=MoveTo(contact_id=contact_id, name=topic.name).pack(),
-            )
-        ]
-        for topic in topics[:CHOICE_BUTTONS]
-    ]
+    rows = _topic_rows(topics, lambda topic: MoveTo(contact_id=contact_id, name=topic.name).pack())
     return t("operator-move-choose", language, contact_id=contact_id), InlineKeyboardMarkup(
         inline_keyboard=rows
     )
