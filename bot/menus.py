@@ -51,6 +51,9 @@ ADMIN_COMMANDS = (
     "hours",
     "holiday",
     "holidays",
+    "afterhours",
+    "shift",
+    "duty",
 )
 # Commands of operators that admins have too (refused to others as operators' commands).
 ADMIN_AND_OPERATOR_COMMANDS = ("history", "ban", "move")

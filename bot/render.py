@@ -35,7 +35,7 @@ from db.models import (
     Topic,
 )
 from services.assignment import OUT_OF_HOURS, REASSIGNED
-from services.business_hours import HoursView
+from services.business_hours import HoursView, ShiftView
 from services.contacts import Ban, Reassignment, TopicChoice, TopicMove, TopicOutcome
 from services.errors import DomainError
 from services.hours import DAYS
@@ -617,8 +617,44 @@ def operators(views: list[OperatorView], language: str) -> list[str]:
                 limit=op.max_open,
             )
         )
+        lines += _shift_lines(view, language)
         lines += _links(view, language)
     return paginate(lines)
+
+
+def _shift_lines(view: OperatorView, language: str) -> list[str]:
+    """An operator's shift and duty, where they have them (``/operators``)."""
+    op = view.operator
+    lines = []
+    if op.shift is not None:
+        now = "on" if view.on_shift else "off"
+        lines.append(t("admin-operator-shift", language, spec=op.shift, now=now))
+    if op.on_duty:
+        lines.append(t("admin-operator-on-duty", language))
+    return lines
+
+
+def shift(view: ShiftView, language: str, *, changed: bool = False) -> str:
+    """``/shift <op> [spec|off]``: the operator's shift and whether they are on it now."""
+    name = view.operator.display_name
+    if view.schedule is None:
+        return t("admin-shift-none-set" if changed else "admin-shift-none", language, name=name)
+    key = "admin-shift-set" if changed else "admin-shift"
+    now = "on" if view.on_shift else "off"
+    return t(key, language, name=name, spec=view.spec, now=now)
+
+
+def duty(operator: Operator, language: str) -> str:
+    """``/duty <op> on|off``."""
+    key = "admin-duty-on" if operator.on_duty else "admin-duty-off"
+    return t(key, language, name=operator.display_name)
+
+
+def after_hours(source: Source, language: str, *, changed: bool = False) -> str:
+    """``/afterhours [queue|duty]``: what the bot does with new contacts while it is closed."""
+    mode = "duty" if source.duty_after_hours else "queue"
+    key = "admin-after-hours-set" if changed else "admin-after-hours"
+    return t(key, language, source=source.username, mode=mode)
 
 
 def operator_added(view: OperatorView, language: str) -> str:
@@ -772,8 +808,13 @@ def mode(view: ModeView, language: str) -> str:
 
 def _decision(decision: DecisionView, language: str) -> list[str]:
     when = _when(decision.at, language)
+    left = [
+        t("why-left-out", language, name=name, reason=reason) for name, reason in decision.left_out
+    ]
     if decision.mode == OUT_OF_HOURS:
-        return [t("why-out-of-hours", language, when=when)]
+        # With operators left out, its on-duty operators were asked and none could take it.
+        key = "why-out-of-hours-duty" if left else "why-out-of-hours"
+        return [t(key, language, when=when), *left]
     if decision.pick is None:
         head = t("why-queued", language, when=when, mode=decision.mode)
     elif decision.mode == REASSIGNED:
@@ -793,10 +834,7 @@ def _decision(decision: DecisionView, language: str) -> list[str]:
         )
         for row in decision.eligible
     ]
-    lines += [
-        t("why-left-out", language, name=name, reason=reason) for name, reason in decision.left_out
-    ]
-    return lines
+    return lines + left
 
 
 def why(view: WhyView, language: str) -> list[str]:

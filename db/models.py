@@ -140,6 +140,9 @@ class Source(Base):
     # Whether the source offers topics (kept by /topic add and del): a new contact reads the
     # source row anyway, so a source without topics pays no query for them.
     has_topics: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Outside the business hours: whether on-duty operators take new contacts (/afterhours
+    # duty) or every contact waits for the opening (/afterhours queue).
+    duty_after_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def is_form(self) -> bool:
@@ -178,6 +181,10 @@ class Operator(Base):
     # Telegram's interface language as of their last /start, and their own /language choice.
     language: Mapped[str | None] = mapped_column(String(16))
     chosen_language: Mapped[str | None] = mapped_column(String(16))
+    # Their own working hours (services.shifts), as /shift writes them with the zone, NULL =
+    # whenever active; and whether they take contacts while a desk is closed (/duty).
+    shift: Mapped[str | None] = mapped_column(Text)
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     links: Mapped[list["OperatorSource"]] = relationship(
         back_populates="operator", cascade="all, delete-orphan", passive_deletes=True

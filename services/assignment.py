@@ -30,6 +30,7 @@ from services.distribution import LeftOut, choose, left_out
 from services.events import Events
 from services.notices import ClientOperatorJoined, ClientOutOfHours, Notice
 from services.outbox import Outbox, carries_card
+from services.shifts import off_hours_reason
 from services.topics import applicable_weights
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,11 @@ class Desk:
             schedule = None
         return cls(schedule, _holidays(tuple(source.holidays or ())))
 
+    @property
+    def zone(self) -> str:
+        """The zone of its schedule (UTC without one)."""
+        return self.schedule.zone if self.schedule else hours.DEFAULT_ZONE
+
     def is_open(self, at: datetime) -> bool:
         """Whether contacts are assigned at ``at``."""
         return hours.is_open(self.schedule, self.holidays, at)
@@ -88,8 +94,17 @@ class Desk:
 
     def out_of_hours(self, contact_id: int, at: datetime) -> ClientOutOfHours:
         """What a client who writes at ``at``, while it is closed, is told."""
-        zone = self.schedule.zone if self.schedule else hours.DEFAULT_ZONE
-        return ClientOutOfHours(contact_id=contact_id, opens=self.next_opening(at), zone=zone)
+        return ClientOutOfHours(contact_id=contact_id, opens=self.next_opening(at), zone=self.zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """The operators who may take a contact now and, as ``[operator id, reason]``, those who
+    may not; ``closed`` when the desk is closed (only its on-duty operators were asked)."""
+
+    eligible: list[CandidateRow]
+    left: list[list[Any]]
+    closed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +114,8 @@ class Decided:
     mode: DistributionMode
     pick: CandidateRow | None
     facts: dict[str, Any]
-    # Made while the source was closed: nobody was asked (``facts`` is empty).
+    # Made while the source was closed: nobody was asked (``facts`` is empty), or only its
+    # on-duty operators, and none could take it.
     closed: bool = False
 
 
@@ -163,35 +179,56 @@ class Assigner:
             rows = _in_topic(rows, await self.topics.weights(topic_id))
         return rows
 
+    async def field(
+        self, source: Source, lead: Lead, topic_id: int | None = None, *, lock: bool = False
+    ) -> "Field | None":
+        """Who of the source's operators may take the lead's contact now (by the weights of
+        topic ``topic_id`` if it has any), and why the others may not; ``None`` while the
+        source is closed and nobody takes contacts then (its business hours, read from the
+        row the caller loaded anyway: no query). While it is closed and its on-duty operators
+        take contacts, only they may, within their shifts (``services.shifts``)."""
+        now = self.clock.now()
+        closed = source.hours is not None and not Desk.of(source).is_open(now)
+        if closed and not source.duty_after_hours:
+            return None
+        eligible: list[CandidateRow] = []
+        left: list[list[Any]] = []
+        for row in await self.candidates(source, topic_id, lock=lock):
+            # A client who is an operator too never answers themselves.
+            reason = (
+                LeftOut.CLIENT
+                if row.telegram_id == lead.telegram_id
+                else left_out(row)
+                or off_hours_reason(row.shift, row.on_duty, now, desk_closed=closed)
+            )
+            if reason is None:
+                eligible.append(row)
+            else:
+                left.append([row.operator_id, reason.value])
+        return Field(eligible, left, closed)
+
     async def take_operator(
         self, source: Source, lead: Lead, topic_id: int | None = None
     ) -> Decided:
-        """Pick an operator for the lead's contact in the source, in the source's mode, and
-        count one more contact against their limit. A contact of topic ``topic_id`` goes by
-        the topic's weights if it has any (``services.topics.applicable_weights``): one query
-        more, for such contacts only.
+        """Pick an operator for the lead's contact in the source, in the source's mode, among
+        those who may take it now (``field``), and count one more contact against their
+        limit. A contact of topic ``topic_id`` goes by the topic's weights if it has any
+        (``services.topics.applicable_weights``): one query more, for such contacts only.
 
         The pick is only a proposal: the conditional UPDATE in ``take_slot`` is what holds the
         limit under concurrency. If it loses a race, the next pick is made without that
         operator. The exact mode's credits are written only with a slot taken, in the same
         transaction, their links locked since they were read.
 
-        While the source is closed (its business hours, read from the row the caller loaded
-        anyway: no query) nobody is picked and the decision says so.
+        While the source is closed nobody is picked, unless it lets its on-duty operators
+        take contacts and one of them can; the decision says so.
         """
         mode = source.mode
-        if source.hours is not None and not Desk.of(source).is_open(self.clock.now()):
-            return Decided(mode, None, {}, closed=True)
         exact = mode is DistributionMode.EXACT
-        eligible: list[CandidateRow] = []
-        left: list[list[Any]] = []
-        for row in await self.candidates(source, topic_id, lock=exact):
-            # A client who is an operator too never answers themselves.
-            reason = LeftOut.CLIENT if row.telegram_id == lead.telegram_id else left_out(row)
-            if reason is None:
-                eligible.append(row)
-            else:
-                left.append([row.operator_id, reason.value])
+        field = await self.field(source, lead, topic_id, lock=exact)
+        if field is None:
+            return Decided(mode, None, {}, closed=True)
+        eligible, left = field.eligible, field.left
         while (choice := choose(mode, eligible, self.rng)).pick is not None:
             pick = choice.pick
             if await self.operators.take_slot(pick.operator_id):
@@ -202,7 +239,7 @@ class Assigner:
                 return Decided(mode, pick, _facts(eligible, left))
             eligible = [c for c in eligible if c is not pick]
             left.append([pick.operator_id, LeftOut.CHANGED.value])
-        return Decided(mode, None, _facts(eligible, left))
+        return Decided(mode, None, _facts(eligible, left), closed=field.closed)
 
     def record(self, contact_id: int, decided: Decided) -> None:
         """Stage the record of a decision about the contact (what ``/why`` reads)."""

@@ -40,6 +40,7 @@ from services.events import Events
 from services.notices import AdminAlert, OperatorTakenAway
 from services.numbers import MAX_ID, MIN_INT64, parse_number
 from services.outbox import NoSignal, Outbox, OutboxSignal
+from services.shifts import on_shift, read_shift
 from services.views import LinkView, OperatorView
 
 
@@ -291,7 +292,11 @@ class Service:
             reach = by_pair.get((link.operator_id, source.bot_source_id), link)
             view = LinkView(source, link.weight, reach.started, reach.unreachable)
             by_operator.setdefault(link.operator_id, []).append(view)
-        return [OperatorView(op, by_operator.get(op.id, [])) for op in operators]
+        now = self.clock.now()
+        return [
+            OperatorView(op, by_operator.get(op.id, []), on_shift(read_shift(op.shift), now))
+            for op in operators
+        ]
 
     async def is_operator(self, telegram_id: int) -> bool:
         """Whether a Telegram user (or their private chat) is an operator."""

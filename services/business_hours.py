@@ -1,13 +1,16 @@
-"""Business hours and holidays of the bots, as admins set them (``/hours``, ``/holiday``)."""
+"""When the desks and their operators work, as admins set it: the bots' business hours and
+holidays (``/hours``, ``/holiday``), what a closed desk does (``/afterhours``), the operators'
+shifts (``/shift``) and who is on duty (``/duty``)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from db.models import Source
+from db.models import Operator, Source
 from services.assignment import Desk
 from services.base import Service
 from services.errors import UnknownSource
 from services.hours import Schedule, format_schedule, parse, parse_holiday
+from services.shifts import on_shift, parse_shift, read_shift
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,20 @@ class HoursView:
     @property
     def spec(self) -> str:
         """The schedule as ``/hours`` takes it (``off``: always open)."""
+        return format_schedule(self.schedule)
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftView:
+    """An operator's shift as ``/shift`` shows it, and whether they are on it now."""
+
+    operator: Operator
+    schedule: Schedule | None
+    on_shift: bool
+
+    @property
+    def spec(self) -> str:
+        """The shift as ``/shift`` takes it (``off``: whenever active)."""
         return format_schedule(self.schedule)
 
 
@@ -74,6 +91,53 @@ class HoursService(Service):
             if view.open_now:
                 self.drain_queue_after_commit()  # a holiday of today taken back
         return view
+
+    async def after_hours(self, source_id: int, duty: bool | None = None) -> Source:
+        """The source, after setting (unless ``duty`` is ``None``) whether its on-duty
+        operators take its new contacts while it is closed; if they now do, its queue drains
+        to them at once."""
+        async with self.transaction():
+            source = await self._source(source_id)
+            if duty is not None and duty != source.duty_after_hours:
+                await self.sources.set_duty_after_hours(source.id, duty)
+                if duty:
+                    self.drain_queue_after_commit()
+        return source
+
+    async def shift(self, ref: str) -> ShiftView:
+        """An operator's shift (``ref``: Telegram id or @username)."""
+        async with self.transaction():
+            operator = await self.find_operator(ref)
+            return self._shift_view(operator, read_shift(operator.shift))
+
+    async def set_shift(self, source_id: int, ref: str, spec: str) -> ShiftView:
+        """Set an operator's shift from ``spec`` (``off``: whenever active), in the zone of
+        the source's hours when it names none. A malformed spec is refused
+        (``services.hours.InvalidHours``) and nothing changes; if they are on shift now, the
+        queue drains to them at once."""
+        async with self.transaction():
+            source = await self._source(source_id)
+            schedule = parse_shift(spec.strip(), Desk.of(source).zone)
+            operator = await self.find_operator(ref)
+            stored = None if schedule is None else format_schedule(schedule)
+            await self.operators.set_fields(operator.id, shift=stored)
+            view = self._shift_view(operator, schedule)
+            if view.on_shift:
+                self.drain_queue_after_commit()
+        return view
+
+    async def set_duty(self, ref: str, on_duty: bool) -> Operator:
+        """Put an operator on duty or take them off it; on duty, the queues of the closed
+        desks that let on-duty operators take contacts drain to them at once."""
+        async with self.transaction():
+            operator = await self.find_operator(ref)
+            await self.operators.set_fields(operator.id, on_duty=on_duty)
+            if on_duty:
+                self.drain_queue_after_commit()
+        return operator
+
+    def _shift_view(self, operator: Operator, schedule: Schedule | None) -> ShiftView:
+        return ShiftView(operator, schedule, on_shift(schedule, self.clock.now()))
 
     async def _source(self, source_id: int) -> Source:
         source = await self.sources.get(source_id)

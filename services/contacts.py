@@ -20,7 +20,6 @@ from db.models import (
 from db.repositories import LeadProfile, MessageKey, OpenContact, Touched
 from services.assignment import OUT_OF_HOURS, Desk, tell_client
 from services.base import Actor, Service
-from services.distribution import is_eligible
 from services.errors import (
     AlreadyBanned,
     AlreadyRated,
@@ -626,12 +625,9 @@ class ContactService(Service):
             previous = await self._operator_of(contact)
             if previous is None or previous.telegram_id != by:
                 raise NotYourContact(contact_id=contact_id)
-            pool = [
-                candidate
-                for candidate in await self.operators.candidates(source.id, source.bot_source_id)
-                # A client who is an operator too never answers themselves.
-                if is_eligible(candidate) and candidate.telegram_id != lead.telegram_id
-            ]
+            # By the contact's topic's weights, shifts, duty and the desk's hours included.
+            field = await self.assigner.field(source, lead, contact.topic_id)
+            pool = field.eligible if field else []
             found = [await self.operators.get(c.operator_id) for c in pool]
         return [op for op in found if op is not None and op.id != previous.id]
 

@@ -65,6 +65,10 @@ class LeftOut(enum.StrEnum):
     UNREACHABLE = "unreachable"
     WEIGHT_ZERO = "weight_zero"
     FULL = "full"
+    # Outside their own shift (services.shifts).
+    OFF_SHIFT = "off_shift"
+    # The desk is closed, its on-duty operators take contacts, and they are not on duty.
+    NOT_ON_DUTY = "not_on_duty"
     # The client is this operator: nobody answers themselves.
     CLIENT = "client"
     # Picked, but paused, deactivated or filled up by someone else meanwhile.

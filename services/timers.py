@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from db.models import Source
 from db.repositories import Cutoff
 from services.assignment import Desk
 from services.base import SYSTEM, Service
@@ -70,12 +71,10 @@ class TimerService(Service):
             row = await self.contacts.get_full(contact_id)
             assert row is not None  # contacts are never deleted
             contact, lead, source = row
-            # By the contact's topic's weights, as a new contact of the topic would be.
-            others = [
-                c
-                for c in await self.assigner.candidates(source, contact.topic_id)
-                if c.operator_id != operator_id and c.telegram_id != lead.telegram_id
-            ]
+            # Whom a new contact of its topic could go to now (shifts, duty and the desk's
+            # hours included), by the topic's weights.
+            field = await self.assigner.field(source, lead, contact.topic_id)
+        others = [c for c in field.eligible if c.operator_id != operator_id] if field else []
         pick = pick_operator(others, self.rng)
         if pick is None:
             return
@@ -86,19 +85,29 @@ class TimerService(Service):
             return  # the pick filled up or the contact ended meanwhile: keep it where it is
 
     async def drain_open_desks(self) -> int:
-        """Assign what waits in the queues of the sources with business hours that are open
-        now, oldest first, as far as their operators' limits allow (the rest waits for freed
-        capacity as usual). Returns how many were assigned.
+        """Assign what waits in the queues that the time of day may have opened, oldest
+        first, as far as the operators' limits allow (the rest waits for freed capacity as
+        usual): of the sources with business hours that are open now, or closed but letting
+        their on-duty operators take contacts, and, while any operator has a shift, of every
+        source. Returns how many were assigned.
 
-        Freed capacity drains the queue at once, but the opening of a desk is no event: this
-        runs every minute, so a desk's queue starts draining within a minute of its opening.
+        Freed capacity drains the queue at once, but the opening of a desk or the start of a
+        shift is no event: this runs every minute, so such a queue starts draining within a
+        minute of it.
         """
         async with self.transaction():
             sources = await self.sources.all()
+            shifts = await self.operators.any_shift()
         now = self.clock.now()
-        skip = frozenset(s.id for s in sources if s.hours is None or not Desk.of(s).is_open(now))
+
+        def timed(source: Source) -> bool:
+            if source.hours is None:
+                return shifts
+            return source.duty_after_hours or Desk.of(source).is_open(now)
+
+        skip = frozenset(s.id for s in sources if not timed(s))
         if len(skip) == len(sources):
-            return 0  # no source with hours is open: nothing to look at
+            return 0  # no queue the time of day could have opened: nothing to look at
         return len(await self.assign_pending(skip=skip))
 
     async def _desks(self) -> dict[int, Desk]:

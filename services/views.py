@@ -23,6 +23,8 @@ class OperatorView:
 
     operator: Operator
     links: list[LinkView]
+    # Within their shift now (always, without one).
+    on_shift: bool = True
 
     @property
     def not_started(self) -> list[Source]:

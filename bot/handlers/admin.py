@@ -416,6 +416,57 @@ async def list_holidays(
     await message.answer(render.holidays(view, await sender.language()))
 
 
+async def operator_shift(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/shift <op>`` shows an operator's shift; ``/shift <op> <schedule>`` sets it (in this
+    bot's zone unless it names one), ``/shift <op> off`` lets them work whenever active."""
+    language = await sender.language()
+    ref, _, spec = (command.args or "").strip().partition(" ")
+    if not ref:
+        return await _usage(message, "shift", language)
+    if spec.strip():
+        view = await services.hours.set_shift(source.id, ref, spec)
+    else:
+        view = await services.hours.shift(ref)
+    await message.answer(render.shift(view, language, changed=bool(spec.strip())))
+    return None
+
+
+# /duty's and /afterhours' words are the same in every language, as the commands are.
+_DUTY = {"on": True, "off": False}
+_AFTER_HOURS = {"duty": True, "queue": False}
+
+
+async def duty(
+    message: Message, command: CommandObject, services: Services, sender: Sender
+) -> None:
+    """``/duty <op> on|off``: whether the operator takes contacts while a desk is closed."""
+    language = await sender.language()
+    args = _args(command, 2, 2)
+    if args is None or args[1].lower() not in _DUTY:
+        return await _usage(message, "duty", language)
+    operator = await services.hours.set_duty(args[0], _DUTY[args[1].lower()])
+    await message.answer(render.duty(operator, language))
+    return None
+
+
+async def after_hours(
+    message: Message, command: CommandObject, services: Services, source: Source, sender: Sender
+) -> None:
+    """``/afterhours`` shows what this bot does with new contacts while it is closed;
+    ``/afterhours duty`` lets its on-duty operators take them, ``/afterhours queue`` makes
+    them wait for the opening."""
+    language = await sender.language()
+    args = _args(command, 0, 1)
+    if args is None or (args and args[0].lower() not in _AFTER_HOURS):
+        return await _usage(message, "afterhours", language)
+    duty_after_hours = _AFTER_HOURS[args[0].lower()] if args else None
+    updated = await services.hours.after_hours(source.id, duty_after_hours)
+    await message.answer(render.after_hours(updated, language, changed=bool(args)))
+    return None
+
+
 async def refuse(message: Message, sender: Sender) -> None:
     """Anyone else trying an admin command: a refusal, nothing changes."""
     await message.answer(t("admin-only", await sender.language()))
@@ -450,6 +501,9 @@ def build_router() -> Router:
     admin_only.message.register(business_hours, Command("hours"))
     admin_only.message.register(holiday, Command("holiday"))
     admin_only.message.register(list_holidays, Command("holidays"))
+    admin_only.message.register(after_hours, Command("afterhours"))
+    admin_only.message.register(operator_shift, Command("shift"))
+    admin_only.message.register(duty, Command("duty"))
     # Any admin may have any transcript, operator or not.
     admin_only.message.register(operator.history, Command("history"))
     # Any admin may block the client of any contact.

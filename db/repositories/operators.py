@@ -25,6 +25,9 @@ class CandidateRow(NamedTuple):
     credit: float
     # Their preferred language (choice, else Telegram's): what their card is written in.
     language: str | None
+    # Their shift as stored (NULL: whenever active) and whether they are on duty.
+    shift: str | None
+    on_duty: bool
 
 
 _OPERATORS = Operator.__table__
@@ -45,6 +48,8 @@ _CANDIDATES = (
         _REACH.c.unreachable,
         _LINKS.c.credit,
         func.coalesce(_OPERATORS.c.chosen_language, _OPERATORS.c.language),
+        _OPERATORS.c.shift,
+        _OPERATORS.c.on_duty,
     )
     .join(_LINKS, _LINKS.c.operator_id == _OPERATORS.c.id)
     .join(
@@ -120,6 +125,11 @@ class OperatorRepository(Repository):
     async def all(self) -> list[Operator]:
         """Every operator, in the order they were added."""
         return list((await self.session.execute(select(Operator).order_by(Operator.id))).scalars())
+
+    async def any_shift(self) -> bool:
+        """Whether any operator has a shift (the time of day then decides who is free)."""
+        stmt = select(exists().where(Operator.shift.is_not(None)))
+        return bool((await self.session.execute(stmt)).scalar())
 
     def add(self, operator: Operator) -> None:
         """Stage a new operator."""

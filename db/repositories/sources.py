@@ -110,3 +110,10 @@ class SourceRepository(Repository):
             update(_SOURCES).where(_SOURCES.c.id == source_id).values(holidays=holidays)
         )
         self.refresh_loaded(Source, source_id, holidays=holidays)
+
+    async def set_duty_after_hours(self, source_id: int, duty: bool) -> None:
+        """Whether on-duty operators take a source's new contacts while it is closed."""
+        await self.session.execute(
+            update(_SOURCES).where(_SOURCES.c.id == source_id).values(duty_after_hours=duty)
+        )
+        self.refresh_loaded(Source, source_id, duty_after_hours=duty)

@@ -2,26 +2,21 @@
 the hours a client is told when the desk opens, once, and waits; the minute check assigns
 them when it opens. Reminders, auto-close and the queue alert count working time only."""
 
-import contextlib
-import random
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 
 import db.base
-from bot.app import create_app
-from bot.config import Settings
 from fake_telegram import User
 from tests.e2e.helpers import cards, copies_from, texts
-from tests.harness import ADMIN, FAST
+from tests.harness import ADMIN
+from tests.support.clock import MovableClock, berlin, minute_check, running, tick
 from tests.support.switchboard import Switchboard
 
 ANN = User(1001, "Ann", username="ann_op")
 CLARA = User(3001, "Clara")
 DAN = User(3002, "Dan")
-BERLIN = ZoneInfo("Europe/Berlin")
 HOURS = "/hours mon-fri 09:00-18:00 tz=Europe/Berlin"
 JOINED = "An operator has joined and is reading your messages."
 QUEUED_AFTER_HOURS = (
@@ -30,34 +25,9 @@ QUEUED_AFTER_HOURS = (
 )
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-class MovableClock:
-    """A clock that stands still until the test moves it."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 def clock() -> MovableClock:
     return MovableClock(berlin(2027, 1, 7, 20, 0))  # a Thursday evening
-
-
-@contextlib.asynccontextmanager
-async def running(telegram, settings: Settings, clock: MovableClock) -> AsyncIterator[Switchboard]:
-    app = await create_app(settings, rng=random.Random(7), pacing=FAST, clock=clock)
-    switchboard = Switchboard(app, telegram)
-    await switchboard.start()
-    try:
-        yield switchboard
-    finally:
-        await switchboard.stop()
 
 
 @pytest.fixture
@@ -83,18 +53,6 @@ async def timed(
     settings = make_settings(reminder_minutes=15, auto_close_hours=24, queue_alert_minutes=15)
     async with running(telegram, settings, clock) as started:
         yield started
-
-
-async def tick(switchboard: Switchboard, job: str) -> None:
-    """Run one of the scheduler's jobs now, and let its messages go."""
-    assert switchboard.app.scheduler is not None
-    await switchboard.app.scheduler.get_job(job).func()
-    await switchboard.idle()
-
-
-async def minute_check(switchboard: Switchboard) -> None:
-    """Run the scheduler's minute check of the desks' hours now, and let its messages go."""
-    await tick(switchboard, "drain_open_desks")
 
 
 async def test_after_hours_a_client_is_told_once_waits_and_is_assigned_at_nine(

@@ -52,6 +52,9 @@ ADMIN_COMMANDS = [
     "hours",
     "holiday",
     "holidays",
+    "afterhours",
+    "shift",
+    "duty",
 ]
 ADMIN_MENU = [*CLIENT_MENU, "history", "ban", "move", *ADMIN_COMMANDS]
 

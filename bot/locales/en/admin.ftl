@@ -85,6 +85,8 @@ why-left-out = {"   "}{ $name } left out: { $reason ->
     [full] at their limit
     [client] is the client
     [changed] paused or filled up just then
+    [off_shift] outside their shift
+    [not_on_duty] not on duty (the desk was closed)
    *[other] { $reason }
 }
 admin-invite =

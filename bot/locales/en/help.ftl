@@ -40,6 +40,9 @@ help-admin =
     /move &lt;contact&gt; &lt;topic&gt; – move a contact to another topic
     /hours [schedule|off] – this bot's business hours, or set them
     /holiday [del] YYYY-MM-DD, /holidays – days it stays closed
+    /afterhours [queue|duty] – whether operators on duty take contacts while it is closed
+    /shift &lt;op&gt; [schedule|off] – an operator's own working hours
+    /duty &lt;op&gt; on|off – whether they take contacts while a desk is closed
     /history &lt;contact&gt; – its whole conversation as a file
     /ban &lt;contact&gt; – block its client; /unban &lt;id&gt;, /banned – lift it, who is blocked
     /language – choose your language

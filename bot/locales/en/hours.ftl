@@ -46,3 +46,37 @@ error-holiday-date = Nothing changed: “{ $token }” is no date; write it as Y
 menu-hours = This bot's business hours
 menu-holiday = Add or remove a holiday
 menu-holidays = This bot's holidays
+
+# What a closed desk does (/afterhours), the operators' shifts (/shift) and duty (/duty).
+admin-after-hours = Outside its business hours @{ $source } { $mode ->
+    [duty] gives new contacts to its operators on duty (/duty), within their shifts; while none of them is free, they wait for the opening. Make every contact wait with /afterhours queue.
+   *[queue] keeps new contacts in the queue until it opens. Let operators on duty take them with /afterhours duty.
+}
+admin-after-hours-set = Saved. Outside its business hours @{ $source } { $mode ->
+    [duty] gives new contacts to its operators on duty (/duty), within their shifts; while none of them is free, they wait for the opening.
+   *[queue] keeps new contacts in the queue until it opens.
+}
+admin-shift = Shift of { $name }: <code>{ $spec }</code>; { $now ->
+    [on] on shift now.
+   *[off] off shift now: no new contacts until it starts (the open ones stay theirs).
+}
+admin-shift-set = Saved. Shift of { $name }: <code>{ $spec }</code>; { $now ->
+    [on] on shift now.
+   *[off] off shift now: no new contacts until it starts (the open ones stay theirs).
+}
+admin-shift-none = { $name } has no shift: they get new contacts whenever they are active. Set one with /shift &lt;op&gt; mon-fri 10:00-19:00.
+admin-shift-none-set = Saved: { $name } has no shift now; they get new contacts whenever they are active.
+admin-duty-on = { $name } is on duty: while a bot that lets operators on duty take contacts (/afterhours duty) is closed, they get its new contacts, within their shift.
+admin-duty-off = { $name } is off duty: they get new contacts only while the desk is open.
+admin-operator-shift = {"   "}shift <code>{ $spec }</code>, { $now ->
+    [on] on shift now
+   *[off] off shift now
+}
+admin-operator-on-duty = {"   "}on duty outside business hours
+usage-afterhours = /afterhours, /afterhours duty or /afterhours queue
+usage-shift = /shift &lt;op&gt;, /shift &lt;op&gt; mon-fri 10:00-19:00 [tz=Europe/Moscow] or /shift &lt;op&gt; off
+usage-duty = /duty &lt;op&gt; on or /duty &lt;op&gt; off
+why-out-of-hours-duty = { $when }: the desk was closed (business hours) and no operator on duty could take it; the client was told when it opens, and the contact waits in the queue.
+menu-afterhours = What this bot does while closed
+menu-shift = An operator's shift
+menu-duty = Put an operator on or off duty

@@ -93,6 +93,8 @@ why-left-out = {"   "}{ $name } — вне выбора: { $reason ->
     [full] лимит заполнен
     [client] это сам клиент
     [changed] пауза или заполненный лимит в тот самый момент
+    [off_shift] не на смене
+    [not_on_duty] не дежурит (бот был закрыт)
    *[other] { $reason }
 }
 admin-invite =
