@@ -32,6 +32,7 @@ from services.errors import (
     NotYourContact,
     NotYourRating,
     OperatorFull,
+    OperatorOffShift,
     RatingTooLate,
     TopicGone,
     TransferToSelf,
@@ -54,6 +55,7 @@ from services.notices import (
     TopicButton,
 )
 from services.numbers import MAX_ID
+from services.shifts import on_shift, read_shift
 from services.topics import check_name
 from services.views import BannedView
 
@@ -610,8 +612,11 @@ class ContactService(Service):
 
     async def _take_slot_of(self, target: Operator, source: Source, ref: str | int) -> None:
         """Count one more contact against ``target``, who must be able to take it from
-        ``source`` (active, not paused, started the bot, below the limit)."""
-        # Weight only steers random distribution; an explicit choice ignores it.
+        ``source`` (active, not paused, on shift, started the bot, below the limit)."""
+        # Weight only steers random distribution; an explicit choice ignores it. A shift does
+        # not: whoever named them may not know they have gone home.
+        if not on_shift(read_shift(target.shift), self.clock.now()):
+            raise OperatorOffShift(ref=ref, shift=target.shift)
         link = await self.operators.link(target.id, source.bot_source_id)
         reachable = link is not None and link.started and not link.unreachable
         if not reachable or not await self.operators.take_slot(target.id):

@@ -146,6 +146,13 @@ class OperatorFull(DomainError):
     )
 
 
+class OperatorOffShift(OperatorFull):
+    """The operator named for a contact is outside their shift now."""
+
+    key = "error-operator-off-shift"
+    template = "{ref} is off shift now (shift {shift})"
+
+
 class UnknownSource(DomainError):
     """No source with that id or username."""
 

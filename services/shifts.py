@@ -26,8 +26,8 @@ def parse_shift(spec: str, zone: str) -> hours.Schedule | None:
     Raises ``services.hours.InvalidHours`` as ``/hours`` does (``25:00``, ``mon-xyz``, an
     unknown zone, overlapping ranges).
     """
-    words = spec.split()
-    if words != [NO_SHIFT] and not any(word.lower().startswith("tz=") for word in words):
+    words = spec.lower().split()
+    if words != [NO_SHIFT] and not any(word.startswith("tz=") for word in words):
         spec = f"{spec} tz={zone}"
     return hours.parse(spec)
 

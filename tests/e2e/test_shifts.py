@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from fake_telegram import User
-from tests.e2e.helpers import cards, texts
+from tests.e2e.helpers import buttons, cards, texts
 from tests.harness import ADMIN
 from tests.support.clock import MovableClock, berlin, minute_check, running
 from tests.support.switchboard import Switchboard
@@ -236,4 +236,36 @@ async def test_a_hostile_name_is_shown_as_written_in_russian(switchboard: Switch
     assert await switchboard.command(admin, "/duty 1003 on") == (
         "<b>& дежурит: пока закрыт бот, который отдаёт контакты дежурным (/afterhours duty), "
         "новые контакты приходят этому оператору, в пределах смены."
+    )
+
+
+async def test_a_colleague_off_shift_is_not_offered_nor_given_a_contact(
+    switchboard: Switchboard, clock: MovableClock
+):
+    telegram = switchboard.telegram
+    carl = User(1004, "Carl", username="carl_op")
+    await switchboard.add_operator(ANN)
+    await switchboard.add_operator(BOB)
+    await switchboard.add_operator(carl)
+    await switchboard.command(ADMIN, "/shift @bob_op mon-fri 09:00-18:00 tz=Europe/Berlin")
+    await switchboard.command(carl, "/pause")
+    await write(switchboard, User(3001, "Clara"))  # Thursday 20:00: Bob has gone home
+    await switchboard.command(carl, "/resume")
+    (card,) = cards(telegram, "alpha_bot", ANN.id)
+
+    await telegram.press_button("alpha_bot", ANN, card.message_id, "pass:1")
+    await switchboard.idle()
+    question = telegram.received("alpha_bot", ANN.id)[-1]
+    assert buttons(question) == [("Carl", f"passto:1:{carl.id}")]
+    refusal = (
+        "@bob_op is off shift now (shift mon-fri 09:00-18:00 tz=Europe/Berlin): pick someone "
+        "on shift, or change the shift with /shift."
+    )
+    assert await switchboard.command(ANN, "/transfer 1 @bob_op") == refusal
+    assert await switchboard.command(ADMIN, "/assign 1 @bob_op") == refusal
+    assert (await switchboard.command(ANN, "/contacts")).count("#1 via @alpha_bot") == 1
+
+    clock.at = berlin(2027, 1, 8, 9, 30)
+    assert (await switchboard.command(ANN, "/transfer 1 @bob_op")).startswith(
+        "Contact #1 is now with @bob_op"
     )

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select, update
 
 from db.base import utcnow
-from db.models import Contact, ContactStatus, Delivery, Source
+from db.models import Contact, ContactStatus, Delivery, Operator, Source
 from services.contacts import ContactService, Outcome
+from services.hours import DAYS
 from services.timers import TimerService
 from services.topic_admin import TopicService
 from tests.support.incoming import incoming
@@ -110,6 +111,27 @@ async def test_a_reminders_reassignment_keeps_to_the_contacts_topic(
 
     async with session_factory() as session:
         assert (await session.get(Contact, contact)).operator_id == seller.id
+
+
+async def test_a_reminders_reassignment_passes_over_an_operator_off_shift(
+    timers, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    await add_operator([source])  # the slow one, who has it
+    contact = (await register(session_factory, source, 42)).contact_id
+    # By weight the operator off shift would get it almost surely.
+    off_shift = await add_operator([source], weight=1000)
+    other = await add_operator([source])
+    elsewhere = DAYS[(utcnow().weekday() + 3) % 7]  # never today
+    async with session_factory.begin() as session:
+        stmt = update(Operator).where(Operator.id == off_shift.id)
+        await session.execute(stmt.values(shift=f"{elsewhere} 00:00-01:00 tz=UTC"))
+    await age(session_factory, contact, assigned_at=utcnow() - timedelta(minutes=11))
+
+    await timers().remind(timedelta(minutes=10), reassign=True)
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, contact)).operator_id == other.id
 
 
 async def test_idle_contacts_are_closed_and_clients_told(

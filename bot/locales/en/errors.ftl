@@ -18,6 +18,7 @@ error-contact-closed = Contact #{ $contact_id } is closed already.
 error-contact-changed = Contact #{ $contact_id } was assigned or closed by someone else just now; nothing was changed. Look at it again (/queue) and retry if still needed.
 error-not-your-contact = Contact #{ $contact_id } is not yours.
 error-operator-full = { $ref } cannot take it: inactive, paused, has not started this bot, or at the limit.
+error-operator-off-shift = { $ref } is off shift now (shift <code>{ $shift }</code>): pick someone on shift, or change the shift with /shift.
 error-transfer-to-self = Contact #{ $contact_id } is yours already.
 error-note-too-long = Nothing changed: the note has { $length } characters; at most { $limit } are allowed.
 error-unknown-source = Unknown bot { $ref }.

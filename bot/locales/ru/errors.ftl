@@ -18,6 +18,7 @@ error-contact-closed = Контакт #{ $contact_id } уже закрыт.
 error-contact-changed = Контакт #{ $contact_id } только что назначил или закрыл кто-то другой; ничего не изменилось. Посмотрите ещё раз (/queue) и повторите, если нужно.
 error-not-your-contact = Контакт #{ $contact_id } не Ваш.
 error-operator-full = { $ref } не может его взять: отключён, на паузе, не запускал этот бот или достиг лимита.
+error-operator-off-shift = { $ref } сейчас не на смене (смена <code>{ $shift }</code>): выберите того, кто на смене, или измените смену командой /shift.
 error-transfer-to-self = Контакт #{ $contact_id } уже у Вас.
 error-note-too-long = Ничего не изменилось: в примечании { $length } символов, а можно не больше { $limit }.
 error-unknown-source = Бота { $ref } нет.
