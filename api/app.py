@@ -36,6 +36,7 @@ from services.errors import (
     UnknownSource,
     UnknownWebhook,
 )
+from services.hours import InvalidHours
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ STATUS: dict[type[DomainError], int] = {
     UnknownEvent: 422,
     NoEvents: 422,
     InvalidWebhookSecret: 422,
+    InvalidHours: 422,
 }
 
 

@@ -1,5 +1,6 @@
 """``/api/v1/operators``: what ``/operators``, ``/addop``, ``/limit``, ``/activate``,
-``/deactivate`` and ``/delop`` do, through the same service (the same notices)."""
+``/deactivate``, ``/shift``, ``/duty`` and ``/delop`` do, through the same service (the same
+notices)."""
 
 from aiohttp import web
 from aiohttp_pydantic.oas.typing import r200, r201, r400, r401, r404, r409, r422
@@ -13,6 +14,8 @@ from api.schemas import (
 )
 from api.views import ApiView, json
 from services.admin import parse_limit
+from services.hours import DEFAULT_ZONE
+from services.shifts import parse_shift
 
 
 class OperatorsView(ApiView):
@@ -62,20 +65,27 @@ class OperatorView(ApiView):
     async def patch(
         self, telegram_id: int, /, body: OperatorChange
     ) -> r200[OperatorOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
-        """Switch an operator on or off, or set their limit (as ``/activate``,
-        ``/deactivate`` and ``/limit``); they are told in Telegram. Open contacts stay with
-        them either way.
+        """Switch an operator on or off, set their limit, their shift or whether they are on
+        duty (as ``/activate``, ``/deactivate``, ``/limit``, ``/shift`` and ``/duty``); they
+        are told in Telegram of the first two. Open contacts stay with them either way.
 
         Tags: operators
         """
         ref = str(telegram_id)
+        # A bad limit or shift refuses the whole change, the switches too.
         if body.limit is not None:
-            parse_limit(body.limit)  # a bad limit refuses the whole change, the switch too
+            parse_limit(body.limit)
+        if body.shift is not None:
+            parse_shift(body.shift.strip(), DEFAULT_ZONE)
         async with self.context.services() as services:
             if body.limit is not None:
                 await services.admin.set_limit(ref, body.limit)
             if body.active is not None:
                 await services.admin.set_active(ref, body.active)
+            if body.shift is not None:
+                await services.hours.set_shift(ref, body.shift)
+            if body.on_duty is not None:
+                await services.hours.set_duty(ref, body.on_duty)
             view = await services.admin.operator(ref)
         return json(OperatorOut.of(view))
 

@@ -81,6 +81,12 @@ class OperatorOut(BaseModel):
     paused: bool
     load: int = Field(description="Open contacts now.")
     limit: int
+    shift: str | None = Field(
+        description="Their own working hours, as /shift shows them (e.g. mon-fri 10:00-19:00 "
+        "tz=Europe/Moscow); null: whenever active."
+    )
+    on_shift: bool = Field(description="Within their shift now (always true without one).")
+    on_duty: bool = Field(description="Takes contacts while a bot with /afterhours duty is closed.")
     sources: list[OperatorSource]
 
     @classmethod
@@ -96,6 +102,9 @@ class OperatorOut(BaseModel):
             paused=operator.paused,
             load=operator.open_count,
             limit=operator.max_open,
+            shift=operator.shift,
+            on_shift=view.on_shift,
+            on_duty=operator.on_duty,
             sources=[
                 OperatorSource(
                     source_id=link.source.id,
@@ -129,11 +138,17 @@ class OperatorCreate(Request):
 
 
 class OperatorChange(Request):
-    """What to change of an operator (as ``/activate``, ``/deactivate``, ``/limit``); a field
-    left out stays as it is."""
+    """What to change of an operator (as ``/activate``, ``/deactivate``, ``/limit``,
+    ``/shift``, ``/duty``); a field left out stays as it is."""
 
     active: bool | None = None
     limit: int | None = Field(default=None, description=f"0 to {MAX_LIMIT}.")
+    shift: str | None = Field(
+        default=None,
+        description="Their own working hours, written as /hours writes a bot's (in UTC "
+        "without tz=), or off: whenever active.",
+    )
+    on_duty: bool | None = None
 
 
 class OperatorRemovedOut(BaseModel):

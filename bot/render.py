@@ -587,7 +587,7 @@ def me(view: OperatorView, language: str) -> str:
     """``/me``."""
     op = view.operator
     links = "\n" + "\n".join(_links(view, language)) if view.links else "—"
-    return t(
+    head = t(
         "operator-me",
         language,
         name=op.display_name,
@@ -596,6 +596,7 @@ def me(view: OperatorView, language: str) -> str:
         limit=op.max_open,
         links=Markup(links),
     )
+    return "\n".join([head, *_shift_lines(view, language)])
 
 
 def operators(views: list[OperatorView], language: str) -> list[str]:

@@ -9,7 +9,7 @@ from db.models import Operator, Source
 from services.assignment import Desk
 from services.base import Service
 from services.errors import UnknownSource
-from services.hours import Schedule, format_schedule, parse, parse_holiday
+from services.hours import DEFAULT_ZONE, Schedule, format_schedule, parse, parse_holiday
 from services.shifts import on_shift, parse_shift, read_shift
 
 
@@ -110,14 +110,16 @@ class HoursService(Service):
             operator = await self.find_operator(ref)
             return self._shift_view(operator, read_shift(operator.shift))
 
-    async def set_shift(self, source_id: int, ref: str, spec: str) -> ShiftView:
+    async def set_shift(self, ref: str, spec: str, source_id: int | None = None) -> ShiftView:
         """Set an operator's shift from ``spec`` (``off``: whenever active), in the zone of
-        the source's hours when it names none. A malformed spec is refused
-        (``services.hours.InvalidHours``) and nothing changes; if they are on shift now, the
-        queue drains to them at once."""
+        the hours of source ``source_id`` (UTC without one) when it names none. A malformed
+        spec is refused (``services.hours.InvalidHours``) and nothing changes; if they are on
+        shift now, the queue drains to them at once."""
         async with self.transaction():
-            source = await self._source(source_id)
-            schedule = parse_shift(spec.strip(), Desk.of(source).zone)
+            zone = DEFAULT_ZONE
+            if source_id is not None:
+                zone = Desk.of(await self._source(source_id)).zone
+            schedule = parse_shift(spec.strip(), zone)
             operator = await self.find_operator(ref)
             stored = None if schedule is None else format_schedule(schedule)
             await self.operators.set_fields(operator.id, shift=stored)

@@ -426,7 +426,7 @@ async def operator_shift(
     if not ref:
         return await _usage(message, "shift", language)
     if spec.strip():
-        view = await services.hours.set_shift(source.id, ref, spec)
+        view = await services.hours.set_shift(ref, spec, source.id)
     else:
         view = await services.hours.shift(ref)
     await message.answer(render.shift(view, language, changed=bool(spec.strip())))

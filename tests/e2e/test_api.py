@@ -108,6 +108,18 @@ async def test_operators_through_the_api_as_through_the_commands(
     assert (status, ann["limit"], ann["username"]) == (200, 4, "ann_op")
     status, ann = await api.call("PATCH", "/api/v1/operators/1001", {"active": False})
     assert (status, ann["state"], ann["active"]) == (200, "inactive", False)
+    assert (ann["shift"], ann["on_shift"], ann["on_duty"]) == (None, True, False)
+    change = {"shift": "mon-sun 00:00-24:00", "on_duty": True}  # on shift whenever it runs
+    status, ann = await api.call("PATCH", "/api/v1/operators/1001", change)
+    assert status == 200, ann
+    assert (ann["shift"], ann["on_shift"], ann["on_duty"]) == (
+        "mon-sun 00:00-24:00 tz=UTC",
+        True,
+        True,
+    )
+    assert "shift mon-sun 00:00-24:00 tz=UTC, on shift now" in (
+        await api_switchboard.command(ADMIN, "/operators")
+    )
     await api_switchboard.idle()
     assert texts(api_switchboard.telegram, "alpha_bot", ANN.id, seen) == [
         "An admin set your limit of open contacts to 4 (it was 3).",
@@ -146,6 +158,15 @@ async def test_operators_through_the_api_as_through_the_commands(
         ("PATCH", "/api/v1/operators/1002", {"active": "no"}, 400, "body.active"),
         ("PATCH", "/api/v1/operators/77", {"active": False}, 404, "unknown operator 77"),
         ("PATCH", "/api/v1/operators/abc", {"active": False}, 400, "path.telegram_id"),
+        ("PATCH", "/api/v1/operators/1002", {"shift": "mon 25:00-26:00"}, 422, "25:00"),
+        (
+            "PATCH",
+            "/api/v1/operators/1002",
+            {"shift": "mon 09:00-13:00 mon 12:00-18:00", "on_duty": True},
+            422,
+            "overlap",
+        ),
+        ("PATCH", "/api/v1/operators/1002", {"on_duty": "yes"}, 400, "body.on_duty"),
         ("DELETE", f"/api/v1/operators/{2**64}", None, 422, "Telegram id"),
         ("DELETE", "/api/v1/operators/-5", None, 404, "unknown operator -5"),
         ("GET", "/api/v1/nothing", None, 404, "Not Found"),

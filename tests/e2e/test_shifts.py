@@ -72,6 +72,9 @@ async def test_an_operator_outside_their_shift_is_never_picked_inside_it_normall
     assert "shift mon-fri 13:00-18:00 tz=Europe/Berlin, off shift now" in operators
     why = await switchboard.command(ADMIN, "/why 1")
     assert "Bob left out: outside their shift" in why
+    assert (await switchboard.command(BOB, "/me")).endswith(
+        "shift mon-fri 13:00-18:00 tz=Europe/Berlin, off shift now"
+    )
 
     clock.at = berlin(2027, 1, 8, 14, 0)  # Bob's shift; Ann's open contacts stay hers
     for n in range(12):
