@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import create_app
 from tests.harness import FAST
 from tests.support.api import KEY, Api
+from tests.support.clock import MovableClock, berlin, running
 from tests.support.db import TEST_DATABASE_URL
 from tests.support.switchboard import Switchboard
 
@@ -34,6 +35,19 @@ async def switchboard(telegram, make_settings) -> AsyncIterator[Switchboard]:
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    """A clock standing on a Thursday evening in Berlin until the test moves it."""
+    return MovableClock(berlin(2027, 1, 7, 20, 0))
+
+
+@pytest.fixture
+async def clocked(telegram, make_settings, clock: MovableClock) -> AsyncIterator[Switchboard]:
+    """A Switchboard whose services read ``clock``."""
+    async with running(telegram, make_settings(), clock) as started:
+        yield started
 
 
 @pytest.fixture

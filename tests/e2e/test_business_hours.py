@@ -26,14 +26,9 @@ QUEUED_AFTER_HOURS = (
 
 
 @pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(berlin(2027, 1, 7, 20, 0))  # a Thursday evening
-
-
-@pytest.fixture
-async def switchboard(telegram, make_settings, clock: MovableClock) -> AsyncIterator[Switchboard]:
-    async with running(telegram, make_settings(), clock) as started:
-        yield started
+def switchboard(clocked: Switchboard) -> Switchboard:
+    """The Switchboard of these tests reads the clock they move (a Thursday evening)."""
+    return clocked
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ contacts, inside it they do; while the desk is closed its operators on duty take
 once, if the bot lets them."""
 
 import dataclasses
-from collections.abc import AsyncIterator
 
 import pytest
 
 from fake_telegram import User
 from tests.e2e.helpers import buttons, cards, texts
 from tests.harness import ADMIN
-from tests.support.clock import MovableClock, berlin, minute_check, running
+from tests.support.clock import MovableClock, berlin, minute_check
 from tests.support.switchboard import Switchboard
 
 ANN = User(1001, "Ann", username="ann_op")
@@ -32,14 +31,9 @@ JOINED = "An operator has joined and is reading your messages."
 
 
 @pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(berlin(2027, 1, 7, 20, 0))  # a Thursday evening
-
-
-@pytest.fixture
-async def switchboard(telegram, make_settings, clock: MovableClock) -> AsyncIterator[Switchboard]:
-    async with running(telegram, make_settings(), clock) as started:
-        yield started
+def switchboard(clocked: Switchboard) -> Switchboard:
+    """The Switchboard of these tests reads the clock they move (a Thursday evening)."""
+    return clocked
 
 
 async def write(switchboard: Switchboard, client: User, text: str = "Hello") -> None:
