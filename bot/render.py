@@ -624,7 +624,7 @@ def operators(views: list[OperatorView], language: str) -> list[str]:
 
 
 def _shift_lines(view: OperatorView, language: str) -> list[str]:
-    """An operator's shift and duty, where they have them (``/operators``)."""
+    """An operator's shift and duty, where they have them (``/operators``, ``/me``)."""
     op = view.operator
     lines = []
     if op.shift is not None:

@@ -180,15 +180,22 @@ class Assigner:
         return rows
 
     async def field(
-        self, source: Source, lead: Lead, topic_id: int | None = None, *, lock: bool = False
-    ) -> "Field | None":
+        self,
+        source: Source,
+        lead: Lead,
+        topic_id: int | None = None,
+        *,
+        lock: bool = False,
+        any_hour: bool = False,
+    ) -> Field | None:
         """Who of the source's operators may take the lead's contact now (by the weights of
         topic ``topic_id`` if it has any), and why the others may not; ``None`` while the
         source is closed and nobody takes contacts then (its business hours, read from the
         row the caller loaded anyway: no query). While it is closed and its on-duty operators
-        take contacts, only they may, within their shifts (``services.shifts``)."""
+        take contacts, only they may, within their shifts (``services.shifts``). With
+        ``any_hour`` the desk's hours do not count (for a choice someone makes on purpose)."""
         now = self.clock.now()
-        closed = source.hours is not None and not Desk.of(source).is_open(now)
+        closed = not any_hour and source.hours is not None and not Desk.of(source).is_open(now)
         if closed and not source.duty_after_hours:
             return None
         eligible: list[CandidateRow] = []

@@ -630,10 +630,11 @@ class ContactService(Service):
             previous = await self._operator_of(contact)
             if previous is None or previous.telegram_id != by:
                 raise NotYourContact(contact_id=contact_id)
-            # By the contact's topic's weights, shifts, duty and the desk's hours included.
-            field = await self.assigner.field(source, lead, contact.topic_id)
-            pool = field.eligible if field else []
-            found = [await self.operators.get(c.operator_id) for c in pool]
+            # By the contact's topic's weights and the shifts; not the desk's hours: an
+            # operator may pass a contact on at night, as /transfer does.
+            field = await self.assigner.field(source, lead, contact.topic_id, any_hour=True)
+            assert field is not None  # any hour: never closed
+            found = [await self.operators.get(c.operator_id) for c in field.eligible]
         return [op for op in found if op is not None and op.id != previous.id]
 
     async def transfer(

@@ -422,14 +422,15 @@ async def operator_shift(
     """``/shift <op>`` shows an operator's shift; ``/shift <op> <schedule>`` sets it (in this
     bot's zone unless it names one), ``/shift <op> off`` lets them work whenever active."""
     language = await sender.language()
-    ref, _, spec = (command.args or "").strip().partition(" ")
+    ref, _, rest = (command.args or "").strip().partition(" ")
     if not ref:
         return await _usage(message, "shift", language)
-    if spec.strip():
+    spec = rest.strip()
+    if spec:
         view = await services.hours.set_shift(ref, spec, source.id)
     else:
         view = await services.hours.shift(ref)
-    await message.answer(render.shift(view, language, changed=bool(spec.strip())))
+    await message.answer(render.shift(view, language, changed=bool(spec)))
     return None
 
 
