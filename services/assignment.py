@@ -133,6 +133,11 @@ def _in_topic(rows: list[CandidateRow], topic_weights: dict[int, int]) -> list[C
     return [row._replace(weight=weights[row.operator_id]) for row in rows]
 
 
+def _closed(source: Source, at: datetime) -> bool:
+    """Whether the source is outside its business hours at ``at`` (read from its row)."""
+    return source.hours is not None and not Desk.of(source).is_open(at)
+
+
 @dataclass(frozen=True, slots=True)
 class Assignment:
     """A queued contact given to an operator."""
@@ -140,6 +145,16 @@ class Assignment:
     contact_id: int
     operator_id: int
     operator_telegram_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One attempt of the queue's drain: the oldest queued contact it looked at, its source,
+    and its assignment (``None`` when nobody there could take it now)."""
+
+    contact: Contact
+    source: Source
+    assignment: Assignment | None
 
 
 def tell_client(outbox: Outbox, lead: Lead, source: Source, notice: Notice) -> None:
@@ -195,7 +210,7 @@ class Assigner:
         take contacts, only they may, within their shifts (``services.shifts``). With
         ``any_hour`` the desk's hours do not count (for a choice someone makes on purpose)."""
         now = self.clock.now()
-        closed = not any_hour and source.hours is not None and not Desk.of(source).is_open(now)
+        closed = not any_hour and _closed(source, now)
         if closed and not source.duty_after_hours:
             return None
         eligible: list[CandidateRow] = []
@@ -213,6 +228,11 @@ class Assigner:
             else:
                 left.append([row.operator_id, reason.value])
         return Field(eligible, left, closed)
+
+    def shut(self, source: Source) -> bool:
+        """Whether the source gives nobody a contact now: closed, and its on-duty operators
+        do not take contacts then."""
+        return not source.duty_after_hours and _closed(source, self.clock.now())
 
     async def take_operator(
         self, source: Source, lead: Lead, topic_id: int | None = None
@@ -330,12 +350,11 @@ class Assigner:
         skip_sources: Collection[int],
         skip_topics: Collection[int] = (),
         skip_plain: Collection[int] = (),
-    ) -> tuple[Contact, Assignment | None] | None:
+    ) -> Step | None:
         """Try to assign the oldest queued contact outside ``skip_sources``, ``skip_topics``
         and (of those without a topic) ``skip_plain`` (see ``ContactRepository.next_queued``).
 
-        Returns ``None`` when no such contact is queued, else the contact and its assignment
-        (``None`` when its source has nobody free right now, or is closed).
+        Returns ``None`` when no such contact is queued, else what came of it.
         """
         contact = await self.contacts.next_queued(skip_sources, skip_topics, skip_plain)
         if contact is None:
@@ -343,4 +362,4 @@ class Assigner:
         lead = await self.leads.get(contact.lead_id)
         source = await self.sources.get(contact.source_id)
         assert lead is not None and source is not None  # foreign keys
-        return contact, await self.assign_queued(contact, lead, source)
+        return Step(contact, source, await self.assign_queued(contact, lead, source))

@@ -219,27 +219,30 @@ class Service:
         ``skip`` alone.
 
         One transaction per contact: each locks one contact and one operator row, so several
-        processes can drain at once without deadlocks. A source whose operators are all busy,
-        or that is closed (business hours), is skipped for the rest of the run (a topic of
-        it on its own).
+        processes can drain at once without deadlocks. A source whose operators are all busy
+        is skipped for the rest of the run (a topic of it on its own), as is one that is
+        closed (business hours) and gives nobody anything then.
         """
         done: list[Assignment] = []
         # A topic's operators are not its source's: a full topic is skipped on its own, and
-        # a source's contacts without a topic on their own.
+        # a source's contacts without a topic on their own; a shut source as a whole.
+        skip_sources = set(skip)
         skip_topics: set[int] = set()
         skip_plain: set[int] = set()
         while limit is None or len(done) < limit:
             async with self.transaction():
-                step = await self.assigner.assign_next(skip, skip_topics, skip_plain)
+                step = await self.assigner.assign_next(skip_sources, skip_topics, skip_plain)
             if step is None:
                 break
-            contact, assignment = step
-            if assignment is None and contact.topic_id is not None:
+            contact = step.contact
+            if step.assignment is not None:
+                done.append(step.assignment)
+            elif self.assigner.shut(step.source):
+                skip_sources.add(contact.source_id)
+            elif contact.topic_id is not None:
                 skip_topics.add(contact.topic_id)
-            elif assignment is None:
-                skip_plain.add(contact.source_id)
             else:
-                done.append(assignment)
+                skip_plain.add(contact.source_id)
         return done
 
     async def create_operator(self, telegram_id: int, max_open: int, name: str) -> Operator:

@@ -98,7 +98,7 @@ async def test_a_message_racing_the_assignment_of_its_queued_contact_reaches_the
     assigning = session_factory()
     await assigning.begin()
     step = await Assigner(assigning, rng).assign_next(set())
-    assert step is not None and step[1] is not None
+    assert step is not None and step.assignment is not None
     # ... while the client's second message arrives here.
     async with session_factory() as writer, session_factory() as observer:
         second = asyncio.create_task(
