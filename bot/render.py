@@ -105,14 +105,25 @@ def paginate(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return pages
 
 
+def _full_name(lead: Lead | ClientRef) -> str:
+    return " ".join(p for p in (lead.first_name, lead.last_name) if p) or "—"
+
+
 def client_name(lead: Lead | ClientRef) -> str:
     """A client as operators see them: name, @username, id and phone (not escaped); a form's
     lead may have no Telegram id."""
-    name = " ".join(p for p in (lead.first_name, lead.last_name) if p) or "—"
+    name = _full_name(lead)
     username = f" @{lead.username}" if lead.username else ""
     known = [f"id {lead.telegram_id}" if lead.telegram_id is not None else "", lead.phone or ""]
     details = ", ".join(part for part in known if part)
     return f"{name}{username} ({details})" if details else f"{name}{username}"
+
+
+def _card_client(lead: Lead) -> str:
+    """A client as their card names them (not escaped): name and Telegram id; the card shows
+    their @username and phone on a line of their own."""
+    name = _full_name(lead)
+    return f"{name} (id {lead.telegram_id})" if lead.telegram_id is not None else name
 
 
 def _when(moment: datetime | None, language: str) -> str:
@@ -403,7 +414,7 @@ def _card(card: OperatorCard, language: str) -> str:
             language,
             contact_id=card.contact_id,
             source=card.source.username,
-            client=client_name(lead),
+            client=_card_client(lead),
             phone=lead.phone or "—",
             email=lead.email or "—",
             external_id=lead.external_id or "—",
@@ -415,7 +426,7 @@ def _card(card: OperatorCard, language: str) -> str:
         language,
         contact_id=card.contact_id,
         source=card.source.username,
-        client=client_name(card.lead),
+        client=_card_client(card.lead),
         context=Markup(_topic_line(card, language) + _context(card, language)),
         history=Markup(rendered),
     )

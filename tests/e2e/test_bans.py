@@ -213,7 +213,7 @@ async def test_the_card_shows_the_clients_context_with_a_hostile_name_escaped(
     await switchboard.idle()
     (first,) = cards(telegram, "alpha_bot", OLGA.id)
     assert "\nℹ️ @evil_user · language ru · phone —\nFirst contact" in first.plain_text
-    assert "Client: <b>& @evil_user (id 3005)" in first.plain_text
+    assert "Client: <b>& (id 3005)\n" in first.plain_text
 
     await switchboard.command(OLGA, "/close 1")
     await telegram.send_message("alpha_bot", evil, "Again")

@@ -24,7 +24,8 @@ async def test_hostile_client_name_renders_everywhere(switchboard: Switchboard):
 
     await switchboard.add_operator(OLGA)
     (card,) = cards(telegram, "alpha_bot", OLGA.id)
-    assert f"Client: {SHOWN}" in card.plain_text
+    # The card names them once: @username and phone are on the line under it.
+    assert "Client: <b>&amp; </i> (id 5001)\nℹ️ @evil_user · " in card.plain_text
     await telegram.send_message("alpha_bot", ANNA, "Hi")
     await switchboard.idle()
     contacts = await switchboard.command(OLGA, "/contacts")

@@ -77,7 +77,7 @@ async def test_the_whole_cycle_of_a_form(api: Api, api_switchboard: Switchboard)
     card = _form_cards(switchboard, owner)[0]
     assert card.plain_text == (
         f"📝 New contact #{first['id']} from the form @site_form\n"
-        f"Client: {HOSTILE} (+1 555 0000)\n"
+        f"Client: {HOSTILE}\n"
         "Phone: +1 555 0000\n"
         "Email: lead0@example.com\n"
         "Form's id: lead-0\n"
