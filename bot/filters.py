@@ -20,3 +20,12 @@ class IsOperator(Filter):
     async def __call__(self, _event: Message | CallbackQuery, sender: Sender) -> bool:
         """Check the sender."""
         return await sender.is_operator()
+
+
+class NotBlocked(Filter):
+    """The sender is no blocked client: a blocked one's /help and /language go unanswered,
+    as their /start and messages do."""
+
+    async def __call__(self, _event: Message | CallbackQuery, sender: Sender) -> bool:
+        """Check the sender."""
+        return not await sender.is_blocked_client()

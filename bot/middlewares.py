@@ -62,6 +62,14 @@ class Sender:
         """The sender chose ``language`` just now: answer in it from here on."""
         self._language = language
 
+    async def is_blocked_client(self) -> bool:
+        """Whether the sender is a client an operator blocked (``/ban``): they get no answer
+        at all. Admins and operators are never blocked clients here (one query or two, asked
+        by the few commands every role has)."""
+        if self.user is None or self.is_admin or await self.is_operator():
+            return False
+        return await self._services.operators.is_blocked(self.user.id)
+
     async def is_operator(self) -> bool:
         """Whether the sender is an operator (one query, on the first call only)."""
         if self._is_operator is None:

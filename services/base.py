@@ -306,6 +306,12 @@ class Service:
         async with self.transaction():
             return await self.operators.is_operator(telegram_id)
 
+    async def is_blocked(self, telegram_id: int) -> bool:
+        """Whether a Telegram user is a blocked client (``/ban``)."""
+        async with self.transaction():
+            lead = await self.leads.by_telegram_id(telegram_id)
+            return lead is not None and lead.banned_at is not None
+
     async def find_contact(self, contact_id: int) -> tuple[Contact, Lead, Source]:
         """Contact ``contact_id`` with its lead and source, open or closed; must run inside a
         transaction. A number no primary key can be (the API takes any integer) names no

@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot.callbacks import ChooseLanguage
 from bot.content import lead_profile
+from bot.filters import NotBlocked
 from bot.menus import set_chat_menu
 from bot.middlewares import Sender, Services
 from bot.render import language_buttons
@@ -45,6 +46,6 @@ async def choose(
 def build_router() -> Router:
     """/language and its buttons, for every role."""
     router = Router(name=__name__)
-    router.message.register(language, Command("language"))
-    router.callback_query.register(choose, ChooseLanguage.filter())
+    router.message.register(language, Command("language"), NotBlocked())
+    router.callback_query.register(choose, ChooseLanguage.filter(), NotBlocked())
     return router

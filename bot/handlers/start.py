@@ -5,6 +5,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot import render
+from bot.filters import NotBlocked
 from bot.menus import set_chat_menu
 from bot.middlewares import Sender
 from bot.texts import t
@@ -102,5 +103,5 @@ def build_router() -> Router:
         start_with_invite, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
     )
     router.message.register(start, CommandStart())
-    router.message.register(help_, Command("help"))
+    router.message.register(help_, Command("help"), NotBlocked())
     return router

@@ -69,7 +69,8 @@ async def test_a_ban_closes_every_open_contact_frees_the_slot_and_the_client_hea
     before = _everything(switchboard)
     await telegram.send_message("alpha_bot", ANNA, "Hello? Cheap watches!")
     await telegram.send_message("beta_bot", ANNA, "Anyone?")
-    await telegram.send_command("alpha_bot", ANNA, "/start")
+    for command in ("/start", "/help", "/language"):
+        await telegram.send_command("alpha_bot", ANNA, command)
     await switchboard.idle()
     assert _everything(switchboard) == before
     assert "Anna" not in await switchboard.command(ADMIN, "/queue")
