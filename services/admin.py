@@ -223,8 +223,11 @@ class AdminService(Service):
         """Remove an operator; their open contacts return to the queue and are redistributed."""
         async with self.transaction():
             operator = await self.find_operator(ref)
-            for contact, _lead, source in await self.contacts.open_of_operator(operator.id):
+            for contact, lead, source in await self.contacts.open_of_operator(operator.id):
                 self.tell_taken_away(contact.id, source, operator)
+                self.events.requeued(
+                    contact.id, source.id, lead.id, operator.telegram_id, "operator_removed"
+                )
             requeued = await self.contacts.requeue_of(operator.id)
             started = tuple(
                 link.source_id

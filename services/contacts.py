@@ -392,6 +392,10 @@ class ContactService(Service):
             )
             if not moved:
                 raise ContactChanged(contact_id=contact.id)
+            if pick is None:
+                self.events.requeued(
+                    contact.id, source.id, lead.id, previous.telegram_id, "topic_changed"
+                )
             self.drain_queue_after_commit()  # the previous operator's freed slot
             self.tell_taken_away(contact.id, source, previous)
         elif pick is not None and not await self.contacts.assign(contact.id, pick.operator_id):

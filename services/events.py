@@ -1,6 +1,7 @@
 """Events for other systems (webhooks), staged in the transaction of the change they tell of.
 
-A use case says what happened (``Events.opened``, ``assigned``, ``closed``, ``message``); the
+A use case says what happened (``Events.opened``, ``assigned``, ``requeued``, ``closed``,
+``message``); the
 event is written, just before the commit, to the outbox of every subscription to it
 (``db.repositories.webhooks.write_staged_events``), so it exists exactly when the change does.
 A sender (``services.delivery.webhooks``) POSTs it afterwards.
@@ -18,6 +19,7 @@ class EventName(enum.StrEnum):
 
     CONTACT_OPENED = "contact.opened"
     CONTACT_ASSIGNED = "contact.assigned"
+    CONTACT_REQUEUED = "contact.requeued"
     CONTACT_CLOSED = "contact.closed"
     MESSAGE_RECEIVED = "message.received"
 
@@ -53,6 +55,26 @@ class Events:
             lead_id,
             operator_telegram_id=operator_telegram_id,
             previous_operator_telegram_id=previous_operator_telegram_id,
+        )
+
+    def requeued(
+        self,
+        contact_id: int,
+        source_id: int,
+        lead_id: int,
+        previous_operator_telegram_id: int,
+        reason: str,
+    ) -> None:
+        """A contact went back to the queue from ``previous_operator_telegram_id``, for
+        ``reason``: ``operator_removed``, ``operator_unreachable`` (they blocked the bot) or
+        ``topic_changed`` (and nobody of the new topic was free)."""
+        self._stage(
+            EventName.CONTACT_REQUEUED,
+            contact_id,
+            source_id,
+            lead_id,
+            previous_operator_telegram_id=previous_operator_telegram_id,
+            reason=reason,
         )
 
     def closed(

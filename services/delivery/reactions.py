@@ -43,8 +43,11 @@ class DeliveryService(Service):
                 return
             await self.operators.set_link(operator.id, source_id, unreachable=True)
             rows = await self.contacts.open_of_operator(operator.id, source_id)
-            for contact, _lead, _source in rows:
+            for contact, lead, _source in rows:
                 await self.contacts.requeue(contact.id, operator.id)
+                self.events.requeued(
+                    contact.id, source_id, lead.id, telegram_id, "operator_unreachable"
+                )
             if rows:
                 await self.operators.release_slot(operator.id, len(rows))
             self.drain_queue_after_commit()

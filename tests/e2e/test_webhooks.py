@@ -363,7 +363,8 @@ async def test_a_queued_contact_is_assigned_when_an_operator_comes_and_moved_by_
     hooked: Switchboard, receiver: Receiver
 ):
     api = _api(hooked)
-    await _subscribe(api, receiver.url, ["contact.opened", "contact.assigned", "message.received"])
+    events = ["contact.opened", "contact.assigned", "contact.requeued", "message.received"]
+    await _subscribe(api, receiver.url, events)
     await hooked.telegram.send_message("alpha_bot", CLIENT, "Anybody?")
     await hooked.idle()
     await receiver.wait_for(lambda: len(receiver.hits) >= 2)
@@ -389,6 +390,17 @@ async def test_a_queued_contact_is_assigned_when_an_operator_comes_and_moved_by_
         bob.id,
         ANN.id,
     )
+
+    # Bob is removed: his contact goes back to the queue (an event), and on to Ann (another).
+    assert (await api.call("DELETE", f"/api/v1/operators/{bob.id}"))[0] == 200
+    await receiver.wait_for(lambda: len(receiver.hits) >= 6)
+    requeued, again = receiver.delivered[4:]
+    assert requeued["event"] == "contact.requeued"
+    assert (requeued["previous_operator_telegram_id"], requeued["reason"]) == (
+        bob.id,
+        "operator_removed",
+    )
+    assert (again["event"], again["operator_telegram_id"]) == ("contact.assigned", ANN.id)
 
 
 @pytest.mark.skipif(TEST_DATABASE_URL is None, reason="several processes need PostgreSQL")
