@@ -179,6 +179,9 @@ def choose(mode: DistributionMode, eligible: Sequence[C], rng: random.Random) ->
     return Choice(pick_random(eligible, rng), eligible)
 
 
-def pick_operator(candidates: Sequence[C], rng: random.Random) -> C | None:
-    """``random`` among the eligible of ``candidates``; ``None`` when nobody is eligible."""
-    return pick_random([c for c in candidates if is_eligible(c)], rng)
+def pick_operator(
+    candidates: Sequence[C], rng: random.Random, mode: DistributionMode = DistributionMode.RANDOM
+) -> C | None:
+    """The pick of ``mode`` among the eligible of ``candidates`` (``exact``: the most owed,
+    its credits left as they are); ``None`` when nobody is eligible."""
+    return choose(mode, [c for c in candidates if is_eligible(c)], rng).pick

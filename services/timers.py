@@ -75,7 +75,8 @@ class TimerService(Service):
             # hours included), by the topic's weights.
             field = await self.assigner.field(source, lead, contact.topic_id)
         others = [c for c in field.eligible if c.operator_id != operator_id] if field else []
-        pick = pick_operator(others, self.rng)
+        # In the bot's mode; a reassignment leaves the exact mode's credits as they are.
+        pick = pick_operator(others, self.rng, source.mode)
         if pick is None:
             return
         contacts = ContactService(self.session, self.rng, self.signal, clock=self.clock)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from db.base import utcnow
-from db.models import Contact, ContactStatus, Delivery, Operator, Source
+from db.models import Contact, ContactStatus, Delivery, DistributionMode, Operator, Source
 from services.contacts import ContactService, Outcome
 from services.hours import DAYS
 from services.timers import TimerService
@@ -132,6 +132,28 @@ async def test_a_reminders_reassignment_passes_over_an_operator_off_shift(
 
     async with session_factory() as session:
         assert (await session.get(Contact, contact)).operator_id == other.id
+
+
+async def test_a_reminders_reassignment_follows_the_bots_mode(
+    timers, session_factory, add_source, add_operator
+):
+    source = await add_source()
+    await add_operator([source])  # the slow one, who has it
+    contact = (await register(session_factory, source, 42)).contact_id
+    # By weight the busy one would get it almost surely; least_loaded gives it to the idle one.
+    busy = await add_operator([source], weight=1000)
+    idle = await add_operator([source])
+    async with session_factory.begin() as session:
+        await session.execute(update(Operator).where(Operator.id == busy.id).values(open_count=4))
+        await session.execute(
+            update(Source).where(Source.id == source.id).values(mode=DistributionMode.LEAST_LOADED)
+        )
+    await age(session_factory, contact, assigned_at=utcnow() - timedelta(minutes=11))
+
+    await timers().remind(timedelta(minutes=10), reassign=True)
+
+    async with session_factory() as session:
+        assert (await session.get(Contact, contact)).operator_id == idle.id
 
 
 async def test_idle_contacts_are_closed_and_clients_told(
