@@ -38,6 +38,14 @@ async def age(session_factory, *contact_ids, **values):
         await session.execute(stmt)
 
 
+async def reassigned_by_reminder(timers, session_factory, contact_id: int) -> int:
+    """Let the contact's reminder fall due, with reassignment on: its operator then."""
+    await age(session_factory, contact_id, assigned_at=utcnow() - timedelta(minutes=11))
+    await timers().remind(timedelta(minutes=10), reassign=True)
+    async with session_factory() as session:
+        return (await session.get(Contact, contact_id)).operator_id
+
+
 async def keys_to(session_factory, chat_id):
     async with session_factory() as session:
         stmt = select(Delivery).where(Delivery.chat_id == chat_id).order_by(Delivery.id)
@@ -103,14 +111,9 @@ async def test_a_reminders_reassignment_keeps_to_the_contacts_topic(
     await topics.set_weights(
         source.id, "sales", [f"{slow.telegram_id}=1", f"{seller.telegram_id}=1"]
     )
-    await age(
-        session_factory, contact, topic_id=topic.id, assigned_at=utcnow() - timedelta(minutes=11)
-    )
+    await age(session_factory, contact, topic_id=topic.id)
 
-    await timers().remind(timedelta(minutes=10), reassign=True)
-
-    async with session_factory() as session:
-        assert (await session.get(Contact, contact)).operator_id == seller.id
+    assert await reassigned_by_reminder(timers, session_factory, contact) == seller.id
 
 
 async def test_a_reminders_reassignment_passes_over_an_operator_off_shift(
@@ -126,12 +129,8 @@ async def test_a_reminders_reassignment_passes_over_an_operator_off_shift(
     async with session_factory.begin() as session:
         stmt = update(Operator).where(Operator.id == off_shift.id)
         await session.execute(stmt.values(shift=f"{elsewhere} 00:00-01:00 tz=UTC"))
-    await age(session_factory, contact, assigned_at=utcnow() - timedelta(minutes=11))
 
-    await timers().remind(timedelta(minutes=10), reassign=True)
-
-    async with session_factory() as session:
-        assert (await session.get(Contact, contact)).operator_id == other.id
+    assert await reassigned_by_reminder(timers, session_factory, contact) == other.id
 
 
 async def test_a_reminders_reassignment_follows_the_bots_mode(
@@ -148,12 +147,8 @@ async def test_a_reminders_reassignment_follows_the_bots_mode(
         await session.execute(
             update(Source).where(Source.id == source.id).values(mode=DistributionMode.LEAST_LOADED)
         )
-    await age(session_factory, contact, assigned_at=utcnow() - timedelta(minutes=11))
 
-    await timers().remind(timedelta(minutes=10), reassign=True)
-
-    async with session_factory() as session:
-        assert (await session.get(Contact, contact)).operator_id == idle.id
+    assert await reassigned_by_reminder(timers, session_factory, contact) == idle.id
 
 
 async def test_idle_contacts_are_closed_and_clients_told(
