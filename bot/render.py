@@ -309,7 +309,8 @@ def _hours_now(view: HoursView, language: str) -> list[str]:
 
 def hours(view: HoursView, language: str, *, changed: bool = False) -> str:
     """``/hours``: the bot's schedule (or that it is always open), whether it is open now and
-    when it opens, and its holidays; after a change, that it was saved."""
+    when it opens, whether its operators on duty take contacts outside it, and its holidays;
+    after a change, that it was saved."""
     source = view.source.username
     if view.schedule is None:
         return t("admin-hours-off-set" if changed else "admin-hours-off", language, source=source)
@@ -317,6 +318,8 @@ def hours(view: HoursView, language: str, *, changed: bool = False) -> str:
         "admin-hours-set" if changed else "admin-hours", language, source=source, spec=view.spec
     )
     lines = [head, *_hours_now(view, language)]
+    if view.source.duty_after_hours:
+        lines.append(t("hours-duty-after-hours", language))
     if view.holidays:
         lines.append(_holidays_line(view, language))
     return "\n".join(lines)

@@ -132,6 +132,10 @@ async def test_with_an_operator_on_duty_a_client_after_hours_is_assigned_at_once
         "duty (/duty), within their shifts; while none of them is free, they wait for the "
         "opening."
     )
+    assert (await switchboard.command(ADMIN, "/hours")).endswith(
+        "Closed now; opens on Friday, 2027-01-08, at 09:00 (Europe/Berlin time).\n"
+        "Outside these hours its operators on duty take new contacts (/afterhours)."
+    )
     assert await switchboard.command(ADMIN, "/duty @bob_op on") == (
         "Bob is on duty: while a bot that lets operators on duty take contacts "
         "(/afterhours duty) is closed, they get its new contacts, within their shift."

@@ -19,6 +19,7 @@ admin-hours-off = @{ $source } has no business hours: it is always open. Set the
 admin-hours-off-set = Saved: @{ $source } is always open now; whoever waits is assigned as operators are free.
 hours-open-now = Open now.
 hours-closed-now = Closed now; opens { $opens }.
+hours-duty-after-hours = Outside these hours its operators on duty take new contacts (/afterhours).
 admin-holidays = Holidays of @{ $source } (closed all day): { $days }
 admin-holidays-none = @{ $source } has no holidays. Add one with /holiday 2027-01-01.
 admin-holiday-added = Holiday { $day } added.

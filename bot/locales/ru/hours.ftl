@@ -19,6 +19,7 @@ admin-hours-off = У @{ $source } нет часов работы: бот раб�
 admin-hours-off-set = Сохранено: @{ $source } теперь работает всегда; ожидающие получат операторов, как только те освободятся.
 hours-open-now = Сейчас открыто.
 hours-closed-now = Сейчас закрыто; откроется { $opens }.
+hours-duty-after-hours = Вне этих часов новые контакты берут дежурные операторы (/afterhours).
 admin-holidays = Выходные дни @{ $source } (закрыто весь день): { $days }
 admin-holidays-none = У @{ $source } нет выходных дней. Добавить: /holiday 2027-01-01.
 admin-holiday-added = Выходной день { $day } добавлен.
