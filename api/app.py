@@ -36,7 +36,7 @@ from services.errors import (
     UnknownSource,
     UnknownWebhook,
 )
-from services.hours import InvalidHours
+from services.hours import InvalidHoliday, InvalidHours
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ STATUS: dict[type[DomainError], int] = {
     NoEvents: 422,
     InvalidWebhookSecret: 422,
     InvalidHours: 422,
+    InvalidHoliday: 422,
 }
 
 

@@ -18,6 +18,7 @@ from db.models import (
 )
 from db.repositories import ContactState
 from services.admin import MAX_LIMIT, MAX_WEIGHT
+from services.business_hours import HoursView
 from services.events import EVENT_NAMES
 from services.numbers import MAX_ID
 from services.views import (
@@ -240,6 +241,63 @@ class WeightsOut(BaseModel):
                 for row in view.rows
             ],
         )
+
+
+# What a closed source does with new contacts, as /afterhours names it.
+AfterHours = Literal["queue", "duty"]
+# Far beyond any desk's year of holidays: each one is read with every decision of the source.
+MAX_HOLIDAYS = 400
+
+
+class HoursOut(BaseModel):
+    """A source's business hours (as ``/hours``)."""
+
+    source_id: int
+    source: str
+    hours: str | None = Field(
+        description="The weekly schedule as /hours shows it (e.g. mon-fri 09:00-18:00 "
+        "tz=Europe/Moscow); null: always open."
+    )
+    holidays: list[str] = Field(description="Days it stays closed (YYYY-MM-DD), oldest first.")
+    after_hours: AfterHours = Field(
+        description="While closed: queue, every new contact waits for the opening; duty, the "
+        "operators on duty take them."
+    )
+    open_now: bool
+    opens: datetime | None = Field(
+        description="When it opens next, while closed; null while open, or if every day "
+        "ahead as far as it looks is a holiday."
+    )
+
+    @classmethod
+    def of(cls, view: HoursView) -> "HoursOut":
+        """The answer for a service's view of a source's hours."""
+        return cls(
+            source_id=view.source.id,
+            source=view.source.username,
+            hours=None if view.schedule is None else view.spec,
+            holidays=[day.isoformat() for day in view.holidays],
+            after_hours="duty" if view.source.duty_after_hours else "queue",
+            open_now=view.open_now,
+            opens=view.opens,
+        )
+
+
+class HoursIn(Request):
+    """What to change of a source's business hours, all or nothing (as ``/hours``,
+    ``/holiday`` and ``/afterhours``); a field left out stays as it is."""
+
+    hours: str | None = Field(
+        default=None,
+        description="A weekly schedule as /hours takes it (mon-fri 09:00-18:00 sat 10:00-14:00 "
+        "tz=Europe/Moscow), or off: always open.",
+    )
+    holidays: list[str] | None = Field(
+        default=None,
+        max_length=MAX_HOLIDAYS,
+        description="Every holiday (YYYY-MM-DD), replacing the ones there are.",
+    )
+    after_hours: AfterHours | None = None
 
 
 class ModeIn(Request):

@@ -1,11 +1,20 @@
-"""``/api/v1/sources``: what ``/sources`` and ``/weights`` show and set, through the same
-service (the same validation, all or nothing)."""
+"""``/api/v1/sources``: what ``/sources``, ``/weights``, ``/mode`` and ``/hours`` show and set,
+through the same service (the same validation, all or nothing)."""
 
 from aiohttp import web
 from aiohttp_pydantic.oas.typing import r200, r400, r401, r404, r422
 
 from api.forms import FormSourcesView
-from api.schemas import ModeIn, ModeOut, Problem, SourceOut, WeightsIn, WeightsOut
+from api.schemas import (
+    HoursIn,
+    HoursOut,
+    ModeIn,
+    ModeOut,
+    Problem,
+    SourceOut,
+    WeightsIn,
+    WeightsOut,
+)
 from api.views import ApiView, json
 
 
@@ -78,8 +87,42 @@ class ModeView(ApiView):
         return json(ModeOut.of(view))
 
 
+class HoursView(ApiView):
+    """A source's business hours."""
+
+    async def get(
+        self, source_id: int, /
+    ) -> r200[HoursOut] | r400[Problem] | r401[Problem] | r404[Problem]:
+        """The source's schedule, holidays, what it does while closed, whether it is open
+        now and when it opens (as ``/hours``).
+
+        Tags: sources
+        """
+        async with self.context.services() as services:
+            view = await services.hours.hours(source_id)
+        return json(HoursOut.of(view))
+
+    async def put(
+        self, source_id: int, /, body: HoursIn
+    ) -> r200[HoursOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
+        """Change the schedule, the holidays (the whole list) and what the source does while
+        closed (as ``/hours``, ``/holiday`` and ``/afterhours``), all or nothing: a malformed
+        schedule or date changes nothing. A form source can have hours too: outside them
+        its leads wait in the queue.
+
+        Tags: sources
+        """
+        duty = None if body.after_hours is None else body.after_hours == "duty"
+        async with self.context.services() as services:
+            view = await services.hours.change(
+                source_id, spec=body.hours, holidays=body.holidays, duty=duty
+            )
+        return json(HoursOut.of(view))
+
+
 def add_routes(api: web.Application) -> None:
     """The source routes, relative to the API's prefix."""
     api.router.add_view("/sources", SourcesView)
     api.router.add_view("/sources/{source_id}/weights", WeightsView)
     api.router.add_view("/sources/{source_id}/mode", ModeView)
+    api.router.add_view("/sources/{source_id}/hours", HoursView)

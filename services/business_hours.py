@@ -2,6 +2,7 @@
 holidays (``/hours``, ``/holiday``), what a closed desk does (``/afterhours``), the operators'
 shifts (``/shift``) and who is on duty (``/duty``)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -58,13 +59,36 @@ class HoursService(Service):
         """Set the schedule from ``spec`` (``off``: always open). A malformed spec is refused
         (``services.hours.InvalidHours``) and nothing changes; if the source is open now, its
         queue drains at once."""
-        schedule = parse(spec.strip())
+        return await self.change(source_id, spec=spec)
+
+    async def change(
+        self,
+        source_id: int,
+        *,
+        spec: str | None = None,
+        holidays: Sequence[str] | None = None,
+        duty: bool | None = None,
+    ) -> HoursView:
+        """Change any of a source's schedule (``spec``, ``off``: always open), its holidays
+        (the whole list, ``YYYY-MM-DD`` each) and whether its on-duty operators take
+        contacts while it is closed, in one transaction: all or nothing, a malformed spec or
+        date changes nothing. If contacts can be taken now, the queue drains at once."""
+        schedule = parse(spec.strip()) if spec is not None else None
+        days = sorted({parse_holiday(day).isoformat() for day in holidays or ()})
         async with self.transaction():
-            source = await self._source(source_id)
-            stored = None if schedule is None else format_schedule(schedule)
-            await self.sources.set_hours(source.id, stored)
+            # Locked: two admins adding two holidays at once must both be kept.
+            source = await self.sources.locked(source_id)
+            if source is None:
+                raise UnknownSource(ref=source_id)
+            if spec is not None:
+                stored = None if schedule is None else format_schedule(schedule)
+                await self.sources.set_hours(source.id, stored)
+            if holidays is not None:
+                await self.sources.set_holidays(source.id, days)
+            if duty is not None:
+                await self.sources.set_duty_after_hours(source.id, duty)
             view = self._view(source)
-            if view.open_now:
+            if view.open_now or source.duty_after_hours:
                 self.drain_queue_after_commit()
         return view
 

@@ -265,6 +265,56 @@ async def test_mode_as_with_the_command(api: Api, api_switchboard: Switchboard):
     assert (got, answer["error"]) == (404, "unknown source 999")
 
 
+async def test_hours_as_with_the_commands(api: Api, api_switchboard: Switchboard):
+    status, sources = await api.call("GET", "/api/v1/sources")
+    alpha = sources[0]["id"]
+    path = f"/api/v1/sources/{alpha}/hours"
+    always = {
+        "source_id": alpha,
+        "source": "alpha_bot",
+        "hours": None,
+        "holidays": [],
+        "after_hours": "queue",
+        "open_now": True,
+        "opens": None,
+    }
+    assert await api.call("GET", path) == (200, always)
+    # Open around the clock, whatever the time the test runs at; the holidays are years ahead.
+    body = {
+        "hours": "mon-sun 00:00-24:00 tz=Europe/Moscow",
+        "holidays": ["2030-01-02", "2030-01-01", "2030-01-01"],
+        "after_hours": "duty",
+    }
+    status, view = await api.call("PUT", path, body)
+    assert status == 200, view
+    assert view == {
+        **always,
+        "hours": "mon-sun 00:00-24:00 tz=Europe/Moscow",
+        "holidays": ["2030-01-01", "2030-01-02"],
+        "after_hours": "duty",
+    }
+    shown = await api_switchboard.command(ADMIN, "/hours")
+    assert "Business hours of @alpha_bot: mon-sun 00:00-24:00 tz=Europe/Moscow" in shown
+    assert "operators on duty take new contacts" in shown
+    assert "2030-01-01, 2030-01-02" in shown
+
+    for refused, code, error in [
+        ({"hours": "mon 25:00-26:00"}, 422, "25:00"),
+        ({"hours": "off", "holidays": ["2030-02-30"]}, 422, "2030-02-30"),
+        ({"after_hours": "night", "hours": "off"}, 400, "after_hours"),
+        ({"holidays": "2030-01-01"}, 400, "holidays"),
+        ({"holidays": ["2030-01-01"] * 401}, 400, "holidays"),
+        ({"hours": "off", "when": "now"}, 400, "when"),
+    ]:
+        got, answer = await api.call("PUT", path, refused)
+        assert got == code and error in answer["error"], (refused, answer)
+    assert (await api.call("GET", path))[1] == view
+    status, view = await api.call("PUT", path, {"hours": "off", "holidays": []})
+    assert (status, view) == (200, {**always, "after_hours": "duty"})
+    got, answer = await api.call("PUT", "/api/v1/sources/999/hours", {"hours": "off"})
+    assert (got, answer["error"]) == (404, "unknown source 999")
+
+
 async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard):
     await api_switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     for client in clients(2):
