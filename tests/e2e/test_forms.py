@@ -4,10 +4,12 @@ Telegram through the announcing bot, closed through the API or the card's button
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 
 from fake_telegram import User
+from services.hours import DAYS
 from tests.e2e.helpers import buttons, settle, texts
 from tests.harness import ADMIN
 from tests.support.api import Api
@@ -258,3 +260,25 @@ async def test_a_form_contact_is_transferred_with_its_card(api: Api, api_switchb
     assert (card.plain_text or "").endswith("\n\nI would like a quote, #5 <script>")
     status, moved = await api.call("GET", f"/api/v1/contacts/{contact['id']}")
     assert (status, moved["operator_telegram_id"]) == (200, other.id)
+
+
+async def test_a_form_with_business_hours_queues_its_leads_while_closed(
+    api: Api, api_switchboard: Switchboard
+):
+    source_id = await _form_desk(api, api_switchboard)
+    today = datetime.now(UTC).weekday()
+    # One hour of a day two days away: closed now, whenever the test runs.
+    elsewhere = f"{DAYS[(today + 3) % 7]} 10:00-11:00 tz=UTC"
+    status, hours = await api.call(
+        "PUT", f"/api/v1/sources/{source_id}/hours", {"hours": elsewhere}
+    )
+    assert (status, hours["open_now"]) == (200, False), hours
+
+    status, contact = await api.call("POST", "/api/v1/contacts", _lead(source_id, 1))
+    assert (status, contact["state"], contact["operator_telegram_id"]) == (201, "queued", None)
+    assert _form_cards(api_switchboard, ANN) == _form_cards(api_switchboard, BOB) == []
+
+    status, hours = await api.call("PUT", f"/api/v1/sources/{source_id}/hours", {"hours": "off"})
+    assert (status, hours["open_now"]) == (200, True)
+    await settle(api_switchboard)
+    assert await _states(api, source_id) == Counter(assigned=1)
