@@ -21,6 +21,8 @@ from services.errors import (
     IdempotencyKeyReused,
     InvalidLimit,
     InvalidOperatorRef,
+    InvalidTopicName,
+    InvalidTopicTitle,
     InvalidWebhookSecret,
     InvalidWebhookUrl,
     InvalidWeights,
@@ -28,12 +30,14 @@ from services.errors import (
     NoEvents,
     NotABot,
     NotAFormSource,
+    NoTopics,
     OperatorExists,
     UnknownContact,
     UnknownEvent,
     UnknownLead,
     UnknownOperator,
     UnknownSource,
+    UnknownTopic,
     UnknownWebhook,
 )
 from services.hours import InvalidHoliday, InvalidHours
@@ -70,6 +74,10 @@ STATUS: dict[type[DomainError], int] = {
     InvalidWebhookSecret: 422,
     InvalidHours: 422,
     InvalidHoliday: 422,
+    UnknownTopic: 404,
+    NoTopics: 404,
+    InvalidTopicName: 422,
+    InvalidTopicTitle: 422,
 }
 
 

@@ -31,6 +31,7 @@ from services.views import (
     OperatorView,
     SourceView,
     StatsView,
+    TopicView,
     WeightsView,
 )
 
@@ -241,6 +242,55 @@ class WeightsOut(BaseModel):
                 for row in view.rows
             ],
         )
+
+
+class TopicWeightOut(BaseModel):
+    """One operator's own weight in a topic."""
+
+    telegram_id: int
+    name: str
+    weight: int
+
+
+class TopicOut(BaseModel):
+    """A topic a source offers its clients, with its own weights (none: the source's apply)."""
+
+    name: str
+    title: str
+    weights: list[TopicWeightOut]
+
+    @classmethod
+    def of(cls, view: TopicView) -> "TopicOut":
+        """The answer for a service's view of a topic."""
+        return cls(
+            name=view.topic.name,
+            title=view.topic.title,
+            weights=[
+                TopicWeightOut(telegram_id=op.telegram_id, name=op.display_name, weight=weight)
+                for op, weight in view.weights
+            ],
+        )
+
+
+class TopicPutOut(TopicOut):
+    """A topic just added or retitled."""
+
+    replaced: bool = Field(description="Whether a topic of that name was there (retitled).")
+
+
+class TopicIn(Request):
+    """A topic to add or retitle (as ``/topic add``), with weights of its own to set (as
+    ``/weights <topic> …``), all or nothing; operators left out keep theirs."""
+
+    title: str = Field(description="1-64 characters on one line, shown on the client's button.")
+    weights: list[WeightIn] = Field(default_factory=list)
+
+
+class TopicRemovedOut(BaseModel):
+    """A topic removed with its weights; its contacts stay, without a topic."""
+
+    source_id: int
+    name: str
 
 
 # What a closed source does with new contacts, as /afterhours names it.

@@ -1,7 +1,10 @@
-"""Admins keep each bot's topics (``/topics``, ``/topic``, ``/weights <topic> …``)."""
+"""Admins keep each bot's topics (``/topics``, ``/topic``, ``/weights <topic> …``, and the
+API's ``/sources/{id}/topics``)."""
+
+from collections.abc import Sequence
 
 from db.models import Topic
-from services.admin import parse_weights, resolve_weights
+from services.admin import parse_weight, parse_weights, resolve_weights
 from services.base import Service
 from services.errors import UnknownSource
 from services.topics import check_name, check_title
@@ -22,8 +25,10 @@ class TopicService(Service):
             return await self.topics.named(source_id, name.lower()) is not None
 
     async def of_bot(self, source_id: int) -> list[TopicView]:
-        """A bot's topics with their weights."""
+        """A source's topics with their weights."""
         async with self.transaction():
+            if await self.sources.get(source_id) is None:
+                raise UnknownSource(ref=source_id)
             return await self._views(source_id, await self.topics.of_source(source_id))
 
     async def _views(self, source_id: int, topics: list[Topic]) -> list[TopicView]:
@@ -43,15 +48,35 @@ class TopicService(Service):
     async def add(self, source_id: int, name: str, title: str) -> tuple[Topic, bool]:
         """Add a topic to a bot, or retitle the one of that name (its weights stay); the
         topic, and whether one was retitled. Nothing changes on a refusal."""
+        view, replaced = await self.put(source_id, name, title)
+        return view.topic, replaced
+
+    async def put(
+        self,
+        source_id: int,
+        name: str,
+        title: str,
+        weights: Sequence[tuple[str, str | int]] = (),
+    ) -> tuple[TopicView, bool]:
+        """Add a topic to a source, or retitle the one of that name, and set its own
+        ``weights`` (operator reference, weight; the others keep theirs), in one transaction:
+        a bad name, title, reference or weight, or an operator given twice, changes nothing.
+        The topic with its weights, and whether one was retitled."""
         name, title = check_name(name), check_title(title)
+        checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
             await self._lock(source_id)
+            resolved = await resolve_weights(self, checked)
             replaced = await self.topics.named(source_id, name) is not None
             await self.topics.put(source_id, name, title)
             await self.topics.mark_source(source_id)
             topic = await self.topics.named(source_id, name)
             assert topic is not None  # just written
-        return topic, replaced
+            for operator_id, weight in resolved.items():
+                await self.topics.set_weight(topic.id, operator_id, weight)
+            if any(resolved.values()):
+                self.drain_queue_after_commit()
+            return (await self._views(source_id, [topic]))[0], replaced
 
     async def remove(self, source_id: int, name: str) -> None:
         """Remove a topic of this bot and its weights. Its contacts stay, with no topic: open

@@ -315,6 +315,58 @@ async def test_hours_as_with_the_commands(api: Api, api_switchboard: Switchboard
     assert (got, answer["error"]) == (404, "unknown source 999")
 
 
+async def test_topics_as_with_the_commands(api: Api, api_switchboard: Switchboard):
+    status, sources = await api.call("GET", "/api/v1/sources")
+    alpha = sources[0]["id"]
+    topics = f"/api/v1/sources/{alpha}/topics"
+    assert await api.call("GET", topics) == (200, [])
+    await api.call("POST", "/api/v1/operators", {"telegram_id": 1001, "name": "Ann"})
+    body = {"title": "Buying & <b>prices</b>", "weights": [{"operator": 1001, "weight": 3}]}
+    status, sales = await api.call("PUT", f"{topics}/Sales", body)
+    assert (status, sales) == (
+        200,
+        {
+            "name": "sales",
+            "title": "Buying & <b>prices</b>",
+            "weights": [{"telegram_id": 1001, "name": "Ann", "weight": 3}],
+            "replaced": False,
+        },
+    )
+    shown = await api_switchboard.command(ADMIN, "/topics")
+    assert "sales" in shown and "Buying & <b>prices</b>" in shown and "Ann=3" in shown
+    status, again = await api.call("PUT", f"{topics}/sales", {"title": "Prices"})
+    assert (status, again["title"], again["weights"], again["replaced"]) == (
+        200,
+        "Prices",
+        sales["weights"],
+        True,
+    )
+    listed = [{**sales, "title": "Prices"}]
+    del listed[0]["replaced"]
+
+    for path, refused, code, error in [
+        (f"{topics}/no%20spaces", {"title": "X"}, 422, "topic"),
+        (f"{topics}/sales", {"title": ""}, 422, "title"),
+        (f"{topics}/sales", {"title": "X", "weights": [{"operator": 77, "weight": 1}]}, 404, "77"),
+        (f"{topics}/sales", {"title": "X", "weights": [{"operator": 1001, "weight": -1}]}, 422, ""),
+        (f"{topics}/sales", {"title": "X", "colour": "red"}, 400, "colour"),
+        (f"{topics}/sales", {}, 400, "title"),
+        ("/api/v1/sources/999/topics/sales", {"title": "X"}, 404, "unknown source 999"),
+    ]:
+        got, answer = await api.call("PUT", path, refused)
+        assert got == code and error in answer["error"], (path, refused, answer)
+    assert await api.call("GET", topics) == (200, listed)
+
+    assert await api.call("DELETE", f"{topics}/SALES") == (
+        200,
+        {"source_id": alpha, "name": "sales"},
+    )
+    assert await api.call("GET", topics) == (200, [])
+    got, answer = await api.call("DELETE", f"{topics}/sales")
+    assert got == 404, answer
+    assert (await api.call("GET", "/api/v1/sources/999/topics"))[0] == 404
+
+
 async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard):
     await api_switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     for client in clients(2):
