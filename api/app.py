@@ -18,6 +18,7 @@ from services.errors import (
     AmbiguousOperator,
     DomainError,
     FormSourceExists,
+    FormWithoutTopics,
     IdempotencyKeyReused,
     InvalidLimit,
     InvalidOperatorRef,
@@ -78,6 +79,7 @@ STATUS: dict[type[DomainError], int] = {
     NoTopics: 404,
     InvalidTopicName: 422,
     InvalidTopicTitle: 422,
+    FormWithoutTopics: 422,
 }
 
 

@@ -384,6 +384,13 @@ class NoTopics(DomainError):
     template = "this bot offers no topics"
 
 
+class FormWithoutTopics(DomainError):
+    """Topics for a form source, which has no chat to offer them in."""
+
+    key = "error-form-without-topics"
+    template = "source {ref} is a form: forms have no topics (no chat to offer them in)"
+
+
 class TopicGone(DomainError):
     """A button of a topic that was deleted since (or of another bot)."""
 

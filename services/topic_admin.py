@@ -3,10 +3,10 @@ API's ``/sources/{id}/topics``)."""
 
 from collections.abc import Sequence
 
-from db.models import Topic
+from db.models import Source, Topic
 from services.admin import parse_weight, parse_weights, resolve_weights
 from services.base import Service
-from services.errors import UnknownSource
+from services.errors import FormWithoutTopics, UnknownSource
 from services.topics import check_name, check_title
 from services.views import TopicCount, TopicStats, TopicView
 
@@ -65,7 +65,8 @@ class TopicService(Service):
         name, title = check_name(name), check_title(title)
         checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
-            await self._lock(source_id)
+            if (await self._lock(source_id)).is_form:
+                raise FormWithoutTopics(ref=source_id)
             resolved = await resolve_weights(self, checked)
             replaced = await self.topics.named(source_id, name) is not None
             await self.topics.put(source_id, name, title)
@@ -119,7 +120,9 @@ class TopicService(Service):
                 found.append(TopicStats(source, counts))
             return found
 
-    async def _lock(self, source_id: int) -> None:
+    async def _lock(self, source_id: int) -> Source:
         # Two admins changing a bot's topics at once take turns: its has_topics stays true.
-        if await self.sources.locked(source_id) is None:
+        source = await self.sources.locked(source_id)
+        if source is None:
             raise UnknownSource(ref=source_id)
+        return source

@@ -356,6 +356,12 @@ async def test_topics_as_with_the_commands(api: Api, api_switchboard: Switchboar
         got, answer = await api.call("PUT", path, refused)
         assert got == code and error in answer["error"], (path, refused, answer)
     assert await api.call("GET", topics) == (200, listed)
+    status, form = await api.call("POST", "/api/v1/sources", {"name": "site_form"})
+    got, answer = await api.call("PUT", f"/api/v1/sources/{form['id']}/topics/a", {"title": "A"})
+    assert (got, answer["error"]) == (
+        422,
+        f"source {form['id']} is a form: forms have no topics (no chat to offer them in)",
+    )
 
     assert await api.call("DELETE", f"{topics}/SALES") == (
         200,

@@ -41,4 +41,5 @@ error-invalid-topic-name = Nothing changed: { $name } is no topic name (1 to 32 
 error-invalid-topic-title = Nothing changed: a topic's title has 1 to { $limit } characters (this one { $length }).
 error-unknown-topic = Nothing changed: there is no topic { $name } here. The topics are: { $names }
 error-no-topics = This bot offers no topics; an admin adds them with /topic add.
+error-form-without-topics = Source { $ref } is a form: forms have no topics (there is no chat to offer them in).
 error-topic-gone = That topic was removed meanwhile; just write your question.

@@ -41,4 +41,5 @@ error-invalid-topic-name = Ничего не изменилось: { $name } н�
 error-invalid-topic-title = Ничего не изменилось: заголовок темы — от 1 до { $limit } символов (в этом { $length }).
 error-unknown-topic = Ничего не изменилось: темы { $name } здесь нет. Есть темы: { $names }
 error-no-topics = У этого бота нет тем; администратор добавляет их командой /topic add.
+error-form-without-topics = Источник { $ref } — форма: у форм нет тем (их негде предложить клиенту).
 error-topic-gone = Эта тема тем временем удалена; просто напишите свой вопрос.
