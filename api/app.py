@@ -11,7 +11,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_pydantic.oas.view import generate_oas
 
-from api import contacts, export, leads, operators, sources, stats, webhooks
+from api import contacts, export, leads, operators, sources, stats, templates, webhooks
 from api.context import CONTEXT, ApiContext, problem
 from db.outage import is_database_outage
 from services.errors import (
@@ -22,6 +22,7 @@ from services.errors import (
     IdempotencyKeyReused,
     InvalidLimit,
     InvalidOperatorRef,
+    InvalidTemplateName,
     InvalidTopicName,
     InvalidTopicTitle,
     InvalidWebhookSecret,
@@ -31,13 +32,16 @@ from services.errors import (
     NoEvents,
     NotABot,
     NotAFormSource,
+    NoTemplates,
     NoTopics,
     OperatorExists,
+    TextTooLong,
     UnknownContact,
     UnknownEvent,
     UnknownLead,
     UnknownOperator,
     UnknownSource,
+    UnknownTemplate,
     UnknownTopic,
     UnknownWebhook,
 )
@@ -80,6 +84,10 @@ STATUS: dict[type[DomainError], int] = {
     InvalidTopicName: 422,
     InvalidTopicTitle: 422,
     FormWithoutTopics: 422,
+    InvalidTemplateName: 422,
+    TextTooLong: 422,
+    UnknownTemplate: 404,
+    NoTemplates: 404,
 }
 
 
@@ -184,6 +192,7 @@ def mount_api(web_app: web.Application, context: ApiContext, keys: Sequence[str]
     operators.add_routes(api)
     sources.add_routes(api)
     stats.add_routes(api)
+    templates.add_routes(api)
     contacts.add_routes(api)
     leads.add_routes(api)
     export.add_routes(api)

@@ -14,6 +14,7 @@ from db.models import (
     DistributionMode,
     Lead,
     Operator,
+    Template,
     Webhook,
 )
 from db.repositories import ContactState
@@ -21,6 +22,7 @@ from services.admin import MAX_LIMIT, MAX_WEIGHT
 from services.business_hours import HoursView
 from services.events import EVENT_NAMES
 from services.numbers import MAX_ID
+from services.templates import TEMPLATE_LIMIT
 from services.views import (
     ContactDetail,
     ContactPage,
@@ -286,8 +288,33 @@ class TopicIn(Request):
     weights: list[WeightIn] = Field(default_factory=list)
 
 
-class TopicRemovedOut(BaseModel):
-    """A topic removed with its weights; its contacts stay, without a topic."""
+class TemplateOut(BaseModel):
+    """A canned reply of a bot (as ``/templates``)."""
+
+    name: str
+    text: str = Field(description="As sent: Telegram HTML; {name} becomes the client's first name.")
+
+    @classmethod
+    def of(cls, template: Template) -> "TemplateOut":
+        """The answer for a stored template."""
+        return cls(name=template.name, text=template.text)
+
+
+class TemplatePutOut(TemplateOut):
+    """A template just added or replaced."""
+
+    replaced: bool = Field(description="Whether a template of that name was there.")
+
+
+class TemplateIn(Request):
+    """A template's text, plain (as ``/template add`` without formatting: it is sent as
+    written, <b> and & included); {name} becomes the client's first name."""
+
+    text: str = Field(min_length=1, description=f"At most {TEMPLATE_LIMIT} characters.")
+
+
+class RemovedOut(BaseModel):
+    """Something of a source removed by name."""
 
     source_id: int
     name: str

@@ -11,11 +11,11 @@ from api.schemas import (
     ModeIn,
     ModeOut,
     Problem,
+    RemovedOut,
     SourceOut,
     TopicIn,
     TopicOut,
     TopicPutOut,
-    TopicRemovedOut,
     WeightsIn,
     WeightsOut,
 )
@@ -160,7 +160,7 @@ class TopicView(ApiView):
 
     async def delete(
         self, source_id: int, name: str, /
-    ) -> r200[TopicRemovedOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
+    ) -> r200[RemovedOut] | r400[Problem] | r401[Problem] | r404[Problem] | r422[Problem]:
         """Remove the topic and its weights (as ``/topic del``): its contacts stay, without
         a topic; queued ones are distributed by the source's weights at once.
 
@@ -168,7 +168,7 @@ class TopicView(ApiView):
         """
         async with self.context.services() as services:
             await services.topics.remove(source_id, name)
-        return json(TopicRemovedOut(source_id=source_id, name=name.lower()))
+        return json(RemovedOut(source_id=source_id, name=name.lower()))
 
 
 def add_routes(api: web.Application) -> None:

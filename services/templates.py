@@ -12,6 +12,7 @@ from services.errors import (
     NoTemplates,
     TemplateTooLong,
     TextTooLong,
+    UnknownSource,
     UnknownTemplate,
 )
 from services.texts import TEXT_LIMIT
@@ -61,20 +62,37 @@ class TemplateService(Service):
     async def of_source(self, source_id: int) -> list[Template]:
         """A bot's templates by name."""
         async with self.transaction():
+            if await self.sources.get(source_id) is None:
+                raise UnknownSource(ref=source_id)
             return await self.templates.of_source(source_id)
 
     async def set_template(self, source_id: int, name: str, text: str, length: int) -> bool:
         """Add a template (Telegram HTML, ``length`` as Telegram counts it) or replace the
         one of that name; whether one was replaced. Nothing changes on a refusal."""
+        return (await self._put(source_id, name, text, length))[1]
+
+    async def set_plain(self, source_id: int, name: str, text: str) -> tuple[Template, bool]:
+        """``set_template`` with a plain text (the API's: no formatting, escaped to be sent as
+        Telegram HTML); the template as stored, and whether one was replaced."""
+        escaped = html.escape(text, quote=False)
+        return await self._put(source_id, name, escaped, telegram_length(text))
+
+    async def _put(
+        self, source_id: int, name: str, text: str, length: int
+    ) -> tuple[Template, bool]:
         check_name(name)
         if length > TEMPLATE_LIMIT:
             raise TextTooLong(length=length, limit=TEMPLATE_LIMIT)
         async with self.transaction():
+            if await self.sources.get(source_id) is None:
+                raise UnknownSource(ref=source_id)
             # Two admins at once: the one who comes second is told it replaced the first's.
             await self.templates.lock(f"template:{source_id}:{name}")
             replaced = await self.templates.named(source_id, name) is not None
             await self.templates.put(source_id, name, text)
-        return replaced
+            template = await self.templates.named(source_id, name)
+            assert template is not None  # just written
+        return template, replaced
 
     async def remove(self, source_id: int, name: str) -> None:
         """Remove a template of this bot; refused if it has none of that name."""

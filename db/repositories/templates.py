@@ -16,8 +16,13 @@ class TemplateRepository(Repository):
         return list(await self.session.scalars(stmt))
 
     async def named(self, source_id: int, name: str) -> Template | None:
-        """A bot's template of that name."""
-        stmt = select(Template).where(Template.source_id == source_id, Template.name == name)
+        """A bot's template of that name, as the database has it now (``put`` writes the
+        table, not a loaded template)."""
+        stmt = (
+            select(Template)
+            .where(Template.source_id == source_id, Template.name == name)
+            .execution_options(populate_existing=True)
+        )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def get(self, template_id: int) -> Template | None:

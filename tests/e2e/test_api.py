@@ -373,6 +373,44 @@ async def test_topics_as_with_the_commands(api: Api, api_switchboard: Switchboar
     assert (await api.call("GET", "/api/v1/sources/999/topics"))[0] == 404
 
 
+async def test_templates_as_with_the_commands(api: Api, api_switchboard: Switchboard):
+    status, sources = await api.call("GET", "/api/v1/sources")
+    alpha = sources[0]["id"]
+    templates = f"/api/v1/sources/{alpha}/templates"
+    assert await api.call("GET", templates) == (200, [])
+    status, greet = await api.call("PUT", f"{templates}/greet", {"text": "Hi {name}! <b>&"})
+    assert (status, greet) == (
+        200,
+        {"name": "greet", "text": "Hi {name}! &lt;b&gt;&amp;", "replaced": False},
+    )
+    # An operator sends it: the client reads it as written, with their name.
+    await api_switchboard.add_operator(ANN, bots=("alpha_bot",))
+    client = User(3001, "Anna")
+    await api_switchboard.telegram.send_message("alpha_bot", client, "Hello")
+    await api_switchboard.idle()
+    await api_switchboard.command(ANN, "/t greet")
+    assert texts(api_switchboard.telegram, "alpha_bot", client.id)[-1] == "Hi Anna! <b>&"
+
+    status, greet = await api.call("PUT", f"{templates}/greet", {"text": "Hello {name}"})
+    assert (status, greet["text"], greet["replaced"]) == (200, "Hello {name}", True)
+    for path, refused, code, error in [
+        (f"{templates}/Bad%20Name", {"text": "x"}, 422, "template name"),
+        (f"{templates}/greet", {"text": ""}, 400, "text"),
+        (f"{templates}/greet", {"text": "x" * 4001}, 422, "4001"),
+        (f"{templates}/greet", {"text": "x", "bold": True}, 400, "bold"),
+        ("/api/v1/sources/999/templates/greet", {"text": "x"}, 404, "unknown source 999"),
+    ]:
+        got, answer = await api.call("PUT", path, refused)
+        assert got == code and error in answer["error"], (path, refused, answer)
+    assert await api.call("GET", templates) == (200, [{"name": "greet", "text": "Hello {name}"}])
+    assert await api.call("DELETE", f"{templates}/greet") == (
+        200,
+        {"source_id": alpha, "name": "greet"},
+    )
+    assert (await api.call("DELETE", f"{templates}/greet"))[0] == 404
+    assert (await api.call("GET", "/api/v1/sources/999/templates"))[0] == 404
+
+
 async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard):
     await api_switchboard.add_operator(ANN, limit=1, bots=("alpha_bot",))
     for client in clients(2):
