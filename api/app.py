@@ -11,7 +11,17 @@ import jinja2
 from aiohttp import web
 from aiohttp_pydantic.oas.view import generate_oas
 
-from api import contacts, export, leads, operators, sources, stats, templates, webhooks
+from api import (
+    contacts,
+    export,
+    leads,
+    operators,
+    sources,
+    stats,
+    templates,
+    topics,
+    webhooks,
+)
 from api.context import CONTEXT, ApiContext, problem
 from db.outage import is_database_outage
 from services.errors import (
@@ -193,6 +203,7 @@ def mount_api(web_app: web.Application, context: ApiContext, keys: Sequence[str]
     sources.add_routes(api)
     stats.add_routes(api)
     templates.add_routes(api)
+    topics.add_routes(api)
     contacts.add_routes(api)
     leads.add_routes(api)
     export.add_routes(api)
