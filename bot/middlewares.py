@@ -68,7 +68,7 @@ class Sender:
         by the few commands every role has)."""
         if self.user is None or self.is_admin or await self.is_operator():
             return False
-        return await self._services.operators.is_blocked(self.user.id)
+        return await self._services.contacts.is_blocked(self.user.id)
 
     async def is_operator(self) -> bool:
         """Whether the sender is an operator (one query, on the first call only)."""
