@@ -18,7 +18,7 @@ async def test_client_lifecycle(switchboard: Switchboard):
     assert "operator has your message" in ack.plain_text
     # One message: the card carries her first words.
     (card,) = (await telegram.wait_received("alpha_bot", OLGA.id, before + 1))[before:]
-    assert "<b>&amp; </i> @evil_user (id 5001)" in card.plain_text
+    assert "Client: <b>&amp; </i> (id 5001)\nℹ️ @evil_user · " in card.plain_text
     assert "@alpha_bot" in card.plain_text
     assert card.plain_text.endswith("\n\nHello, I need help")
 
