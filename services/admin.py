@@ -19,7 +19,6 @@ from services.errors import (
     OperatorExists,
     UnknownContact,
     UnknownMode,
-    UnknownSource,
     WeightGivenTwice,
     WeightOutOfRange,
 )
@@ -295,7 +294,7 @@ class AdminService(Service):
             raise NoWeights()
         checked = [(ref, parse_weight(ref, weight)) for ref, weight in weights]
         async with self.transaction():
-            source = await self._source(source_id)
+            source = await self.find_source(source_id)
             resolved = await resolve_weights(self, checked)
             for operator_id, weight in resolved.items():
                 await self.operators.set_link(operator_id, source.id, weight=weight)
@@ -319,15 +318,7 @@ class AdminService(Service):
     async def weights(self, source_id: int) -> WeightsView:
         """A source's weights and the share of new contacts each gives."""
         async with self.transaction():
-            return await self._weights(await self._source(source_id))
-
-    async def _source(self, source_id: int) -> Source:
-        # A number no primary key can be (the API takes any integer) names no source.
-        in_range = 1 <= source_id <= MAX_ID
-        source = await self.sources.get(source_id) if in_range else None
-        if source is None:
-            raise UnknownSource(ref=source_id)
-        return source
+            return await self._weights(await self.find_source(source_id))
 
     async def _weights(self, source: Source) -> WeightsView:
         operators = {op.id: op for op in await self.operators.all()}
@@ -357,7 +348,7 @@ class AdminService(Service):
     async def mode(self, source_id: int) -> ModeView:
         """How a source distributes its new contacts."""
         async with self.transaction():
-            source = await self._source(source_id)
+            source = await self.find_source(source_id)
             return ModeView(source, source.mode)
 
     async def set_mode(self, source_id: int, value: str) -> ModeView:
@@ -365,7 +356,7 @@ class AdminService(Service):
         over: nobody is owed anything from an earlier run of it."""
         mode = parse_mode(value)
         async with self.transaction():
-            source = await self._source(source_id)
+            source = await self.find_source(source_id)
             previous = source.mode
             if mode is not previous:
                 await self.sources.set_mode(source.id, mode)

@@ -34,6 +34,7 @@ from services.errors import (
     NoTopics,
     UnknownContact,
     UnknownOperator,
+    UnknownSource,
     UnknownTopic,
 )
 from services.events import Events
@@ -321,6 +322,17 @@ class Service:
             raise UnknownContact(contact_id=contact_id)
         contact, lead, source = row
         return contact, lead, source
+
+    async def find_source(self, source_id: int, *, lock: bool = False) -> Source:
+        """Source ``source_id``; must run inside a transaction; with ``lock`` its row stays
+        locked until it ends. A number no primary key can be (the API takes any integer)
+        names no source."""
+        found = None
+        if 1 <= source_id <= MAX_ID:
+            found = await (self.sources.locked(source_id) if lock else self.sources.get(source_id))
+        if found is None:
+            raise UnknownSource(ref=source_id)
+        return found
 
     async def find_topic(self, source_id: int, name: str) -> Topic:
         """The source's topic of that (lower-case) name; must run inside a transaction. The

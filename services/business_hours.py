@@ -9,7 +9,6 @@ from datetime import date, datetime
 from db.models import Operator, Source
 from services.assignment import Desk
 from services.base import Service
-from services.errors import UnknownSource
 from services.hours import DEFAULT_ZONE, Schedule, format_schedule, parse, parse_holiday
 from services.shifts import on_shift, parse_shift, read_shift
 
@@ -52,7 +51,7 @@ class HoursService(Service):
     async def hours(self, source_id: int) -> HoursView:
         """The source's schedule, holidays, whether it is open now and when it opens."""
         async with self.transaction():
-            source = await self._source(source_id)
+            source = await self.find_source(source_id)
             return self._view(source, changed=False)
 
     async def set_hours(self, source_id: int, spec: str) -> HoursView:
@@ -77,9 +76,7 @@ class HoursService(Service):
         days = sorted({parse_holiday(day).isoformat() for day in holidays or ()})
         async with self.transaction():
             # Locked: two admins adding two holidays at once must both be kept.
-            source = await self.sources.locked(source_id)
-            if source is None:
-                raise UnknownSource(ref=source_id)
+            source = await self.find_source(source_id, lock=True)
             if spec is not None:
                 stored = None if schedule is None else format_schedule(schedule)
                 await self.sources.set_hours(source.id, stored)
@@ -103,9 +100,7 @@ class HoursService(Service):
     async def _change_holidays(self, source_id: int, day: date, *, add: bool) -> HoursView:
         async with self.transaction():
             # Locked: two admins adding two holidays at once must both be kept.
-            source = await self.sources.locked(source_id)
-            if source is None:
-                raise UnknownSource(ref=source_id)
+            source = await self.find_source(source_id, lock=True)
             days = set(source.holidays or ())
             wanted = days | {day.isoformat()} if add else days - {day.isoformat()}
             if wanted == days:
@@ -121,7 +116,7 @@ class HoursService(Service):
         operators take its new contacts while it is closed; if they now do, its queue drains
         to them at once."""
         async with self.transaction():
-            source = await self._source(source_id)
+            source = await self.find_source(source_id)
             if duty is not None and duty != source.duty_after_hours:
                 await self.sources.set_duty_after_hours(source.id, duty)
                 if duty:
@@ -142,7 +137,7 @@ class HoursService(Service):
         async with self.transaction():
             zone = DEFAULT_ZONE
             if source_id is not None:
-                zone = Desk.of(await self._source(source_id)).zone
+                zone = Desk.of(await self.find_source(source_id)).zone
             schedule = parse_shift(spec.strip(), zone)
             operator = await self.find_operator(ref)
             stored = None if schedule is None else format_schedule(schedule)
@@ -164,12 +159,6 @@ class HoursService(Service):
 
     def _shift_view(self, operator: Operator, schedule: Schedule | None) -> ShiftView:
         return ShiftView(operator, schedule, on_shift(schedule, self.clock.now()))
-
-    async def _source(self, source_id: int) -> Source:
-        source = await self.sources.get(source_id)
-        if source is None:
-            raise UnknownSource(ref=source_id)
-        return source
 
     def _view(self, source: Source, *, changed: bool = True) -> HoursView:
         desk = Desk.of(source)

@@ -15,10 +15,8 @@ from services.errors import (
     LeadUnidentified,
     NotABot,
     NotAFormSource,
-    UnknownSource,
 )
 from services.notices import OperatorFormMessage
-from services.numbers import MAX_ID
 from services.views import ContactRow, SourceView
 
 # The content type a form's message is stored with (it is no Telegram message).
@@ -121,9 +119,7 @@ class FormService(ContactService):
         return answered
 
     async def _form_source(self, source_id: int) -> Source:
-        source = await self.sources.get(source_id) if 1 <= source_id <= MAX_ID else None
-        if source is None:
-            raise UnknownSource(ref=source_id)
+        source = await self.find_source(source_id)
         if not source.is_form:
             raise NotAFormSource(ref=source_id)
         return source

@@ -12,7 +12,6 @@ from services.errors import (
     NoTemplates,
     TemplateTooLong,
     TextTooLong,
-    UnknownSource,
     UnknownTemplate,
 )
 from services.texts import TEXT_LIMIT
@@ -62,8 +61,7 @@ class TemplateService(Service):
     async def of_source(self, source_id: int) -> list[Template]:
         """A bot's templates by name."""
         async with self.transaction():
-            if await self.sources.get(source_id) is None:
-                raise UnknownSource(ref=source_id)
+            await self.find_source(source_id)
             return await self.templates.of_source(source_id)
 
     async def set_template(self, source_id: int, name: str, text: str, length: int) -> bool:
@@ -84,8 +82,7 @@ class TemplateService(Service):
         if length > TEMPLATE_LIMIT:
             raise TextTooLong(length=length, limit=TEMPLATE_LIMIT)
         async with self.transaction():
-            if await self.sources.get(source_id) is None:
-                raise UnknownSource(ref=source_id)
+            await self.find_source(source_id)
             # Two admins at once: the one who comes second is told it replaced the first's.
             await self.templates.lock(f"template:{source_id}:{name}")
             replaced = await self.templates.named(source_id, name) is not None
@@ -98,6 +95,7 @@ class TemplateService(Service):
         """Remove a template of this bot; refused if it has none of that name."""
         check_name(name)
         async with self.transaction():
+            await self.find_source(source_id)
             if not await self.templates.remove(source_id, name):
                 raise await unknown_template(self.templates, source_id, name)
 

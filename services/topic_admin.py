@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from db.models import Source, Topic
 from services.admin import parse_weight, parse_weights, resolve_weights
 from services.base import Service
-from services.errors import FormWithoutTopics, UnknownSource
+from services.errors import FormWithoutTopics
 from services.topics import check_name, check_title
 from services.views import TopicCount, TopicStats, TopicView
 
@@ -27,8 +27,7 @@ class TopicService(Service):
     async def of_bot(self, source_id: int) -> list[TopicView]:
         """A source's topics with their weights."""
         async with self.transaction():
-            if await self.sources.get(source_id) is None:
-                raise UnknownSource(ref=source_id)
+            await self.find_source(source_id)
             return await self._views(source_id, await self.topics.of_source(source_id))
 
     async def _views(self, source_id: int, topics: list[Topic]) -> list[TopicView]:
@@ -122,7 +121,4 @@ class TopicService(Service):
 
     async def _lock(self, source_id: int) -> Source:
         # Two admins changing a bot's topics at once take turns: its has_topics stays true.
-        source = await self.sources.locked(source_id)
-        if source is None:
-            raise UnknownSource(ref=source_id)
-        return source
+        return await self.find_source(source_id, lock=True)

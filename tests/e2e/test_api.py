@@ -3,6 +3,7 @@ and weights, with the same effects in Telegram as the bot's commands."""
 
 import csv
 import io
+import itertools
 import logging
 import random
 from typing import get_args
@@ -265,6 +266,16 @@ async def test_mode_as_with_the_command(api: Api, api_switchboard: Switchboard):
     assert (got, answer["error"]) == (404, "unknown source 999")
 
 
+async def _refuse_unknown_sources(
+    api: Api, tail: str, methods: tuple[str, ...], body: dict | None = None
+) -> None:
+    """``methods`` of ``/sources/{id}/<tail>`` (with ``body``) answer 404 for ids no source
+    has, however large."""
+    for missing, method in itertools.product((999, 2**63, 2**130, -1), methods):
+        got, answer = await api.call(method, f"/api/v1/sources/{missing}/{tail}", body)
+        assert (got, answer["error"]) == (404, f"unknown source {missing}"), (method, tail)
+
+
 async def test_hours_as_with_the_commands(api: Api, api_switchboard: Switchboard):
     status, sources = await api.call("GET", "/api/v1/sources")
     alpha = sources[0]["id"]
@@ -311,8 +322,7 @@ async def test_hours_as_with_the_commands(api: Api, api_switchboard: Switchboard
     assert (await api.call("GET", path))[1] == view
     status, view = await api.call("PUT", path, {"hours": "off", "holidays": []})
     assert (status, view) == (200, {**always, "after_hours": "duty"})
-    got, answer = await api.call("PUT", "/api/v1/sources/999/hours", {"hours": "off"})
-    assert (got, answer["error"]) == (404, "unknown source 999")
+    await _refuse_unknown_sources(api, "hours", ("GET", "PUT"), {"hours": "off"})
 
 
 async def test_topics_as_with_the_commands(api: Api, api_switchboard: Switchboard):
@@ -370,7 +380,8 @@ async def test_topics_as_with_the_commands(api: Api, api_switchboard: Switchboar
     assert await api.call("GET", topics) == (200, [])
     got, answer = await api.call("DELETE", f"{topics}/sales")
     assert got == 404, answer
-    assert (await api.call("GET", "/api/v1/sources/999/topics"))[0] == 404
+    await _refuse_unknown_sources(api, "topics/sales", ("PUT", "DELETE"), {"title": "X"})
+    await _refuse_unknown_sources(api, "topics", ("GET",))
 
 
 async def test_templates_as_with_the_commands(api: Api, api_switchboard: Switchboard):
@@ -408,7 +419,8 @@ async def test_templates_as_with_the_commands(api: Api, api_switchboard: Switchb
         {"source_id": alpha, "name": "greet"},
     )
     assert (await api.call("DELETE", f"{templates}/greet"))[0] == 404
-    assert (await api.call("GET", "/api/v1/sources/999/templates"))[0] == 404
+    await _refuse_unknown_sources(api, "templates/greet", ("PUT", "DELETE"), {"text": "x"})
+    await _refuse_unknown_sources(api, "templates", ("GET",))
 
 
 async def test_stats_as_with_the_command(api: Api, api_switchboard: Switchboard):
