@@ -111,18 +111,6 @@ class HoursService(Service):
                 self.drain_queue_after_commit()  # a holiday of today taken back
         return view
 
-    async def after_hours(self, source_id: int, duty: bool | None = None) -> Source:
-        """The source, after setting (unless ``duty`` is ``None``) whether its on-duty
-        operators take its new contacts while it is closed; if they now do, its queue drains
-        to them at once."""
-        async with self.transaction():
-            source = await self.find_source(source_id)
-            if duty is not None and duty != source.duty_after_hours:
-                await self.sources.set_duty_after_hours(source.id, duty)
-                if duty:
-                    self.drain_queue_after_commit()
-        return source
-
     async def shift(self, ref: str) -> ShiftView:
         """An operator's shift (``ref``: Telegram id or @username)."""
         async with self.transaction():

@@ -462,9 +462,11 @@ async def after_hours(
     args = _args(command, 0, 1)
     if args is None or (args and args[0].lower() not in _AFTER_HOURS):
         return await _usage(message, "afterhours", language)
-    duty_after_hours = _AFTER_HOURS[args[0].lower()] if args else None
-    updated = await services.hours.after_hours(source.id, duty_after_hours)
-    await message.answer(render.after_hours(updated, language, changed=bool(args)))
+    if args:
+        view = await services.hours.change(source.id, duty=_AFTER_HOURS[args[0].lower()])
+    else:
+        view = await services.hours.hours(source.id)
+    await message.answer(render.after_hours(view.source, language, changed=bool(args)))
     return None
 
 
